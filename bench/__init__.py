@@ -1,0 +1,1 @@
+"""Benchmarks for Samla, run with ``make bench`` (``python -m bench``)."""

@@ -1,0 +1,173 @@
+"""The browser harness: headless Chromium, driven by Playwright's sync API, against the live server.
+
+A browser test asks for ``page`` and carries the ``browser`` mark::
+
+    @pytest.mark.browser
+    def test_coordinator_sees_start_page(page, login, assert_accessible, settings):
+        settings.SAMLA_REQUIRE_MFA = False
+        User.objects.create_user(username="alice", password="korrekt-häst-batteri")
+        login(page, "alice", "korrekt-häst-batteri")
+        page.goto("/")
+        assert_accessible(page)
+
+``page`` runs on pytest-django's ``live_server``, which pulls in ``transactional_db``: rows the
+test creates with the ORM are committed, so the server thread sees them, and every table is
+emptied after the test. Settings changed through the ``settings`` fixture apply to the server
+too, as it runs in the same process. ``page.goto`` takes paths; the base URL is the server's.
+
+Chromium is Debian's, never a Playwright download: ``/usr/bin/chromium``, or ``SAMLA_CHROMIUM``.
+Without it the browser tests are skipped, and fail under ``CI=true``. A failed browser test
+leaves a screenshot in ``test-results/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Generator, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API keeps an asyncio event loop running in the main thread for the rest of
+# the session, and Django refuses database calls from such a thread unless this is set. It must
+# hold for every test after the first browser test, not only the browser tests themselves.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+CHROMIUM = os.environ.get("SAMLA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",  # we run as root in CI, where Chromium's sandbox cannot start
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Fail within seconds when an element never appears, rather than Playwright's 30.
+TIMEOUT_MS = 10_000
+
+AXE_JS = Path(__file__).parent / "samla" / "web" / "tests" / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_TARGETS_SHOWN = 3
+
+LOGIN_PATH = "/konto/logga-in/"
+SCREENSHOT_DIR = Path(__file__).parent / "test-results"
+
+_phase_reports = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses ``page``, so that ``-m "not browser"`` leaves them all out."""
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Keep each phase's report on the item, for ``page`` to know whether the test failed."""
+    report = yield
+    item.stash.setdefault(_phase_reports, {})[report.when] = report
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not os.access(CHROMIUM, os.X_OK):
+        reason = (
+            f"Chromium not found at {CHROMIUM}: apt-get install chromium, "
+            "or set SAMLA_CHROMIUM to its path"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(
+    browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest
+) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=live_server.url, locale="sv-SE", timezone_id="Europe/Stockholm"
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    call_report = request.node.stash.get(_phase_reports, {}).get("call")
+    if call_report is not None and call_report.failed:
+        SCREENSHOT_DIR.mkdir(exist_ok=True)
+        path = SCREENSHOT_DIR / (re.sub(r"[^\w.-]+", "_", request.node.nodeid) + ".png")
+        page.screenshot(path=path, full_page=True)
+    context.close()
+
+
+@pytest.fixture
+def login() -> Callable[[Page, str, str], None]:
+    """Log in through the login form, as a person would."""
+
+    def log_in(page: Page, username: str, password: str) -> None:
+        page.goto(LOGIN_PATH)
+        page.locator('input[name="username"]').fill(username)
+        page.locator('input[name="password"]').fill(password)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Logga in").click()
+        if urlsplit(page.url).path == LOGIN_PATH:
+            raise AssertionError(f"Logging in as {username!r} failed: still on {page.url}")
+
+    return log_in
+
+
+@pytest.fixture
+def assert_accessible() -> Callable[[Page], None]:
+    """Check the page against WCAG 2.1 A and AA with axe-core, listing what fails."""
+    return check_accessibility
+
+
+def check_accessibility(page: Page) -> None:
+    __tracebackhide__ = True  # the failure points at the test's line, not at this helper
+    # page.evaluate is not subject to the site's Content-Security-Policy, which forbids the
+    # inline script that add_script_tag would insert; the policy stays on in tests.
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    violations = page.evaluate(
+        """async (tags) => {
+            const results = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+            return results.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+                targets: v.nodes.map((node) => node.target.join(" ")),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+    if violations:
+        raise AssertionError(_describe_violations(page.url, violations))
+
+
+def _axe_source() -> str:
+    # A trailing expression, so that evaluate returns a plain value rather than the script's.
+    return AXE_JS.read_text(encoding="utf-8") + "\n;true"
+
+
+def _describe_violations(url: str, violations: list[dict[str, object]]) -> str:
+    lines = [f"{len(violations)} accessibility rule(s) violated on {url}:"]
+    for violation in violations:
+        targets = violation["targets"]
+        assert isinstance(targets, list)
+        lines.append(f"  {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"    {violation['helpUrl']}")
+        lines.extend(f"    at {target}" for target in targets[:AXE_TARGETS_SHOWN])
+        if len(targets) > AXE_TARGETS_SHOWN:
+            lines.append(f"    ... and {len(targets) - AXE_TARGETS_SHOWN} more")
+    return "\n".join(lines)

@@ -1,0 +1,295 @@
+"""Sign-in and the administration of users. Every change writes an audit row in its transaction."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from samla.accounts.access import administrable_associations, assignable_roles, organisation_roles
+from samla.accounts.models import Role, RoleAssignment, User
+from samla.audit.models import AuditEvent
+from samla.audit.record import record
+from samla.organisations.models import Association
+
+RoleChoice = tuple[Role, Association | None]
+"""A role and the association it holds in; None for an organisation role."""
+
+_AUDIT_NAME_LENGTH = 150
+
+
+class ActionRefused(Exception):
+    """The change breaks a rule; the message says which, in words for the user."""
+
+
+class StaleEdit(ActionRefused):
+    """Someone else changed the record after the form was loaded."""
+
+
+class LoginOutcome(enum.Enum):
+    OK = "ok"
+    FAILED = "failed"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    outcome: LoginOutcome
+    user: User | None = None
+
+
+class CodeOutcome(enum.Enum):
+    OK = "ok"
+    WRONG = "wrong"
+    THROTTLED = "throttled"
+
+
+def _name(user: User) -> str:
+    return user.username[:_AUDIT_NAME_LENGTH]
+
+
+@transaction.atomic
+def check_login(*, username: str, password: str) -> LoginAttempt:
+    """The password step. The user row stays locked until the counter is written, so parallel
+    guesses cannot slip past the lock-out."""
+    now = timezone.now()
+    user = User.objects.select_for_update().filter(username=username).first()
+    if user is None:
+        make_password(password)  # as long as a real check, so timing does not reveal the name
+        record(actor=None, action=AuditEvent.Action.LOGIN_FAILED,
+               actor_name=username[:_AUDIT_NAME_LENGTH], summary="Okänt användarnamn")
+        return LoginAttempt(LoginOutcome.FAILED)
+    if user.is_locked(now):
+        record(actor=user, action=AuditEvent.Action.LOGIN_FAILED, obj=user,
+               actor_name=_name(user), summary="Kontot är låst")
+        return LoginAttempt(LoginOutcome.LOCKED, user)
+    if not user.check_password(password):
+        locked = user.register_failed_login(now)
+        user.save(update_fields=["failed_login_count", "locked_until"])
+        record(actor=user, action=AuditEvent.Action.LOGIN_FAILED, obj=user,
+               actor_name=_name(user), summary="Fel lösenord")
+        if locked:
+            record(actor=user, action=AuditEvent.Action.LOCKOUT, obj=user, actor_name=_name(user))
+            return LoginAttempt(LoginOutcome.LOCKED, user)
+        return LoginAttempt(LoginOutcome.FAILED, user)
+    if not user.is_active:
+        record(actor=user, action=AuditEvent.Action.LOGIN_FAILED, obj=user,
+               actor_name=_name(user), summary="Kontot är inaktiverat")
+        return LoginAttempt(LoginOutcome.FAILED, user)
+    user.register_successful_login()
+    user.save(update_fields=["failed_login_count", "locked_until"])
+    record(actor=user, action=AuditEvent.Action.LOGIN, obj=user, actor_name=_name(user),
+           summary="Lösenord godkänt")
+    return LoginAttempt(LoginOutcome.OK, user)
+
+
+def _check_code(*, actor: User, device: TOTPDevice, token: str) -> CodeOutcome:
+    """Check a TOTP code with django-otp's throttling (the wait doubles after each miss)."""
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        outcome = CodeOutcome.THROTTLED
+    elif device.verify_token(token):
+        return CodeOutcome.OK
+    else:
+        outcome = CodeOutcome.WRONG
+    record(actor=actor, action=AuditEvent.Action.LOGIN_FAILED, obj=actor,
+           actor_name=_name(actor), summary="Fel kod för tvåstegsverifiering")
+    return outcome
+
+
+@transaction.atomic
+def verify_second_factor(*, actor: User, token: str) -> tuple[CodeOutcome, TOTPDevice | None]:
+    """The second step of signing in, with the user's confirmed device."""
+    device = (
+        TOTPDevice.objects.select_for_update()
+        .filter(user=actor, confirmed=True)
+        .order_by("pk")
+        .first()
+    )
+    if device is None:
+        return CodeOutcome.WRONG, None
+    outcome = _check_code(actor=actor, device=device, token=token)
+    if outcome is CodeOutcome.OK:
+        record(actor=actor, action=AuditEvent.Action.LOGIN, obj=actor, actor_name=_name(actor),
+               summary="Tvåstegsverifiering godkänd")
+    return outcome, device
+
+
+@transaction.atomic
+def start_enrolment(*, actor: User) -> TOTPDevice:
+    """The unconfirmed device to show as a QR code; the same one until it is confirmed, so a
+    reload does not invalidate what the user already scanned."""
+    if TOTPDevice.objects.filter(user=actor, confirmed=True).exists():
+        raise ActionRefused(gettext("Tvåstegsverifiering är redan aktiverad."))
+    device = TOTPDevice.objects.filter(user=actor, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=actor, name="Samla", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def confirm_enrolment(*, actor: User, token: str) -> tuple[CodeOutcome, TOTPDevice | None]:
+    """Confirm the new device with a first code. Only while the user has no confirmed device:
+    someone who knows only the password cannot add a device of their own."""
+    if TOTPDevice.objects.filter(user=actor, confirmed=True).exists():
+        raise ActionRefused(gettext("Tvåstegsverifiering är redan aktiverad."))
+    device = (
+        TOTPDevice.objects.select_for_update()
+        .filter(user=actor, confirmed=False)
+        .order_by("pk")
+        .first()
+    )
+    if device is None:
+        return CodeOutcome.WRONG, None
+    outcome = _check_code(actor=actor, device=device, token=token)
+    if outcome is CodeOutcome.OK:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
+        record(actor=actor, action=AuditEvent.Action.MFA_ENROLLED, obj=actor,
+               actor_name=_name(actor))
+    return outcome, device
+
+
+@transaction.atomic
+def log_out(*, actor: User) -> None:
+    record(actor=actor, action=AuditEvent.Action.LOGOUT, obj=actor, actor_name=_name(actor))
+
+
+# Organisation administration ---------------------------------------------------------------
+
+PROFILE_FIELDS = ("username", "first_name", "last_name", "email", "title", "phone")
+
+
+def _check_roles(actor: User, roles: Collection[RoleChoice]) -> None:
+    """Defence in depth behind the form: only roles the admin may hand out."""
+    associations = {a.pk: a for a in administrable_associations(actor)}
+    for role, association in roles:
+        if association is None:
+            ok = role in organisation_roles()
+        else:
+            ok = association.pk in associations and role in assignable_roles(
+                actor, associations[association.pk]
+            )
+        if not ok:
+            raise ActionRefused(gettext("Du kan inte ge den rollen."))
+
+
+def _set_roles(actor: User, user: User, roles: Collection[RoleChoice]) -> bool:
+    """Make the user's roles within the admin's reach exactly ``roles``; leave the rest alone.
+    True if anything changed."""
+    _check_roles(actor, roles)
+    wanted = {(role.value, association.pk if association else None) for role, association in roles}
+    reachable = set(administrable_associations(actor).values_list("pk", flat=True))
+    current = {
+        (a.role, a.association_id): a
+        for a in RoleAssignment.objects.filter(user=user)
+        if a.association_id is None or a.association_id in reachable
+    }
+    stale = [a.pk for key, a in current.items() if key not in wanted]
+    RoleAssignment.objects.filter(pk__in=stale).delete()
+    for role, association_id in wanted - current.keys():
+        RoleAssignment.objects.create(user=user, role=role, association_id=association_id)
+    return bool(stale) or bool(wanted - current.keys())
+
+
+@transaction.atomic
+def create_user(
+    *,
+    actor: User,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    title: str,
+    phone: str,
+    password: str,
+    roles: Collection[RoleChoice],
+) -> User:
+    """A new user in the admin's own organisation."""
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        title=title,
+        phone=phone,
+        organisation_id=actor.organisation_id,
+    )
+    user.set_password(password)
+    user.save()
+    _set_roles(actor, user, roles)
+    record(actor=actor, action=AuditEvent.Action.CREATE, obj=user, actor_name=_name(actor),
+           summary="Användare skapad")
+    return user
+
+
+@transaction.atomic
+def update_user(
+    *,
+    actor: User,
+    user: User,
+    expected_version: str,
+    profile: dict[str, str],
+    roles: Collection[RoleChoice],
+) -> User:
+    """Change a user's details and roles, unless someone else changed them since ``expected_version``
+    was read."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.edit_version() != expected_version:
+        raise StaleEdit(
+            gettext(
+                "Någon annan har ändrat användaren medan du arbetade. "
+                "Ladda om sidan och gör ändringen igen."
+            )
+        )
+    if user.pk == actor.pk and (Role.ORG_ADMIN, None) not in roles:
+        raise ActionRefused(
+            gettext("Du kan inte ta bort din egen roll som organisationsadministratör.")
+        )
+    changed = [name for name in PROFILE_FIELDS if getattr(user, name) != profile[name]]
+    for name in changed:
+        setattr(user, name, profile[name])
+    if changed:
+        user.save(update_fields=changed)
+    if _set_roles(actor, user, roles):
+        changed.append("roles")
+    if changed:
+        record(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, actor_name=_name(actor),
+               summary="Ändrade: " + ", ".join(changed))
+    return user
+
+
+@transaction.atomic
+def set_active(*, actor: User, user: User, active: bool) -> User:
+    if user.pk == actor.pk and not active:
+        raise ActionRefused(gettext("Du kan inte inaktivera ditt eget konto."))
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, actor_name=_name(actor),
+           summary="Kontot aktiverat" if active else "Kontot inaktiverat")
+    return user
+
+
+@transaction.atomic
+def unlock_user(*, actor: User, user: User) -> User:
+    user.register_successful_login()
+    user.save(update_fields=["failed_login_count", "locked_until"])
+    record(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, actor_name=_name(actor),
+           summary="Kontot upplåst")
+    return user
+
+
+@transaction.atomic
+def reset_second_factor(*, actor: User, user: User) -> User:
+    """Remove the user's authenticator devices: they enrol a new one at their next sign-in."""
+    TOTPDevice.objects.filter(user=user).delete()
+    record(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, actor_name=_name(actor),
+           summary="Tvåstegsverifiering återställd")
+    return user

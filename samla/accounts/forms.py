@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.forms.boundfield import BoundWidget
+from django.utils.translation import gettext_lazy as _
+
+from samla.accounts.access import assignable_roles, organisation_roles
+from samla.accounts.actions import RoleChoice
+from samla.accounts.models import Role, User
+from samla.organisations.models import Association
+
+_ORGANISATION = "org"
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label=_("Användarnamn"),
+        max_length=1000,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    password = forms.CharField(
+        label=_("Lösenord"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class CodeForm(forms.Form):
+    otp_token = forms.CharField(
+        label=_("Kod"),
+        help_text=_("Sex siffror från appen i din telefon."),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
+        ),
+    )
+
+    def clean_otp_token(self) -> str:
+        token = "".join(self.cleaned_data["otp_token"].split())
+        if len(token) != 6 or not token.isascii() or not token.isdigit():
+            raise forms.ValidationError(_("Skriv de sex siffrorna som appen visar."))
+        return token
+
+
+def _role_value(role: Role, association: Association | None) -> str:
+    return f"{association.pk if association else _ORGANISATION}:{role.value}"
+
+
+class UserForm(forms.ModelForm):
+    """A user's details and roles, as their organisation's administrator sets them."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Roller"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Välj de roller användaren ska ha i varje samordningsförbund."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "title", "phone"]
+        labels = {
+            "username": _("Användarnamn"),
+            "first_name": _("Förnamn"),
+            "last_name": _("Efternamn"),
+            "email": _("E-postadress"),
+            "title": _("Befattning"),
+            "phone": _("Telefon"),
+        }
+        help_texts = {
+            "username": _("Det namn användaren loggar in med. Bokstäver, siffror och @.+-_."),
+            "title": "",
+        }
+        widgets = {
+            "username": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+
+    def __init__(
+        self, *args: Any, admin: User, associations: Sequence[Association], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+        self._choices: dict[str, RoleChoice] = {}
+        self._groups: list[tuple[str, int]] = []
+        grouped: list[tuple[str, list[tuple[str, str]]]] = []
+        for association in associations:
+            self._add_group(grouped, str(association), assignable_roles(admin, association), association)
+        self._add_group(grouped, str(_("Organisationen")), organisation_roles(), None)
+        self.fields["roles"].choices = grouped
+        if self.instance.pk and not self.is_bound:
+            self.initial["roles"] = [
+                _role_value(Role(a.role), a.association) for a in self.instance.role_assignments.all()
+            ]
+
+    def _add_group(
+        self,
+        grouped: list[tuple[str, list[tuple[str, str]]]],
+        legend: str,
+        roles: Sequence[Role],
+        association: Association | None,
+    ) -> None:
+        options = []
+        for role in roles:
+            value = _role_value(role, association)
+            self._choices[value] = (role, association)
+            options.append((value, str(role.label)))
+        grouped.append((legend, options))
+        self._groups.append((legend, len(options)))
+
+    def role_groups(self) -> list[tuple[str, list[BoundWidget]]]:
+        """The role checkboxes, one group per association, for a fieldset each."""
+        widgets = list(self["roles"].subwidgets)
+        groups, start = [], 0
+        for legend, count in self._groups:
+            groups.append((legend, widgets[start : start + count]))
+            start += count
+        return groups
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"]
+        others = User.objects.filter(username__iexact=username).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("Det användarnamnet är redan upptaget."))
+        return username
+
+    def cleaned_roles(self) -> list[RoleChoice]:
+        return [self._choices[value] for value in self.cleaned_data["roles"]]
+
+    def profile(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class UserCreateForm(UserForm):
+    password = forms.CharField(
+        label=_("Startlösenord"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Minst 12 tecken. Lämna det till användaren på ett säkert sätt."),
+    )
+
+    field_order = ["username", "first_name", "last_name", "email", "title", "phone", "password"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password = cleaned.get("password")
+        if password:
+            candidate = User(**{name: cleaned.get(name, "") for name in self.Meta.fields})
+            try:
+                password_validation.validate_password(password, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class UserEditForm(UserForm):
+    version = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.edit_version()

@@ -1,0 +1,61 @@
+"""The second factor: a signed-in user who must use one reaches nothing else until they have."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django_otp import user_has_device
+
+OPEN_PREFIXES = ("/static/", "/i18n/", "/healthz")
+OPEN_VIEWS = ("accounts:verify", "accounts:enrol", "accounts:logout")
+
+
+def is_verified(user: Any) -> bool:
+    """True once the user has passed a second factor in this session (set by OTPMiddleware)."""
+    return getattr(user, "otp_device", None) is not None
+
+
+def second_factor_url(user: Any) -> str | None:
+    """Where a signed-in but unverified user must go: the code page if they have a device, the
+    enrolment page if the second factor is required of everyone, else nowhere."""
+    if user_has_device(user, confirmed=True):
+        return reverse("accounts:verify")
+    if settings.SAMLA_REQUIRE_MFA:
+        return reverse("accounts:enrol")
+    return None
+
+
+def with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+class RequireSecondFactorMiddleware:
+    """Runs after OTPMiddleware. Every path but the second-factor pages, logout, static files,
+    language switching and the health check redirects there, keeping ``next``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not is_verified(user)
+            and not self._is_open(request)
+        ):
+            target = second_factor_url(user)
+            if target is not None:
+                return HttpResponseRedirect(with_next(target, request.get_full_path()))
+        return self.get_response(request)
+
+    @staticmethod
+    def _is_open(request: HttpRequest) -> bool:
+        if request.path_info.startswith(OPEN_PREFIXES):
+            return True
+        return request.path in {reverse(name) for name in OPEN_VIEWS}

@@ -1,0 +1,148 @@
+"""Users, the one organisation each works for, and their roles in associations."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samla.organisations.models import Association, Organisation
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Koordinator")
+    CASE_HANDLER = "case_handler", _("Handläggare")
+    ACTIVITY_STAFF = "activity_staff", _("Insatspersonal")
+    ASSOCIATION_OFFICE = "association_office", _("Förbundets kansli")
+    BOARD_MEMBER = "board_member", _("Styrelseledamot")
+    ORG_ADMIN = "org_admin", _("Organisationsadministratör och loggranskare")
+
+
+# Roles that may ever reach person-level data. Association office and board never do (R1).
+PERSON_ROLES = frozenset({Role.COORDINATOR, Role.CASE_HANDLER, Role.ACTIVITY_STAFF})
+# The organisation administrator works for their organisation, not within one association.
+ORGANISATION_ROLES = frozenset({Role.ORG_ADMIN})
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+        help_text=_("Den organisation användaren arbetar för. Saknas bara för systemförvaltare."),
+    )
+    title = models.CharField(_("befattning"), max_length=120, blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    failed_login_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["first_name", "last_name"]
+        verbose_name = _("användare")
+        verbose_name_plural = _("användare")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def has_role(self, *roles: Role, association: Association | None = None) -> bool:
+        return any(
+            assignment.role in roles
+            and (association is None or assignment.association_id == association.pk)
+            for assignment in self.role_assignments.all()
+        )
+
+    def roles_in(self, association: Association) -> set[str]:
+        return {a.role for a in self.role_assignments.all() if a.association_id == association.pk}
+
+    def associations(self) -> list[Association]:
+        seen: dict[int, Association] = {}
+        for assignment in self.role_assignments.all():
+            if assignment.association is not None:
+                seen.setdefault(assignment.association.pk, assignment.association)
+        return sorted(seen.values(), key=lambda a: a.short_name)
+
+    @property
+    def reaches_person_data(self) -> bool:
+        return self.has_role(*PERSON_ROLES)
+
+    @property
+    def is_org_admin(self) -> bool:
+        return self.has_role(Role.ORG_ADMIN)
+
+    def is_locked(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.locked_until is not None and self.locked_until > now
+
+    def register_failed_login(self, now: datetime) -> bool:
+        """Count a failed login; lock the account after too many in a row. True if now locked."""
+        self.failed_login_count += 1
+        if self.failed_login_count >= settings.SAMLA_LOGIN_MAX_FAILURES:
+            self.locked_until = now + timedelta(seconds=settings.SAMLA_LOGIN_LOCKOUT_SECONDS)
+            self.failed_login_count = 0
+            return True
+        return False
+
+    def register_successful_login(self) -> None:
+        self.failed_login_count = 0
+        self.locked_until = None
+
+    def edit_version(self) -> str:
+        """A fingerprint of what an administrator edits, so a save based on a stale page is
+        refused instead of overwriting someone else's change (STYLE.md, habit 8)."""
+        roles = sorted(f"{a.association_id}:{a.role}" for a in self.role_assignments.all())
+        fields = [self.username, self.first_name, self.last_name, self.email, self.title]
+        payload = json.dumps([*fields, self.phone, roles])
+        return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+class RoleAssignment(models.Model):
+    """A user's role in one association (or, for organisation roles, in their organisation)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    association = models.ForeignKey(
+        Association,
+        verbose_name=_("samordningsförbund"),
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+        null=True,
+        blank=True,
+    )
+    role = models.CharField(_("roll"), max_length=32, choices=Role.choices)
+
+    class Meta:
+        ordering = ["association__short_name", "role"]
+        verbose_name = _("roll")
+        verbose_name_plural = _("roller")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "association", "role"],
+                condition=Q(association__isnull=False),
+                name="accounts_roleassignment_unique_role_in_association",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(association__isnull=True),
+                name="accounts_roleassignment_unique_organisation_role",
+            ),
+            models.CheckConstraint(
+                condition=(Q(role__in=list(ORGANISATION_ROLES)) & Q(association__isnull=True))
+                | (~Q(role__in=list(ORGANISATION_ROLES)) & Q(association__isnull=False)),
+                name="accounts_roleassignment_association_matches_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.association or self.user.organisation
+        return f"{self.get_role_display()} ({where})"

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from samla.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("logga-in/", views.login_view, name="login"),
+    path("logga-ut/", views.logout_view, name="logout"),
+    path("tvastegsverifiering/", views.verify, name="verify"),
+    path("tvastegsverifiering/aktivera/", views.enrol, name="enrol"),
+    path("anvandare/", views.user_list, name="users"),
+    path("anvandare/ny/", views.user_create, name="user_create"),
+    path("anvandare/<int:pk>/", views.user_edit, name="user_edit"),
+    path("anvandare/<int:pk>/inaktivera/", views.user_deactivate, name="user_deactivate"),
+    path("anvandare/<int:pk>/aktivera/", views.user_reactivate, name="user_reactivate"),
+    path("anvandare/<int:pk>/las-upp/", views.user_unlock, name="user_unlock"),
+    path(
+        "anvandare/<int:pk>/aterstall-tvastegsverifiering/",
+        views.user_reset_second_factor,
+        name="user_reset_second_factor",
+    ),
+    path("organisation/", views.organisation_detail, name="organisation"),
+]

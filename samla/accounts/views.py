@@ -1,0 +1,285 @@
+from __future__ import annotations
+
+import copy
+from base64 import b32encode
+from collections.abc import Callable
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from samla.accounts import actions
+from samla.accounts.access import (
+    administered_users,
+    administrable_associations,
+    get_user_for_admin,
+    org_admin_required,
+)
+from samla.accounts.actions import ActionRefused, CodeOutcome, LoginOutcome
+from samla.accounts.forms import CodeForm, LoginForm, UserCreateForm, UserEditForm
+from samla.accounts.http import AuthedRequest
+from samla.accounts.middleware import is_verified, second_factor_url, with_next
+from samla.accounts.models import User
+from samla.organisations.models import Association, AssociationMember
+
+USERS_PER_PAGE = 100
+
+
+def _post_data(request: HttpRequest) -> QueryDict | None:
+    return request.POST if request.method == "POST" else None
+
+
+def _next_url(request: HttpRequest) -> str:
+    """``next`` from the query or the form, if it points into Samla; else the start page."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _demo_logins() -> list[tuple[str, str, str]]:
+    if not settings.SAMLA_DEMO:
+        return []
+    try:
+        from samla.demo.logins import demo_logins
+    except ImportError:
+        return []
+    return demo_logins()
+
+
+def _status(form: BaseForm) -> int:
+    return 422 if form.errors else 200
+
+
+def _after_password(user: User, next_url: str) -> str:
+    target = second_factor_url(user)
+    return with_next(target, next_url) if target else next_url
+
+
+# Signing in and out --------------------------------------------------------------------------
+
+
+@login_not_required
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    next_url = _next_url(request)
+    form = LoginForm(_post_data(request))
+    if form.is_valid():
+        attempt = actions.check_login(**form.cleaned_data)
+        if attempt.outcome is LoginOutcome.OK and attempt.user is not None:
+            auth_login(request, attempt.user)
+            return redirect(_after_password(attempt.user, next_url))
+        if attempt.outcome is LoginOutcome.LOCKED:
+            form.add_error(None, _(
+                "Kontot är låst efter för många misslyckade försök. Försök igen om en stund "
+                "eller kontakta din organisationsadministratör."
+            ))
+        else:
+            form.add_error(None, _("Fel användarnamn eller lösenord."))
+    context = {"form": form, "next": next_url, "demo_logins": _demo_logins()}
+    return render(request, "accounts/login.html", context, status=_status(form))
+
+
+def _code_error(outcome: CodeOutcome) -> str:
+    if outcome is CodeOutcome.THROTTLED:
+        return _("För många felaktiga försök. Vänta en halv minut och försök igen.")
+    return _("Koden stämmer inte. Skriv koden som appen visar just nu.")
+
+
+def _finish_second_factor(request: AuthedRequest, device: TOTPDevice) -> None:
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
+@sensitive_post_parameters("otp_token")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify(request: AuthedRequest) -> HttpResponse:
+    next_url = _next_url(request)
+    if is_verified(request.user):
+        return redirect(next_url)
+    if not user_has_device(request.user, confirmed=True):
+        return redirect(_after_password(request.user, next_url))
+    form = CodeForm(_post_data(request))
+    if form.is_valid():
+        outcome, device = actions.verify_second_factor(
+            actor=request.user, token=form.cleaned_data["otp_token"]
+        )
+        if outcome is CodeOutcome.OK and device is not None:
+            _finish_second_factor(request, device)
+            return redirect(next_url)
+        form.add_error("otp_token", _code_error(outcome))
+    context = {"form": form, "next": next_url}
+    return render(request, "accounts/verify.html", context, status=_status(form))
+
+
+def _qr_and_secret(device: TOTPDevice) -> tuple[str, str]:
+    secret = b32encode(device.bin_key).decode().rstrip("=")
+    grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    return segno.make(device.config_url).svg_data_uri(scale=5), grouped
+
+
+@sensitive_post_parameters("otp_token")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def enrol(request: AuthedRequest) -> HttpResponse:
+    next_url = _next_url(request)
+    if user_has_device(request.user, confirmed=True):
+        return redirect(_after_password(request.user, next_url))
+    form = CodeForm(_post_data(request))
+    if form.is_valid():
+        outcome, device = actions.confirm_enrolment(
+            actor=request.user, token=form.cleaned_data["otp_token"]
+        )
+        if outcome is CodeOutcome.OK and device is not None:
+            _finish_second_factor(request, device)
+            messages.success(request, _("Tvåstegsverifiering är aktiverad."))
+            return redirect(next_url)
+        form.add_error("otp_token", _code_error(outcome))
+    qr, secret = _qr_and_secret(actions.start_enrolment(actor=request.user))
+    context = {"form": form, "next": next_url, "qr": qr, "secret": secret}
+    return render(request, "accounts/enrol.html", context, status=_status(form))
+
+
+@require_POST
+def logout_view(request: AuthedRequest) -> HttpResponse:
+    actions.log_out(actor=request.user)
+    auth_logout(request)
+    messages.success(request, _("Du är utloggad."))
+    return redirect("accounts:login")
+
+
+# Organisation administration ----------------------------------------------------------------
+
+
+@org_admin_required
+@require_GET
+def user_list(request: AuthedRequest) -> HttpResponse:
+    page = Paginator(administered_users(request.user), USERS_PER_PAGE).get_page(
+        request.GET.get("sida")
+    )
+    return render(request, "accounts/user_list.html", {"page": page})
+
+
+@org_admin_required
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def user_create(request: AuthedRequest) -> HttpResponse:
+    associations = list(administrable_associations(request.user))
+    form = UserCreateForm(_post_data(request), admin=request.user, associations=associations)
+    if form.is_valid():
+        user = actions.create_user(
+            actor=request.user,
+            **form.profile(),
+            password=form.cleaned_data["password"],
+            roles=form.cleaned_roles(),
+        )
+        messages.success(request, _("Användaren %(name)s är skapad.") % {"name": user})
+        return redirect("accounts:user_edit", pk=user.pk)
+    return render(request, "accounts/user_create.html", {"form": form}, status=_status(form))
+
+
+@org_admin_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = get_user_for_admin(request.user, pk)
+    associations = list(administrable_associations(request.user))
+    form = UserEditForm(
+        _post_data(request), instance=copy.copy(person), admin=request.user,
+        associations=associations,
+    )
+    if form.is_valid():
+        try:
+            actions.update_user(
+                actor=request.user, user=person, expected_version=form.cleaned_data["version"],
+                profile=form.profile(), roles=form.cleaned_roles(),
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("Ändringarna är sparade."))
+            return redirect("accounts:user_edit", pk=person.pk)
+    context = {"form": form, "person": person, "is_self": person.pk == request.user.pk}
+    return render(request, "accounts/user_edit.html", context, status=_status(form))
+
+
+def _admin_post(
+    request: AuthedRequest, pk: int, change: Callable[[User], object], done: str
+) -> HttpResponse:
+    """The shape of the small administrative buttons: find, change, say so, go back."""
+    person = get_user_for_admin(request.user, pk)
+    try:
+        change(person)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, done % {"name": person})
+    return redirect("accounts:user_edit", pk=person.pk)
+
+
+@org_admin_required
+@require_POST
+def user_deactivate(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _admin_post(
+        request, pk, lambda u: actions.set_active(actor=request.user, user=u, active=False),
+        _("%(name)s är inaktiverad och kan inte längre logga in."),
+    )
+
+
+@org_admin_required
+@require_POST
+def user_reactivate(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _admin_post(
+        request, pk, lambda u: actions.set_active(actor=request.user, user=u, active=True),
+        _("%(name)s är aktiverad igen och kan logga in."),
+    )
+
+
+@org_admin_required
+@require_POST
+def user_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _admin_post(
+        request, pk, lambda u: actions.unlock_user(actor=request.user, user=u),
+        _("%(name)s är upplåst och kan logga in igen."),
+    )
+
+
+@org_admin_required
+@require_POST
+def user_reset_second_factor(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _admin_post(
+        request, pk, lambda u: actions.reset_second_factor(actor=request.user, user=u),
+        _("Tvåstegsverifieringen för %(name)s är återställd. "
+          "Användaren aktiverar den på nytt vid nästa inloggning."),
+    )
+
+
+@org_admin_required
+@require_GET
+def organisation_detail(request: AuthedRequest) -> HttpResponse:
+    organisation = request.user.organisation
+    memberships = AssociationMember.objects.filter(organisation=organisation).select_related(
+        "association__organisation"
+    )
+    own = Association.objects.filter(organisation=organisation).first()
+    context = {"organisation": organisation, "memberships": memberships, "own_association": own}
+    return render(request, "accounts/organisation.html", context)

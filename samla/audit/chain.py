@@ -1,0 +1,338 @@
+"""The hash chain that makes the access log tamper-evident, and its verification.
+
+Each event's ``hash`` is ``HMAC-SHA256(key, prev_hash + canonical_json(content))``. Because it is
+an HMAC and not a plain hash, someone who can write to the database but does not hold the key
+cannot recompute a consistent chain after changing, removing or inserting a row.
+
+The key is ``settings.SAMLA_AUDIT_KEY`` when set, otherwise derived from ``SECRET_KEY``. Changing
+the key (or ``SECRET_KEY`` while no audit key is set) makes every existing row fail
+verification, so production sets ``SAMLA_AUDIT_KEY`` once and keeps it.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext
+
+from samla.audit.models import GENESIS_HASH, AuditEvent, ChainHead
+
+HASHED_FIELDS = (
+    "seq",
+    "created_at",
+    "actor_id",
+    "actor_name",
+    "organisation_id",
+    "role",
+    "participant_id",
+    "action",
+    "object_type",
+    "object_id",
+    "consent_id",
+    "request_id",
+    "flagged",
+    "summary",
+)
+"""Every column of an event except its id and the two hashes. A new column must be added here,
+or a change to it would go unnoticed."""
+
+_KEY_LABEL = b"samla.audit.chain.v1"
+CHUNK_SIZE = 2000
+
+
+def audit_key() -> bytes:
+    """The HMAC key. Read on each call so that tests can override the settings."""
+    configured: str | bytes = getattr(settings, "SAMLA_AUDIT_KEY", "") or ""
+    if configured:
+        return configured.encode() if isinstance(configured, str) else configured
+    # A derived key, so the log is never keyed with SECRET_KEY itself.
+    return hmac.new(settings.SECRET_KEY.encode(), _KEY_LABEL, hashlib.sha256).digest()
+
+
+def _canonical_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        # One spelling for one instant, whatever time zone or precision the value came with.
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def canonical_json(content: Mapping[str, Any]) -> bytes:
+    """The bytes that are hashed: the hashed fields as sorted, compact JSON."""
+    payload = {name: _canonical_value(content[name]) for name in HASHED_FIELDS}
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def compute_hash(prev_hash: str, content: Mapping[str, Any], *, key: bytes | None = None) -> str:
+    message = prev_hash.encode() + canonical_json(content)
+    return hmac.new(audit_key() if key is None else key, message, hashlib.sha256).hexdigest()
+
+
+def content_of(event: AuditEvent) -> dict[str, Any]:
+    return {name: getattr(event, name) for name in HASHED_FIELDS}
+
+
+class Problem(enum.StrEnum):
+    """What kind of tampering a broken chain shows."""
+
+    ALTERED = "altered"
+    REMOVED = "removed"
+    INSERTED = "inserted"
+    HEAD = "head"
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The outcome of a verification. ``checked`` counts the events found intact before the
+    first problem (all of them when ``ok``); ``seq`` and ``event_id`` point at the problem."""
+
+    ok: bool
+    checked: int
+    problem: str | None = None
+    kind: Problem | None = None
+    seq: int | None = None
+    event_id: int | None = None
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    seq: int
+    prev_hash: str
+    hash: str
+    content: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class _Head:
+    last_seq: int
+    last_hash: str
+
+
+class _Walk:
+    """Checks rows one by one in sequence order, remembering the last intact one."""
+
+    def __init__(self, key: bytes) -> None:
+        self.key = key
+        self.checked = 0
+        self.last_seq = 0
+        self.last_hash = GENESIS_HASH
+        self.last_id: int | None = None
+
+    def problem(self, row: _Row, next_row: _Row | None) -> ChainReport | None:
+        if row.seq <= self.last_seq and self.last_id is None:
+            return self._report(
+                Problem.INSERTED,
+                row,
+                gettext("Händelse %(seq)s (id %(id)s) har ett löpnummer som aldrig delas ut.")
+                % {"seq": row.seq, "id": row.id},
+            )
+        if row.seq <= self.last_seq:
+            return self._report(
+                Problem.INSERTED,
+                row,
+                gettext(
+                    "Händelse %(seq)s (id %(id)s) har lagts till i efterhand: löpnumret finns "
+                    "redan (id %(other)s)."
+                )
+                % {"seq": row.seq, "id": row.id, "other": self.last_id},
+            )
+        if row.seq != self.last_seq + 1:
+            first_missing, last_missing = self.last_seq + 1, row.seq - 1
+            return self._report(
+                Problem.REMOVED,
+                row,
+                gettext(
+                    "Händelse %(missing)s saknas: borttagen före händelse %(seq)s (id %(id)s)."
+                )
+                % {"missing": _span(first_missing, last_missing), "seq": row.seq, "id": row.id},
+            )
+        authentic = hmac.compare_digest(
+            compute_hash(row.prev_hash, row.content, key=self.key), row.hash
+        )
+        linked = row.prev_hash == self.last_hash
+        if authentic and not linked:
+            return self._report(
+                Problem.REMOVED,
+                row,
+                gettext(
+                    "Händelse %(seq)s (id %(id)s) är oförändrad men länkar inte till händelsen "
+                    "före: en händelse före den har tagits bort eller bytts ut."
+                )
+                % {"seq": row.seq, "id": row.id},
+            )
+        if not authentic:
+            skipped = (
+                next_row is not None
+                and next_row.prev_hash == self.last_hash
+                and next_row.prev_hash != row.hash
+            )
+            if skipped:
+                message = gettext(
+                    "Händelse %(seq)s (id %(id)s) har lagts till i efterhand: kontrollsumman är "
+                    "ogiltig och nästa händelse länkar förbi den till händelsen före."
+                )
+                return self._report(Problem.INSERTED, row, message % {"seq": row.seq, "id": row.id})
+            if linked:
+                message = gettext(
+                    "Händelse %(seq)s (id %(id)s) har ändrats i efterhand: innehållet stämmer "
+                    "inte med kontrollsumman."
+                )
+            else:
+                message = gettext(
+                    "Händelse %(seq)s (id %(id)s) stämmer varken med sin kontrollsumma eller med "
+                    "händelsen före: den har ändrats, eller händelser före den har tagits bort "
+                    "och resten numrerats om."
+                )
+            return self._report(Problem.ALTERED, row, message % {"seq": row.seq, "id": row.id})
+        self.checked += 1
+        self.last_seq, self.last_hash, self.last_id = row.seq, row.hash, row.id
+        return None
+
+    def head_problem(self, head: _Head | None) -> ChainReport | None:
+        """The head must name the last row: a longer head means rows were cut off the end."""
+        if head is None:
+            return None  # No rows either (or head_missing() would have said so): a fresh log.
+        if head.last_seq > self.last_seq:
+            return self._report(
+                Problem.REMOVED,
+                None,
+                gettext(
+                    "Händelse %(missing)s saknas i slutet av loggen: kedjans huvud anger "
+                    "%(head)s som sista händelse."
+                )
+                % {"missing": _span(self.last_seq + 1, head.last_seq), "head": head.last_seq},
+                seq=self.last_seq + 1,
+            )
+        if head.last_seq < self.last_seq or head.last_hash != self.last_hash:
+            return self._report(
+                Problem.HEAD,
+                None,
+                gettext(
+                    "Kedjans huvud (händelse %(head)s) stämmer inte med sista händelsen "
+                    "%(seq)s (id %(id)s)."
+                )
+                % {"head": head.last_seq, "seq": self.last_seq, "id": self.last_id},
+                seq=self.last_seq,
+                event_id=self.last_id,
+            )
+        return None
+
+    def head_missing(self, row: _Row) -> ChainReport:
+        return self._report(
+            Problem.HEAD,
+            row,
+            gettext("Kedjans huvud saknas fast loggen har händelser, den första med löpnummer "
+                    "%(seq)s (id %(id)s).")
+            % {"seq": row.seq, "id": row.id},
+        )
+
+    def beyond_head(self, row: _Row, head: _Head) -> ChainReport:
+        return self._report(
+            Problem.INSERTED,
+            row,
+            gettext(
+                "Händelse %(seq)s (id %(id)s) har lagts till i efterhand: den ligger efter "
+                "kedjans sista registrerade händelse %(head)s."
+            )
+            % {"seq": row.seq, "id": row.id, "head": head.last_seq},
+        )
+
+    def _report(
+        self,
+        kind: Problem,
+        row: _Row | None,
+        problem: str,
+        *,
+        seq: int | None = None,
+        event_id: int | None = None,
+    ) -> ChainReport:
+        return ChainReport(
+            ok=False,
+            checked=self.checked,
+            problem=problem,
+            kind=kind,
+            seq=row.seq if row else seq,
+            event_id=row.id if row else event_id,
+        )
+
+
+def _span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def _read_head() -> _Head | None:
+    head = ChainHead.objects.filter(pk=ChainHead.SINGLETON_ID).values_list(
+        "last_seq", "last_hash"
+    ).first()
+    return _Head(*head) if head else None
+
+
+def _rows_after(seq: int | None, chunk_size: int) -> Iterator[_Row]:
+    """Rows in chain order, a chunk at a time, so millions of rows never sit in memory."""
+    events = AuditEvent.objects.all() if seq is None else AuditEvent.objects.filter(seq__gt=seq)
+    values = (
+        events.order_by("seq", "pk")
+        .values("id", "prev_hash", "hash", *HASHED_FIELDS)
+        .iterator(chunk_size=chunk_size)
+    )
+    for value in values:
+        yield _Row(
+            id=value["id"],
+            seq=value["seq"],
+            prev_hash=value["prev_hash"],
+            hash=value["hash"],
+            content=value,
+        )
+
+
+def _with_next(rows: Iterator[_Row]) -> Iterator[tuple[_Row, _Row | None]]:
+    previous: _Row | None = None
+    for row in rows:
+        if previous is not None:
+            yield previous, row
+        previous = row
+    if previous is not None:
+        yield previous, None
+
+
+def verify_chain(*, chunk_size: int = CHUNK_SIZE) -> ChainReport:
+    """Walk the whole log in sequence order and report the first sign of tampering.
+
+    Events keep being appended while this runs. An event and its head update commit together,
+    so the head is re-read whenever a row seems to lie beyond it, and the walk goes on past its
+    first snapshot until the head and the last row agree.
+    """
+    walk = _Walk(audit_key())
+    head = _read_head()
+    after: int | None = None
+    while True:
+        seen_any = False
+        for row, next_row in _with_next(_rows_after(after, chunk_size)):
+            seen_any = True
+            if head is None or row.seq > head.last_seq:
+                head = _read_head()
+                if head is None:
+                    return walk.head_missing(row)
+                if row.seq > head.last_seq:
+                    return walk.beyond_head(row, head)
+            problem = walk.problem(row, next_row)
+            if problem is not None:
+                return problem
+        after = walk.last_seq
+        head = _read_head()
+        if seen_any and head is not None and head.last_seq > walk.last_seq:
+            continue  # Events appended since the walk began: check them too.
+        problem = walk.head_problem(head)
+        if problem is not None:
+            return problem
+        return ChainReport(ok=True, checked=walk.checked)

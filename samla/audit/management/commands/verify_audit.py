@@ -1,0 +1,38 @@
+"""``manage.py verify_audit``: prove that nobody has changed, removed or inserted log rows.
+
+Run it on a schedule; a non-zero exit status means the log has been tampered with. The checking
+itself is ``samla.audit.chain.verify_chain``, which the log review pages use too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from samla.audit.chain import CHUNK_SIZE, verify_chain
+
+
+class Command(BaseCommand):
+    help = "Kontrollerar att granskningsloggens kedja är hel."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--chunk-size",
+            type=int,
+            default=CHUNK_SIZE,
+            help="Hur många händelser som läses från databasen åt gången.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = verify_chain(chunk_size=options["chunk_size"])
+        if not report.ok:
+            raise CommandError(
+                f"Granskningsloggen är inte hel. {report.problem} "
+                f"({report.checked} händelser före felet är hela.)"
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Granskningsloggen är hel: {report.checked} händelser kontrollerade."
+            )
+        )

@@ -1,0 +1,96 @@
+"""The one way to write to the access log.
+
+Call ``record()`` from actions and access functions, inside the transaction that does the read
+or the change (STYLE.md: never from signals). Then the log row and the thing it describes are
+committed or rolled back together, and a read that cannot be logged does not happen.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from samla.audit import chain
+from samla.audit.middleware import current_request_id
+from samla.audit.models import GENESIS_HASH, AuditEvent, ChainHead
+
+
+class Actor(Protocol):
+    """What the log needs of a user, so that this app need not import accounts.
+
+    Read-only properties, so that a user whose ``organisation_id`` is typed ``int`` fits too.
+    """
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def organisation_id(self) -> int | None: ...
+
+    def get_full_name(self) -> str: ...
+
+
+def _fit(value: str, field_name: str) -> str:
+    """Cut human text to its column, so a long name never makes the logged operation fail."""
+    max_length = AuditEvent._meta.get_field(field_name).max_length
+    assert max_length is not None
+    return value if len(value) <= max_length else value[: max_length - 1] + "…"
+
+
+def record(
+    *,
+    actor: Actor | None,
+    action: AuditEvent.Action,
+    obj: models.Model | None = None,
+    participant_id: int | None = None,
+    consent_id: int | None = None,
+    role: str = "",
+    flagged: bool = False,
+    summary: str = "",
+    actor_name: str = "",
+) -> AuditEvent:
+    """Append one event to the log and return it.
+
+    ``actor`` is None when there is no user, as for a failed login; pass ``actor_name`` (the
+    name that was tried) instead. ``obj`` must still have its primary key, so log a deletion
+    before deleting. ``summary`` is short human text that names no sensitive content
+    ("Översikt", "Samtycke").
+
+    The lock on the chain head is held until the caller's transaction ends, so appends from
+    concurrent transactions take turns and the chain cannot fork.
+    """
+    if obj is not None and obj.pk is None:
+        raise ValueError("record() needs a saved object: log a deletion before deleting.")
+    with transaction.atomic():
+        # get_or_create, not get: a test database flush (or a fresh `flush`) empties the table
+        # the data migration filled. If events exist without a head, the insert below fails on
+        # the unique seq instead of silently starting a second chain.
+        head, _ = ChainHead.objects.select_for_update().get_or_create(
+            pk=ChainHead.SINGLETON_ID,
+            defaults={"last_seq": 0, "last_hash": GENESIS_HASH},
+        )
+        event = AuditEvent(
+            seq=head.last_seq + 1,
+            created_at=timezone.now(),
+            actor_id=actor.pk if actor is not None else None,
+            actor_name=_fit((actor.get_full_name() if actor is not None else "") or actor_name,
+                            "actor_name"),
+            organisation_id=actor.organisation_id if actor is not None else None,
+            role=_fit(role, "role"),
+            participant_id=participant_id,
+            action=action,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            consent_id=consent_id,
+            request_id=current_request_id(),
+            flagged=flagged,
+            summary=_fit(summary, "summary"),
+            prev_hash=head.last_hash,
+        )
+        event.hash = chain.compute_hash(event.prev_hash, chain.content_of(event))
+        event.save()
+        head.last_seq, head.last_hash = event.seq, event.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return event

@@ -1,0 +1,157 @@
+"""The demo's users: one list that the loader, the login page, the README and the command's
+printout all read, so that they can never disagree.
+
+Kept free of model imports so that the login page can show the table cheaply. The people are
+invented; none is one of the real people named in the seeds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# One shared password, long enough for the validators in settings (12 characters, not common,
+# not numeric). It only ever exists in a demo database: SAMLA_DEMO refuses production.
+DEMO_PASSWORD = "samla-demo-2026"  # noqa: S105
+
+SOFINT = "Sofint"
+OSTRA_SODERTORN = "Östra Södertörn"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    title: str
+    organisation: str  # an organisation name as samla.demo.data builds it
+    role: str  # a samla.accounts.models.Role value
+    association: str | None  # an association's short name; None for organisation roles
+    description: str
+
+
+# fmt: off
+DEMO_USERS: tuple[DemoUser, ...] = (
+    # Sofint, norra Örebro län
+    DemoUser(
+        "koordinator.lindesberg", "Sara", "Lundqvist", "Personlig koordinator",
+        "Lindesbergs kommun", "coordinator", SOFINT,
+        "Koordinator, Lindesbergs kommun (Sofint)",
+    ),
+    DemoUser(
+        "koordinator.nora", "Johan", "Eklund", "Personlig koordinator",
+        "Nora kommun", "coordinator", SOFINT,
+        "Koordinator, Nora kommun (Sofint)",
+    ),
+    DemoUser(
+        "handlaggare.fk.sofint", "Helena", "Strand", "Handläggare sjukpenning",
+        "Försäkringskassan", "case_handler", SOFINT,
+        "Handläggare, Försäkringskassan (Sofint)",
+    ),
+    DemoUser(
+        "handlaggare.af.sofint", "Mikael", "Hedlund", "Arbetsförmedlare",
+        "Arbetsförmedlingen", "case_handler", SOFINT,
+        "Handläggare, Arbetsförmedlingen (Sofint)",
+    ),
+    DemoUser(
+        "handlaggare.region.orebro", "Anneli", "Forsman", "Kurator, vårdcentral",
+        "Region Örebro län", "case_handler", SOFINT,
+        "Handläggare, Region Örebro län (Sofint)",
+    ),
+    DemoUser(
+        "handlaggare.hallefors", "Peter", "Sandell", "Socialsekreterare, ekonomiskt bistånd",
+        "Hällefors kommun", "case_handler", SOFINT,
+        "Handläggare, socialtjänsten i Hällefors kommun (Sofint)",
+    ),
+    DemoUser(
+        "personal.activa", "Linnea", "Wiklund", "Handledare",
+        "Stiftelsen Activa", "activity_staff", SOFINT,
+        "Insatspersonal, Stiftelsen Activa (Sofint)",
+    ),
+    DemoUser(
+        "kansli.sofint", "Birgitta", "Holmgren", "Förbundschef",
+        "Samordningsförbundet Sofint", "association_office", SOFINT,
+        "Förbundets kansli, Samordningsförbundet Sofint",
+    ),
+    DemoUser(
+        "styrelse.sofint", "Lars", "Nyström", "Kommunalråd",
+        "Ljusnarsbergs kommun", "board_member", SOFINT,
+        "Styrelseledamot, Ljusnarsbergs kommun (Sofint)",
+    ),
+    # Östra Södertörn
+    DemoUser(
+        "koordinator.tyreso", "Emma", "Lindqvist", "Personlig koordinator",
+        "Tyresö kommun", "coordinator", OSTRA_SODERTORN,
+        "Koordinator, Tyresö kommun (Östra Södertörn)",
+    ),
+    DemoUser(
+        "koordinator.haninge", "Ahmed", "Yusuf", "Personlig koordinator",
+        "Haninge kommun", "coordinator", OSTRA_SODERTORN,
+        "Koordinator, Haninge kommun (Östra Södertörn)",
+    ),
+    DemoUser(
+        "handlaggare.fk.sodertorn", "Karin", "Åberg", "Handläggare sjukpenning",
+        "Försäkringskassan", "case_handler", OSTRA_SODERTORN,
+        "Handläggare, Försäkringskassan (Östra Södertörn)",
+    ),
+    DemoUser(
+        "handlaggare.af.sodertorn", "Tobias", "Engström", "Arbetsförmedlare",
+        "Arbetsförmedlingen", "case_handler", OSTRA_SODERTORN,
+        "Handläggare, Arbetsförmedlingen (Östra Södertörn)",
+    ),
+    DemoUser(
+        "handlaggare.region.stockholm", "Maja", "Bergqvist", "Arbetsterapeut, psykiatrin",
+        "Region Stockholm", "case_handler", OSTRA_SODERTORN,
+        "Handläggare, Region Stockholm (Östra Södertörn)",
+    ),
+    DemoUser(
+        "handlaggare.nynashamn", "Oskar", "Palm", "Socialsekreterare, ekonomiskt bistånd",
+        "Nynäshamns kommun", "case_handler", OSTRA_SODERTORN,
+        "Handläggare, socialtjänsten i Nynäshamns kommun (Östra Södertörn)",
+    ),
+    DemoUser(
+        "personal.sodertorn", "Nadia", "Haddad", "Handledare",
+        "Arbetsmarknadsenheten Södertörn", "activity_staff", OSTRA_SODERTORN,
+        "Insatspersonal, Arbetsmarknadsenheten Södertörn (Östra Södertörn)",
+    ),
+    DemoUser(
+        "kansli.sodertorn", "Cecilia", "Dahlberg", "Verksamhetsledare",
+        "Samordningsförbundet Östra Södertörn", "association_office", OSTRA_SODERTORN,
+        "Förbundets kansli, Samordningsförbundet Östra Södertörn",
+    ),
+    DemoUser(
+        "styrelse.sodertorn", "Göran", "Holm", "Regionråd",
+        "Region Stockholm", "board_member", OSTRA_SODERTORN,
+        "Styrelseledamot, Region Stockholm (Östra Södertörn)",
+    ),
+    # Organisation administrators and log reviewers
+    DemoUser(
+        "admin.fk", "Ingrid", "Sjöberg", "Systemförvaltare och loggranskare",
+        "Försäkringskassan", "org_admin", None,
+        "Organisationsadministratör och loggranskare, Försäkringskassan",
+    ),
+    DemoUser(
+        "admin.lindesberg", "Fredrik", "Ek", "Informationssäkerhetssamordnare",
+        "Lindesbergs kommun", "org_admin", None,
+        "Organisationsadministratör och loggranskare, Lindesbergs kommun",
+    ),
+    DemoUser(
+        "admin.tyreso", "Elin", "Norberg", "Informationssäkerhetssamordnare",
+        "Tyresö kommun", "org_admin", None,
+        "Organisationsadministratör och loggranskare, Tyresö kommun",
+    ),
+)
+# fmt: on
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(username, password, description) for every demo user, in the order to show them."""
+    return [(user.username, DEMO_PASSWORD, user.description) for user in DEMO_USERS]
+
+
+def logins_table() -> str:
+    """The logins as a plain-text table, for the command's printout."""
+    rows = [("Användarnamn", "Lösenord", "Roll"), *demo_logins()]
+    widths = [max(len(row[column]) for row in rows) for column in range(2)]
+    lines = [f"{u:<{widths[0]}}  {p:<{widths[1]}}  {d}" for u, p, d in rows]
+    lines.insert(1, "-" * max(len(line) for line in lines))
+    return "\n".join(lines)

@@ -1,0 +1,30 @@
+"""Render a template to PDF with WeasyPrint: every printed document goes through here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+
+def render_pdf(
+    template_name: str, context: dict[str, Any], request: HttpRequest | None = None
+) -> bytes:
+    # Imported here: WeasyPrint loads Pango on import, which only PDF requests need.
+    from weasyprint import CSS, HTML
+
+    html = render_to_string(template_name, context, request=request)
+    stylesheet = finders.find("css/print.css")
+    stylesheets = [CSS(filename=stylesheet)] if isinstance(stylesheet, str) else []
+    pdf = HTML(string=html).write_pdf(stylesheets=stylesheets)
+    assert pdf is not None
+    return pdf
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

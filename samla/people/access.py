@@ -1,0 +1,163 @@
+"""Who may see a person. Every read of person-level data goes through this module.
+
+The rule (DOMAIN.md R1-R3, R6): a user sees a participant only while
+
+- they hold a role that reaches person data (coordinator, case handler, activity staff) in the
+  participant's association: association office and board never do;
+- they are on the participant's team (need to know, also inside one organisation);
+- they work for the controlling organisation, or a consent in force names their organisation;
+- and, for a protected identity, they work for the controlling organisation.
+
+Missing and not allowed both answer 404, so existence does not leak. Each successful read
+writes one audit row in the same transaction, naming the consent that allowed it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from samla.accounts.models import PERSON_ROLES, Role, User
+from samla.audit.models import AuditEvent
+from samla.audit.record import record
+from samla.people.models import (
+    Consent,
+    InformationCategory,
+    Participant,
+    ParticipantQuerySet,
+    TeamMember,
+)
+
+
+@dataclass(frozen=True)
+class ParticipantAccess:
+    """A participant as one user may see them, and on what ground."""
+
+    participant: Participant
+    user: User
+    consent: Consent | None  # None when the user works for the controlling organisation
+
+    @property
+    def is_controller(self) -> bool:
+        return self.user.organisation_id == self.participant.controlling_organisation_id
+
+    @property
+    def can_manage(self) -> bool:
+        """Register consent, keep the team, edit the record: the controlling organisation's
+        coordinators on the team."""
+        return self.is_controller and self.user.has_role(
+            Role.COORDINATOR, association=self.participant.association
+        )
+
+    def allows(self, category: InformationCategory) -> bool:
+        """Whether this user may see information of a category. The controlling organisation
+        sees all it holds; another organisation what the consent includes and does not exclude."""
+        if self.is_controller:
+            return True
+        return self.consent is not None and self.consent.allows(category)
+
+    @property
+    def role(self) -> str:
+        roles = self.user.roles_in(self.participant.association) & PERSON_ROLES
+        return ",".join(sorted(roles))
+
+
+def visible_participants(user: User) -> ParticipantQuerySet:
+    return Participant.objects.visible_to(user)
+
+
+def _consent_for(user: User, participant: Participant) -> Consent | None:
+    return (
+        Consent.objects.in_force(timezone.localdate())
+        .filter(participant=participant, organisations=user.organisation_id)
+        .order_by("-valid_from", "-recorded_at")
+        .first()
+    )
+
+
+def get_participant_for_user(
+    user: User,
+    pk: int,
+    *,
+    purpose: str,
+    manage: bool = False,
+    action: AuditEvent.Action = AuditEvent.Action.VIEW,
+) -> ParticipantAccess:
+    """Fetch a participant if this user may see them, and log the read.
+
+    ``purpose`` is the short, non-sensitive text the audit row carries ("Översikt",
+    "Samtycken"...). With ``manage=True`` the user must also be allowed to change the record.
+    """
+    with transaction.atomic():
+        participant = (
+            visible_participants(user)
+            .select_related("association", "controlling_organisation", "home_municipality")
+            .filter(pk=pk)
+            .first()
+        )
+        if participant is None:
+            raise Http404
+        access = ParticipantAccess(
+            participant=participant,
+            user=user,
+            consent=None
+            if user.organisation_id == participant.controlling_organisation_id
+            else _consent_for(user, participant),
+        )
+        if manage and not access.can_manage:
+            raise PermissionDenied
+        record(
+            actor=user,
+            action=action,
+            obj=participant,
+            participant_id=participant.pk,
+            consent_id=access.consent.pk if access.consent else None,
+            role=access.role,
+            flagged=participant.is_protected,
+            summary=purpose,
+        )
+    return access
+
+
+def get_consent_for_user(user: User, pk: int, consent_pk: int, *, manage: bool = False) -> Consent:
+    access = get_participant_for_user(user, pk, purpose="Samtycke", manage=manage)
+    consent = (
+        Consent.objects.filter(participant=access.participant, pk=consent_pk)
+        .prefetch_related("organisations")
+        .select_related("recorded_by", "withdrawn_by")
+        .first()
+    )
+    if consent is None:
+        raise Http404
+    return consent
+
+
+def get_team_member_for_user(user: User, pk: int, member_pk: int) -> TeamMember:
+    access = get_participant_for_user(user, pk, purpose="Team", manage=True)
+    member = (
+        TeamMember.objects.current()
+        .filter(participant=access.participant, pk=member_pk)
+        .select_related("user__organisation")
+        .first()
+    )
+    if member is None:
+        raise Http404
+    return member
+
+
+def team_with_access(participant: Participant) -> list[tuple[TeamMember, bool]]:
+    """The current team, each member with whether they can see the person right now (a member
+    from another organisation whose consent lapsed stays on the team but sees nothing)."""
+    members = (
+        TeamMember.objects.current()
+        .filter(participant=participant)
+        .select_related("user__organisation")
+    )
+    return [
+        (member, Participant.objects.visible_to(member.user).filter(pk=participant.pk).exists())
+        for member in members
+    ]

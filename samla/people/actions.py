@@ -1,0 +1,295 @@
+"""Writes to a participant's record. Each is one transaction with its audit row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samla.accounts.models import PERSON_ROLES, User
+from samla.audit.models import AuditEvent
+from samla.audit.record import record
+from samla.organisations.models import Association, Organisation
+from samla.people import idnumbers
+from samla.people.models import (
+    Consent,
+    Participant,
+    Sex,
+    TargetGroup,
+    TeamMember,
+)
+
+
+class StaleRecord(Exception):
+    """Someone else saved the record after this user loaded it."""
+
+    def __init__(self, current: Participant) -> None:
+        super().__init__("stale participant")
+        self.current = current
+
+
+def find_duplicate(organisation: Organisation, number: idnumbers.IdNumber) -> Participant | None:
+    """The participant the controlling organisation already holds under this number, if any.
+    Only ever asked on registration, within the user's own organisation."""
+    return (
+        Participant.objects.filter(controlling_organisation=organisation, id_number=number.value)
+        .select_related("controlling_organisation")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Identity:
+    number: idnumbers.IdNumber
+    first_name: str
+    last_name: str
+
+
+@transaction.atomic
+def register_participant(
+    *,
+    actor: User,
+    association: Association,
+    identity: Identity | None,
+    sex: str,
+    start_year: int,
+    target_groups: Iterable[TargetGroup] = (),
+    details: dict[str, Any] | None = None,
+) -> Participant:
+    """Register a person (identified when ``identity`` is given, else anonymous) with the
+    registering coordinator's organisation as controller and the coordinator on the team."""
+    assert actor.organisation is not None
+    participant = Participant(
+        association=association,
+        controlling_organisation=actor.organisation,
+        created_by=actor,
+        sex=sex,
+        start_year=start_year,
+    )
+    if identity is None:
+        participant.kind = Participant.Kind.ANONYMOUS
+    else:
+        participant.kind = Participant.Kind.IDENTIFIED
+        participant.id_number = identity.number.value
+        participant.id_number_kind = identity.number.kind.value
+        participant.first_name = identity.first_name
+        participant.last_name = identity.last_name
+        participant.birth_date = identity.number.birth_date
+        for field, value in (details or {}).items():
+            setattr(participant, field, value)
+    participant.save()
+    participant.target_groups.set(target_groups)
+    TeamMember.objects.create(
+        participant=participant, user=actor, role=TeamMember.Role.COORDINATOR, added_by=actor
+    )
+    record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=participant,
+        participant_id=participant.pk,
+        summary="Registrerade deltagare",
+    )
+    return participant
+
+
+@transaction.atomic
+def update_participant(
+    participant: Participant,
+    *,
+    actor: User,
+    version: int,
+    changes: dict[str, Any],
+    target_groups: Iterable[TargetGroup] | None = None,
+) -> Participant:
+    """Save changed details unless someone else saved first (then raise ``StaleRecord``)."""
+    updated = Participant.objects.filter(pk=participant.pk, version=version).update(
+        version=F("version") + 1, **changes
+    )
+    if not updated:
+        participant.refresh_from_db()
+        raise StaleRecord(participant)
+    if target_groups is not None:
+        participant.target_groups.set(target_groups)
+    participant.refresh_from_db()
+    record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=participant,
+        participant_id=participant.pk,
+        summary="Ändrade uppgifter: " + ", ".join(sorted(changes)),
+    )
+    return participant
+
+
+@transaction.atomic
+def link_identity_number(
+    participant: Participant, *, actor: User, number: idnumbers.IdNumber
+) -> Participant:
+    """Replace a reserve number with the person's real number, keeping the reserve number."""
+    if participant.id_number_kind != idnumbers.IdNumberKind.RESERVE:
+        raise ValidationError(_("Bara ett reservnummer kan ersättas med ett riktigt nummer."))
+    if number.kind == idnumbers.IdNumberKind.RESERVE:
+        raise ValidationError(_("Ange ett personnummer eller samordningsnummer."))
+    duplicate = find_duplicate(participant.controlling_organisation, number)
+    if duplicate is not None:
+        raise ValidationError(_("Numret finns redan hos en annan deltagare i er organisation."))
+    Participant.objects.filter(pk=participant.pk).update(
+        former_reserve_number=participant.id_number,
+        id_number=number.value,
+        id_number_kind=number.kind.value,
+        birth_date=number.birth_date,
+        version=F("version") + 1,
+    )
+    participant.refresh_from_db()
+    record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=participant,
+        participant_id=participant.pk,
+        summary="Kopplade reservnummer till personnummer",
+    )
+    return participant
+
+
+@transaction.atomic
+def record_consent(
+    *,
+    actor: User,
+    participant: Participant,
+    organisations: Iterable[Organisation],
+    categories_included: list[str],
+    categories_excluded: list[str],
+    form: str,
+    given_by: str,
+    given_by_name: str = "",
+    legal_basis: str = Consent.LegalBasis.PUBLIC_TASK,
+    valid_from: date,
+    valid_to: date | None,
+    note: str = "",
+    replaces: Consent | None = None,
+) -> Consent:
+    consent = Consent.objects.create(
+        participant=participant,
+        categories_included=categories_included,
+        categories_excluded=categories_excluded,
+        form=form,
+        given_by=given_by,
+        given_by_name=given_by_name,
+        legal_basis=legal_basis,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        note=note,
+        recorded_by=actor,
+        replaces=replaces,
+    )
+    consent.organisations.set(organisations)
+    record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=consent,
+        participant_id=participant.pk,
+        summary="Registrerade samtycke",
+    )
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(consent: Consent, *, actor: User, reason: str) -> Consent:
+    """Withdrawal takes effect at once: the next request from another organisation is refused."""
+    locked = Consent.objects.select_for_update().get(pk=consent.pk)
+    if locked.withdrawn_at is not None:
+        raise ValidationError(_("Samtycket är redan återkallat."))
+    locked.withdrawn_at = timezone.now()
+    locked.withdrawn_by = actor
+    locked.withdrawal_reason = reason
+    locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=locked,
+        participant_id=locked.participant_id,
+        summary="Återkallade samtycke",
+    )
+    return locked
+
+
+def team_candidates(participant: Participant) -> list[User]:
+    """Who can be added to the team now: people with a person role in the association, from
+    the controlling organisation or (unless the identity is protected) one a consent names."""
+    allowed_orgs = {participant.controlling_organisation_id}
+    if not participant.is_protected:
+        allowed_orgs |= set(
+            Consent.objects.in_force(timezone.localdate())
+            .filter(participant=participant)
+            .values_list("organisations", flat=True)
+        )
+    current = TeamMember.objects.current().filter(participant=participant).values("user_id")
+    return list(
+        User.objects.filter(
+            is_active=True,
+            organisation_id__in=allowed_orgs,
+            role_assignments__association=participant.association,
+            role_assignments__role__in=list(PERSON_ROLES),
+        )
+        .exclude(pk__in=current)
+        .select_related("organisation")
+        .distinct()
+        .order_by("organisation__name", "first_name", "last_name")
+    )
+
+
+@transaction.atomic
+def add_team_member(
+    participant: Participant, *, actor: User, user: User, role: str = TeamMember.Role.MEMBER
+) -> TeamMember:
+    if user not in team_candidates(participant):
+        raise ValidationError(
+            _(
+                "%(name)s kan inte läggas till. Personen måste ha en roll i förbundet och arbeta "
+                "i den ansvariga organisationen eller i en organisation som ett gällande "
+                "samtycke omfattar."
+            )
+            % {"name": user}
+        )
+    if role == TeamMember.Role.COORDINATOR:
+        TeamMember.objects.current().filter(
+            participant=participant, role=TeamMember.Role.COORDINATOR
+        ).update(role=TeamMember.Role.MEMBER)
+    member = TeamMember.objects.create(
+        participant=participant, user=user, role=role, added_by=actor
+    )
+    record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=member,
+        participant_id=participant.pk,
+        summary="Lade till teammedlem",
+    )
+    return member
+
+
+@transaction.atomic
+def remove_team_member(member: TeamMember, *, actor: User) -> None:
+    if member.role == TeamMember.Role.COORDINATOR:
+        raise ValidationError(_("Koordinatorn kan inte tas bort. Utse först en ny koordinator."))
+    member.removed_at = timezone.now()
+    member.removed_by = actor
+    member.save(update_fields=["removed_at", "removed_by"])
+    record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        obj=member,
+        participant_id=member.participant_id,
+        summary="Tog bort teammedlem",
+    )
+
+
+def default_sex(number: idnumbers.IdNumber) -> str:
+    return number.legal_sex or Sex.OTHER

@@ -1,0 +1,453 @@
+"""The person at the centre, the consent that lets other organisations see them, and their team.
+
+These three live together because together they decide who may see a person: the team says who
+needs to know (R3), the consent says which other organisations may know (R2), and the person's
+protection level narrows both (R6). ``samla.people.access`` is the only place that combines them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samla.accounts.models import PERSON_ROLES, RoleAssignment
+from samla.organisations.models import Association, Municipality, Organisation
+from samla.people import idnumbers
+
+if TYPE_CHECKING:
+    from samla.accounts.models import User
+
+
+class InformationCategory(models.TextChoices):
+    """What a consent can include or exclude; later records (story, plan) carry one each."""
+
+    CONTACT = "contact", _("Kontaktuppgifter")
+    LIFE_SITUATION = "life_situation", _("Livssituation och familj")
+    HEALTH = "health", _("Hälsa och vård")
+    WORK_STUDIES = "work_studies", _("Arbete och studier")
+    INCOME = "income", _("Försörjning och ersättningar")
+    SOCIAL_SERVICES = "social_services", _("Socialtjänstens insatser")
+    PLANS_MEETINGS = "plans_meetings", _("Planer och möten")
+
+
+class Sex(models.TextChoices):
+    WOMAN = "F", _("Kvinna")
+    MAN = "M", _("Man")
+    OTHER = "X", _("Annat / vill inte ange")
+
+
+class TargetGroup(models.Model):
+    """An association's target groups (målgrupper), used for registration and statistics."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="target_groups"
+    )
+    code = models.SlugField(_("kod"), max_length=40)
+    name = models.CharField(_("namn"), max_length=120)
+
+    class Meta:
+        ordering = ["association", "name"]
+        verbose_name = _("målgrupp")
+        verbose_name_plural = _("målgrupper")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "code"], name="people_targetgroup_unique_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ParticipantQuerySet(models.QuerySet["Participant"]):
+    def visible_to(self, user: User) -> ParticipantQuerySet:
+        """The participants this user may see: on the team, by a role that reaches person data,
+        in the controlling organisation or one that a current consent names (R2, R3), and for a
+        protected identity only in the controlling organisation (R6)."""
+        if not user.is_authenticated or user.organisation_id is None:
+            return self.none()
+        today = timezone.localdate()
+        on_team = TeamMember.objects.current().filter(participant=OuterRef("pk"), user=user)
+        has_role = RoleAssignment.objects.filter(
+            user=user, association=OuterRef("association"), role__in=list(PERSON_ROLES)
+        )
+        consent_names_org = Consent.objects.in_force(today).filter(
+            participant=OuterRef("pk"), organisations=user.organisation_id
+        )
+        return self.filter(Exists(on_team), Exists(has_role)).filter(
+            Q(controlling_organisation_id=user.organisation_id)
+            | (Q(protection=Participant.Protection.NONE) & Exists(consent_names_org))
+        )
+
+    def search(self, query: str) -> ParticipantQuerySet:
+        query = query.strip()
+        if not query:
+            return self
+        try:
+            number = idnumbers.parse(query)
+        except idnumbers.InvalidIdNumber:
+            digits = "".join(ch for ch in query if ch.isalnum())
+            if len(digits) >= 6 and digits[:6].isdigit():
+                return self.filter(id_number__contains=digits.upper())
+        else:
+            return self.filter(id_number=number.value)
+        terms = query.split()
+        condition = Q()
+        for term in terms:
+            condition &= Q(first_name__icontains=term) | Q(last_name__icontains=term)
+        return self.filter(condition)
+
+
+class Participant(models.Model):
+    """A person who gets coordinated support. Anonymous participants carry sex and start year
+    only, and still count in every figure (R5)."""
+
+    class Kind(models.TextChoices):
+        IDENTIFIED = "identified", _("Identifierad")
+        ANONYMOUS = "anonymous", _("Anonym")
+
+    class Protection(models.TextChoices):
+        NONE = "none", _("Inga skyddade personuppgifter")
+        CONFIDENTIALITY_MARKING = "marking", _("Sekretessmarkering")
+        PROTECTED_REGISTRATION = "registration", _("Skyddad folkbokföring")
+
+    association = models.ForeignKey(
+        Association,
+        verbose_name=_("samordningsförbund"),
+        on_delete=models.PROTECT,
+        related_name="participants",
+    )
+    controlling_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("personuppgiftsansvarig organisation"),
+        on_delete=models.PROTECT,
+        related_name="controlled_participants",
+    )
+    kind = models.CharField(_("registrering"), max_length=12, choices=Kind.choices)
+    id_number = models.CharField(_("identitetsnummer"), max_length=12, blank=True)
+    id_number_kind = models.CharField(
+        _("typ av nummer"),
+        max_length=20,
+        choices=[(k.value, k.label) for k in idnumbers.IdNumberKind],
+        blank=True,
+    )
+    former_reserve_number = models.CharField(_("tidigare reservnummer"), max_length=12, blank=True)
+    first_name = models.CharField(_("förnamn"), max_length=100, blank=True)
+    last_name = models.CharField(_("efternamn"), max_length=100, blank=True)
+    sex = models.CharField(_("kön"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("födelsedatum"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("startår"))
+    home_municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("hemkommun"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup, verbose_name=_("målgrupper"), blank=True, related_name="participants"
+    )
+    protection = models.CharField(
+        _("skyddade personuppgifter"),
+        max_length=16,
+        choices=Protection.choices,
+        default=Protection.NONE,
+    )
+    interpreter_language = models.CharField(_("tolk behövs, språk"), max_length=60, blank=True)
+    sign_language = models.BooleanField(_("teckenspråkstolk"), default=False)
+    accessibility_needs = models.TextField(
+        _("behov av anpassning"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Till exempel lättläst material, uppläsning, tillgänglig lokal."),
+    )
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    street_address = models.CharField(_("gatuadress"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postnummer"), max_length=6, blank=True)
+    city = models.CharField(_("ort"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("registrerad"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        verbose_name = _("deltagare")
+        verbose_name_plural = _("deltagare")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["controlling_organisation", "id_number"],
+                condition=~Q(id_number=""),
+                name="people_participant_unique_id_number_per_controller",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="identified") & ~Q(id_number="") & ~Q(id_number_kind=""))
+                | (
+                    Q(kind="anonymous")
+                    & Q(id_number="")
+                    & Q(first_name="")
+                    & Q(last_name="")
+                    & Q(birth_date__isnull=True)
+                    & Q(phone="")
+                    & Q(email="")
+                    & Q(street_address="")
+                ),
+                name="people_participant_anonymous_has_no_identity",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_year__gte=1990) & Q(start_year__lte=2200),
+                name="people_participant_start_year_plausible",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="people_participant_name"),
+            models.Index(fields=["id_number"], name="people_participant_id_number"),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.ANONYMOUS:
+            return f"{_('Anonym deltagare')} {self.pk}"
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:participant", kwargs={"pk": self.pk})
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.kind == self.Kind.ANONYMOUS
+
+    @property
+    def is_protected(self) -> bool:
+        return self.protection != self.Protection.NONE
+
+    @property
+    def parsed_id_number(self) -> idnumbers.IdNumber | None:
+        if not self.id_number:
+            return None
+        return idnumbers.IdNumber(self.id_number, idnumbers.IdNumberKind(self.id_number_kind))
+
+    @property
+    def formatted_id_number(self) -> str:
+        number = self.parsed_id_number
+        return number.formatted() if number else ""
+
+    def age(self, today: date | None = None) -> int | None:
+        number = self.parsed_id_number
+        if number is None:
+            return None
+        return number.age(today or timezone.localdate())
+
+
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def in_force(self, on: date) -> ConsentQuerySet:
+        """Consents that lift secrecy on this day: begun, not ended, not withdrawn."""
+        return self.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on),
+            valid_from__lte=on,
+            withdrawn_at__isnull=True,
+        )
+
+
+class Consent(models.Model):
+    """Samtycke till att sekretessen bryts (R2). Recorded, never edited: a change is a new
+    consent; only the withdrawal is written later, and it takes effect at once."""
+
+    class Form(models.TextChoices):
+        WRITTEN = "written", _("Skriftligt")
+        DIGITAL = "digital", _("Digitalt")
+        ORAL = "oral", _("Muntligt och dokumenterat")
+
+    class GivenBy(models.TextChoices):
+        PERSON = "person", _("Personen själv")
+        GUARDIAN = "guardian", _("Vårdnadshavare")
+        REPRESENTATIVE = "representative", _("Ställföreträdare (god man eller förvaltare)")
+
+    class LegalBasis(models.TextChoices):
+        PUBLIC_TASK = "public_task", _("Uppgift av allmänt intresse / myndighetsutövning")
+        LEGAL_OBLIGATION = "legal_obligation", _("Rättslig förpliktelse")
+        CONSENT = "consent", _("Samtycke enligt dataskyddsförordningen")
+        CONTRACT = "contract", _("Avtal")
+
+    class State(models.TextChoices):
+        UPCOMING = "upcoming", _("Har inte börjat gälla")
+        ACTIVE = "active", _("Gäller")
+        EXPIRED = "expired", _("Har upphört")
+        WITHDRAWN = "withdrawn", _("Återkallat")
+
+    WITHDRAWAL_FIELDS = frozenset({"withdrawn_at", "withdrawn_by", "withdrawal_reason"})
+
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="consents")
+    organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("organisationer som får ta del"),
+        related_name="consents_received",
+    )
+    categories_included = models.JSONField(_("uppgifter som ingår"), default=list)
+    categories_excluded = models.JSONField(_("uppgifter som personen undantar"), default=list)
+    form = models.CharField(_("hur samtycket lämnades"), max_length=12, choices=Form.choices)
+    given_by = models.CharField(_("lämnat av"), max_length=16, choices=GivenBy.choices)
+    given_by_name = models.CharField(
+        _("namn på den som lämnade samtycket"),
+        max_length=200,
+        blank=True,
+        help_text=_("Behövs när samtycket lämnades av någon annan än personen."),
+    )
+    legal_basis = models.CharField(
+        _("rättslig grund för behandlingen"),
+        max_length=20,
+        choices=LegalBasis.choices,
+        default=LegalBasis.PUBLIC_TASK,
+    )
+    valid_from = models.DateField(_("gäller från"))
+    valid_to = models.DateField(_("gäller till"), null=True, blank=True)
+    note = models.TextField(_("anteckning"), max_length=2000, blank=True)
+    recorded_at = models.DateTimeField(_("registrerat"), default=timezone.now, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    withdrawn_at = models.DateTimeField(_("återkallat"), null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    withdrawal_reason = models.TextField(_("skäl till återkallelsen"), max_length=1000, blank=True)
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("ersätter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+    )
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-valid_from", "-recorded_at"]
+        verbose_name = _("samtycke")
+        verbose_name_plural = _("samtycken")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="people_consent_valid_to_after_valid_from",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
+                name="people_consent_withdrawal_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(given_by="person") | ~Q(given_by_name=""),
+                name="people_consent_representative_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Samtycke från %(date)s") % {"date": self.valid_from.isoformat()})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if self.pk is not None and (
+            update_fields is None or not set(update_fields) <= self.WITHDRAWAL_FIELDS
+        ):
+            raise ValueError("A consent is never edited: record a new one instead.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:consent", kwargs={"pk": self.participant_id, "consent_pk": self.pk})
+
+    def state(self, on: date | None = None) -> Consent.State:
+        on = on or timezone.localdate()
+        if self.withdrawn_at is not None:
+            return self.State.WITHDRAWN
+        if self.valid_from > on:
+            return self.State.UPCOMING
+        if self.valid_to is not None and self.valid_to < on:
+            return self.State.EXPIRED
+        return self.State.ACTIVE
+
+    def is_in_force(self, on: date | None = None) -> bool:
+        return self.state(on) == self.State.ACTIVE
+
+    def allows(self, category: InformationCategory | str) -> bool:
+        return category in self.categories_included and category not in self.categories_excluded
+
+    def get_categories_included_display(self) -> list[str]:
+        return [InformationCategory(c).label for c in self.categories_included]
+
+    def get_categories_excluded_display(self) -> list[str]:
+        return [InformationCategory(c).label for c in self.categories_excluded]
+
+
+class TeamMemberQuerySet(models.QuerySet["TeamMember"]):
+    def current(self) -> TeamMemberQuerySet:
+        return self.filter(removed_at__isnull=True)
+
+
+class TeamMember(models.Model):
+    """Someone who needs to know (R3). Membership alone is not access: a member from another
+    organisation sees the person only while a consent names their organisation."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Koordinator")
+        MEMBER = "member", _("Teammedlem")
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="team_members"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="team_memberships"
+    )
+    role = models.CharField(_("roll i teamet"), max_length=12, choices=Role.choices)
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+
+    objects = TeamMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["role", "user__first_name", "user__last_name"]
+        verbose_name = _("teammedlem")
+        verbose_name_plural = _("team")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "user"],
+                condition=Q(removed_at__isnull=True),
+                name="people_teammember_one_current_membership",
+            ),
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=Q(removed_at__isnull=True, role="coordinator"),
+                name="people_teammember_one_coordinator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"

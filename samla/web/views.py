@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from samla.accounts.http import AuthedRequest
+from samla.accounts.models import Role
+from samla.people.access import visible_participants
+
+
+@require_GET
+def start(request: AuthedRequest) -> HttpResponse:
+    """One start page, its parts chosen by the user's roles."""
+    user = request.user
+    my_participants = None
+    if user.reaches_person_data:
+        my_participants = (
+            visible_participants(user)
+            .filter(team_members__user=user, team_members__removed_at__isnull=True)
+            .select_related("controlling_organisation")
+            .order_by("last_name", "first_name")[:20]
+        )
+    context = {
+        "my_participants": my_participants,
+        "is_coordinator": user.has_role(Role.COORDINATOR),
+        "is_association_staff": user.has_role(Role.ASSOCIATION_OFFICE, Role.BOARD_MEMBER),
+        "is_org_admin": user.is_org_admin,
+        "associations": user.associations(),
+    }
+    return render(request, "web/start.html", context)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For the load balancer: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
