@@ -5,7 +5,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.forms.boundfield import BoundWidget
 from django.utils.translation import gettext_lazy as _
 
 from samla.accounts.access import assignable_roles, organisation_roles
@@ -49,6 +48,24 @@ class CodeForm(forms.Form):
         return token
 
 
+class GroupedCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes in one fieldset per group, the group's name as its legend."""
+
+    template_name = "accounts/widgets/grouped_checkboxes.html"
+
+    def optgroups(
+        self, name: str, value: list[Any], attrs: dict[str, Any] | None = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
+        """Number the boxes straight through (id_roles_0, _1, ...), not per group, so the error
+        summary's link to the first box finds it."""
+        groups = super().optgroups(name, value, attrs)
+        options = [option for _group, group_options, _index in groups for option in group_options]
+        for number, option in enumerate(options):
+            if option["attrs"].get("id"):
+                option["attrs"]["id"] = self.id_for_label((attrs or {}).get("id", ""), number)
+        return groups
+
+
 def _role_value(role: Role, association: Association | None) -> str:
     return f"{association.pk if association else _ORGANISATION}:{role.value}"
 
@@ -59,7 +76,7 @@ class UserForm(forms.ModelForm):
     roles = forms.MultipleChoiceField(
         label=_("Roller"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=GroupedCheckboxes,
         help_text=_("Välj de roller användaren ska ha i varje samordningsförbund."),
     )
 
@@ -91,7 +108,6 @@ class UserForm(forms.ModelForm):
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
         self._choices: dict[str, RoleChoice] = {}
-        self._groups: list[tuple[str, int]] = []
         grouped: list[tuple[str, list[tuple[str, str]]]] = []
         for association in associations:
             self._add_group(grouped, str(association), assignable_roles(admin, association), association)
@@ -115,16 +131,6 @@ class UserForm(forms.ModelForm):
             self._choices[value] = (role, association)
             options.append((value, str(role.label)))
         grouped.append((legend, options))
-        self._groups.append((legend, len(options)))
-
-    def role_groups(self) -> list[tuple[str, list[BoundWidget]]]:
-        """The role checkboxes, one group per association, for a fieldset each."""
-        widgets = list(self["roles"].subwidgets)
-        groups, start = [], 0
-        for legend, count in self._groups:
-            groups.append((legend, widgets[start : start + count]))
-            start += count
-        return groups
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"]

@@ -57,19 +57,24 @@ def audit_key() -> bytes:
     return hmac.new(settings.SECRET_KEY.encode(), _KEY_LABEL, hashlib.sha256).digest()
 
 
-def _canonical_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        # One spelling for one instant, whatever time zone or precision the value came with.
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
-    if isinstance(value, enum.Enum):
-        return value.value
-    return value
+# One encoder for all rows: verification hashes millions of them, so this is the hot path.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _utc_iso(value: datetime) -> str:
+    # One spelling for one instant, whatever time zone or precision the value came with.
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def canonical_json(content: Mapping[str, Any]) -> bytes:
-    """The bytes that are hashed: the hashed fields as sorted, compact JSON."""
-    payload = {name: _canonical_value(content[name]) for name in HASHED_FIELDS}
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    """The bytes that are hashed: the hashed fields as sorted, compact JSON.
+
+    Every value is a JSON scalar except the time; ``action`` may be an ``Action`` member, which
+    is a ``str`` and encodes as its value.
+    """
+    payload = {name: content[name] for name in HASHED_FIELDS}
+    payload["created_at"] = _utc_iso(payload["created_at"])
+    return _ENCODER.encode(payload).encode()
 
 
 def compute_hash(prev_hash: str, content: Mapping[str, Any], *, key: bytes | None = None) -> str:
@@ -151,9 +156,7 @@ class _Walk:
             return self._report(
                 Problem.REMOVED,
                 row,
-                gettext(
-                    "Händelse %(missing)s saknas: borttagen före händelse %(seq)s (id %(id)s)."
-                )
+                gettext("Händelse %(missing)s saknas: borttagen före händelse %(seq)s (id %(id)s).")
                 % {"missing": _span(first_missing, last_missing), "seq": row.seq, "id": row.id},
             )
         authentic = hmac.compare_digest(
@@ -231,8 +234,10 @@ class _Walk:
         return self._report(
             Problem.HEAD,
             row,
-            gettext("Kedjans huvud saknas fast loggen har händelser, den första med löpnummer "
-                    "%(seq)s (id %(id)s).")
+            gettext(
+                "Kedjans huvud saknas fast loggen har händelser, den första med löpnummer "
+                "%(seq)s (id %(id)s)."
+            )
             % {"seq": row.seq, "id": row.id},
         )
 
@@ -271,9 +276,11 @@ def _span(first: int, last: int) -> str:
 
 
 def _read_head() -> _Head | None:
-    head = ChainHead.objects.filter(pk=ChainHead.SINGLETON_ID).values_list(
-        "last_seq", "last_hash"
-    ).first()
+    head = (
+        ChainHead.objects.filter(pk=ChainHead.SINGLETON_ID)
+        .values_list("last_seq", "last_hash")
+        .first()
+    )
     return _Head(*head) if head else None
 
 

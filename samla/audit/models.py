@@ -87,8 +87,10 @@ class AuditEvent(models.Model):
         _("samtyckets id"),
         null=True,
         blank=True,
-        help_text=_("Samtycket som gav åtkomsten, när användaren inte arbetar för den "
-                    "personuppgiftsansvariga organisationen."),
+        help_text=_(
+            "Samtycket som gav åtkomsten, när användaren inte arbetar för den "
+            "personuppgiftsansvariga organisationen."
+        ),
     )
     request_id = models.CharField(_("anropets id"), max_length=64, blank=True)
     flagged = models.BooleanField(
@@ -116,7 +118,9 @@ class AuditEvent(models.Model):
         # (participant_id, created_at) also serves plain participant_id lookups, so that column
         # has no index of its own.
         indexes = [
-            models.Index(fields=["participant_id", "created_at"], name="audit_event_participant_idx"),
+            models.Index(
+                fields=["participant_id", "created_at"], name="audit_event_participant_idx"
+            ),
             models.Index(fields=["actor_id", "created_at"], name="audit_event_actor_idx"),
             models.Index(fields=["organisation_id", "created_at"], name="audit_event_org_idx"),
             models.Index(
@@ -160,9 +164,7 @@ class ChainHead(models.Model):
         verbose_name_plural = _("granskningskedjans huvud")
         default_permissions = ()
         constraints = [
-            models.CheckConstraint(
-                condition=Q(id=1), name="audit_chainhead_single_row"
-            ),
+            models.CheckConstraint(condition=Q(id=1), name="audit_chainhead_single_row"),
         ]
 
     def __str__(self) -> str:

@@ -34,8 +34,9 @@ class Actor(Protocol):
 
 def _fit(value: str, field_name: str) -> str:
     """Cut human text to its column, so a long name never makes the logged operation fail."""
-    max_length = AuditEvent._meta.get_field(field_name).max_length
-    assert max_length is not None
+    field = AuditEvent._meta.get_field(field_name)
+    assert isinstance(field, models.CharField) and field.max_length is not None
+    max_length = field.max_length
     return value if len(value) <= max_length else value[: max_length - 1] + "…"
 
 
@@ -75,8 +76,9 @@ def record(
             seq=head.last_seq + 1,
             created_at=timezone.now(),
             actor_id=actor.pk if actor is not None else None,
-            actor_name=_fit((actor.get_full_name() if actor is not None else "") or actor_name,
-                            "actor_name"),
+            actor_name=_fit(
+                (actor.get_full_name() if actor is not None else "") or actor_name, "actor_name"
+            ),
             organisation_id=actor.organisation_id if actor is not None else None,
             role=_fit(role, "role"),
             participant_id=participant_id,

@@ -68,9 +68,12 @@ def test_events_are_only_written_through_record() -> None:
     ids=["update", "delete"],
 )
 def test_the_database_refuses_raw_update_and_delete(event: AuditEvent, sql: str) -> None:
-    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+    with (
+        pytest.raises(IntegrityError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
 
     assert AuditEvent.objects.get(pk=event.pk).summary == "Plan"
 
@@ -79,9 +82,8 @@ def test_the_tampering_helper_puts_the_triggers_back(event: AuditEvent) -> None:
     with triggers_disabled(), connection.cursor() as cursor:
         cursor.execute(f"UPDATE {TABLE} SET summary = 'x'")  # noqa: S608
 
-    with pytest.raises(IntegrityError), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
 
 
 def test_the_admin_shows_the_log_read_only(event: AuditEvent) -> None:

@@ -53,4 +53,3 @@ def test_concurrent_appends_never_fork_the_chain() -> None:
     # Both writers really ran at once: their events interleave.
     names = list(AuditEvent.objects.order_by("seq").values_list("actor_name", flat=True))
     assert names != sorted(names)
-

@@ -108,10 +108,13 @@ def test_an_edited_time_is_caught(events: list[AuditEvent]) -> None:
 def test_a_row_rehashed_without_the_key_is_caught(events: list[AuditEvent]) -> None:
     """Recomputing the hash takes the key: a plain SHA-256, or an HMAC with a guessed key, fails."""
     forged = chain.content_of(events[2]) | {"summary": "Något annat"}
-    guessed = hmac.new(b"guess", events[2].prev_hash.encode() + chain.canonical_json(forged),
-                       hashlib.sha256).hexdigest()
-    tamper(f"UPDATE {TABLE} SET summary = %s, hash = %s WHERE seq = 3",  # noqa: S608
-           ["Något annat", guessed])
+    guessed = hmac.new(
+        b"guess", events[2].prev_hash.encode() + chain.canonical_json(forged), hashlib.sha256
+    ).hexdigest()
+    tamper(
+        f"UPDATE {TABLE} SET summary = %s, hash = %s WHERE seq = 3",  # noqa: S608
+        ["Något annat", guessed],
+    )
     tamper(f"UPDATE {TABLE} SET prev_hash = %s WHERE seq = 4", [guessed])  # noqa: S608
 
     assert_caught(Problem.ALTERED, 3, "har ändrats i efterhand")

@@ -1,0 +1,210 @@
+"""The password step: generic errors, lock-out, audit rows, and the demo logins."""
+
+from __future__ import annotations
+
+import sys
+import types
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from samla.accounts.models import User
+from samla.accounts.tests.conftest import Cast
+from samla.accounts.tests.factories import PASSWORD, UserFactory
+from samla.audit.models import AuditEvent
+
+LOGIN = "/konto/logga-in/"
+WRONG = "Fel användarnamn eller lösenord."
+LOCKED = "Kontot är låst efter för många misslyckade försök."
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+pytestmark = pytest.mark.django_db
+
+
+def post_login(client: Client, username: str, password: str, **extra: str):
+    return client.post(LOGIN, {"username": username, "password": password, **extra})
+
+
+def actions_for(user: User | None = None) -> list[str]:
+    events = AuditEvent.objects.order_by("seq")
+    if user is not None:
+        events = events.filter(actor_id=user.pk)
+    return list(events.values_list("action", flat=True))
+
+
+@pytest.fixture
+def kim(settings) -> User:
+    settings.SAMLA_REQUIRE_MFA = False
+    settings.SAMLA_LOGIN_MAX_FAILURES = 3
+    settings.SAMLA_LOGIN_LOCKOUT_SECONDS = 600
+    return UserFactory(username="kim", first_name="Kim", last_name="Koordinator")
+
+
+def test_the_login_page_has_the_form_and_the_site_name(client: Client) -> None:
+    response = client.get(LOGIN)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Logga in – Samla</title>" in body
+    assert 'name="username"' in body
+    assert 'name="password"' in body
+    assert '<label for="id_username">' in body
+    assert ">Logga in</button>" in body
+
+
+def test_the_right_password_signs_in_and_is_logged(client: Client, kim: User) -> None:
+    client.get(LOGIN)
+    anonymous_session = client.session.session_key
+
+    response = post_login(client, "kim", PASSWORD)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:start")
+    assert client.session["_auth_user_id"] == str(kim.pk)
+    assert client.session.session_key != anonymous_session
+    assert actions_for(kim) == [AuditEvent.Action.LOGIN]
+
+
+def test_next_is_followed_inside_samla_only(client: Client, kim: User) -> None:
+    inside = post_login(client, "kim", PASSWORD, next="/konto/anvandare/")
+    client.logout()
+    outside = post_login(client, "kim", PASSWORD, next="https://evil.example/")
+
+    assert inside["Location"] == "/konto/anvandare/"
+    assert outside["Location"] == reverse("web:start")
+
+
+def test_a_wrong_password_gets_the_generic_error(client: Client, kim: User) -> None:
+    response = post_login(client, "kim", "fel-lösenord")
+
+    assert response.status_code == 422
+    assert WRONG in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    kim.refresh_from_db()
+    assert kim.failed_login_count == 1
+    event = AuditEvent.objects.get()
+    assert (event.action, event.actor_id) == (AuditEvent.Action.LOGIN_FAILED, kim.pk)
+
+
+def test_an_unknown_user_gets_the_same_error_and_the_name_is_logged(
+    client: Client, kim: User
+) -> None:
+    typed = "okänd" + "x" * 10_000
+
+    response = post_login(client, typed[:900], "vad-som-helst")
+
+    assert response.status_code == 422
+    assert WRONG in response.content.decode()
+    event = AuditEvent.objects.get()
+    assert event.action == AuditEvent.Action.LOGIN_FAILED
+    assert event.actor_id is None
+    assert event.actor_name == typed[:150]
+
+
+def test_an_inactive_user_cannot_sign_in_even_with_the_right_password(
+    client: Client, kim: User
+) -> None:
+    kim.is_active = False
+    kim.save()
+
+    response = post_login(client, "kim", PASSWORD)
+
+    assert response.status_code == 422
+    assert WRONG in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert actions_for(kim) == [AuditEvent.Action.LOGIN_FAILED]
+
+
+def test_the_nth_failure_locks_the_account(client: Client, kim: User) -> None:
+    first, second = (post_login(client, "kim", "fel") for _ in range(2))
+    third = post_login(client, "kim", "fel")
+
+    assert WRONG in first.content.decode()
+    assert WRONG in second.content.decode()
+    assert LOCKED in third.content.decode()
+    kim.refresh_from_db()
+    assert kim.is_locked()
+    assert actions_for(kim) == [AuditEvent.Action.LOGIN_FAILED] * 3 + [AuditEvent.Action.LOCKOUT]
+
+
+def test_a_success_resets_the_count(client: Client, kim: User) -> None:
+    post_login(client, "kim", "fel")
+    post_login(client, "kim", "fel")
+    post_login(client, "kim", PASSWORD)
+    client.logout()
+
+    response = post_login(client, "kim", "fel")
+
+    assert WRONG in response.content.decode()
+    kim.refresh_from_db()
+    assert not kim.is_locked()
+    assert kim.failed_login_count == 1
+
+
+def test_a_locked_account_is_refused_the_right_password_until_the_lock_expires(
+    client: Client, kim: User
+) -> None:
+    with time_machine.travel(START, tick=False) as traveller:
+        for _ in range(3):
+            post_login(client, "kim", "fel")
+
+        traveller.shift(timedelta(seconds=599))
+        refused = post_login(client, "kim", PASSWORD)
+        traveller.shift(timedelta(seconds=2))
+        accepted = post_login(client, "kim", PASSWORD)
+        signed_in_as = client.session.get("_auth_user_id")
+
+    assert refused.status_code == 422
+    assert LOCKED in refused.content.decode()
+    assert accepted.status_code == 302
+    assert signed_in_as == str(kim.pk)
+    assert actions_for(kim)[-2:] == [AuditEvent.Action.LOGIN_FAILED, AuditEvent.Action.LOGIN]
+
+
+def test_a_locked_account_does_not_count_further_attempts(client: Client, kim: User) -> None:
+    for _ in range(5):
+        post_login(client, "kim", "fel")
+
+    kim.refresh_from_db()
+    assert kim.failed_login_count == 0
+    assert actions_for(kim).count(AuditEvent.Action.LOCKOUT) == 1
+
+
+def test_a_user_with_a_device_goes_on_to_the_code(client: Client, cast: Cast) -> None:
+    response = post_login(client, "kim", PASSWORD, next="/deltagare/")
+
+    assert response["Location"] == "/konto/tvastegsverifiering/?next=%2Fdeltagare%2F"
+
+
+def test_demo_logins_are_listed_in_demo_mode(client: Client, settings, monkeypatch) -> None:
+    settings.SAMLA_DEMO = True
+    module = types.ModuleType("samla.demo.logins")
+    module.demo_logins = lambda: [("kim", "demo-lösenord", "Koordinator <i>Tyresö</i>")]  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "samla.demo.logins", module)
+
+    body = client.get(LOGIN).content.decode()
+
+    assert "demo-lösenord" in body
+    assert "Koordinator &lt;i&gt;Tyresö&lt;/i&gt;" in body
+
+
+def test_demo_logins_are_hidden_outside_demo_mode(client: Client, settings, monkeypatch) -> None:
+    settings.SAMLA_DEMO = False
+    module = types.ModuleType("samla.demo.logins")
+    module.demo_logins = lambda: [("kim", "demo-lösenord", "Koordinator")]  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "samla.demo.logins", module)
+
+    assert "demo-lösenord" not in client.get(LOGIN).content.decode()
+
+
+def test_the_login_page_works_without_the_demo_module(client: Client, settings, monkeypatch) -> None:
+    settings.SAMLA_DEMO = True
+    monkeypatch.setitem(sys.modules, "samla.demo.logins", None)  # import raises ImportError
+
+    response = client.get(LOGIN)
+
+    assert response.status_code == 200
+    assert "Inloggningar för demonstrationen" not in response.content.decode()

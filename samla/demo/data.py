@@ -1,0 +1,1027 @@
+"""Builders for the demo (DOMAIN.md §8) and for large generated data sets.
+
+Everything here is invented: the organisations are real public bodies with their public
+numbers, but every person is made up, every identity number is one of Skatteverket's test
+numbers (serials 980-999, from ``idnumbers.test_personnummer``), and every phone number is in
+the series Post- och telestyrelsen keeps for fiction (070-174 06 05 to 070-174 06 99).
+
+The data is deterministic for a given seed and day: dates are relative to ``today`` so that
+consents are active, expired and upcoming whenever the demo is loaded.
+
+Rows are written with ``bulk_create`` and no audit events: the demo is not a record of anything
+anyone did, and the actions' one-row-at-a-time writes would make large data sets slow.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from samla.accounts.models import Role, RoleAssignment, User
+from samla.demo.logins import DEMO_PASSWORD, DEMO_USERS, OSTRA_SODERTORN, SOFINT
+from samla.organisations.models import (
+    Association,
+    AssociationMember,
+    Municipality,
+    Organisation,
+)
+from samla.people import idnumbers
+from samla.people.models import (
+    Consent,
+    InformationCategory,
+    Participant,
+    Sex,
+    TargetGroup,
+    TeamMember,
+)
+
+DEMO_SEED = 2026
+BATCH_SIZE = 2000
+
+Kind = Organisation.Kind
+
+
+# --- Reference data -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MunicipalitySpec:
+    code: str  # SCB's kommunkod
+    name: str
+    organisation_name: str
+    organisation_number: str
+    population: int  # about 2024; only the financing key uses it
+    postal_code_prefix: str
+    post_town: str
+
+
+# The organisation numbers of the seven municipalities are fictitious but Luhn-valid, in the
+# 212000 series of municipalities with serials from 9000 that no municipality uses: we could not
+# confirm each real number, and a wrong real one would name another municipality.
+# fmt: off
+MUNICIPALITIES: tuple[MunicipalitySpec, ...] = (
+    MunicipalitySpec("1863", "Hällefors", "Hällefors kommun", "212000-9010", 6_800,
+                     "712", "Hällefors"),
+    MunicipalitySpec("1885", "Lindesberg", "Lindesbergs kommun", "212000-9028", 23_000,
+                     "711", "Lindesberg"),
+    MunicipalitySpec("1864", "Ljusnarsberg", "Ljusnarsbergs kommun", "212000-9036", 4_700,
+                     "714", "Kopparberg"),
+    MunicipalitySpec("1884", "Nora", "Nora kommun", "212000-9044", 10_500,
+                     "713", "Nora"),
+    MunicipalitySpec("0138", "Tyresö", "Tyresö kommun", "212000-9051", 49_000,
+                     "135", "Tyresö"),
+    MunicipalitySpec("0136", "Haninge", "Haninge kommun", "212000-9069", 97_000,
+                     "136", "Handen"),
+    MunicipalitySpec("0192", "Nynäshamn", "Nynäshamns kommun", "212000-9077", 29_000,
+                     "149", "Nynäshamn"),
+)
+# fmt: on
+_SPEC_BY_CODE = {spec.code: spec for spec in MUNICIPALITIES}
+
+FK = "Försäkringskassan"
+AF = "Arbetsförmedlingen"
+REGION_OREBRO = "Region Örebro län"
+REGION_STOCKHOLM = "Region Stockholm"
+ACTIVA = "Stiftelsen Activa"
+AME_SODERTORN = "Arbetsmarknadsenheten Södertörn"
+
+# (name, kind, organisation number). FK, AF and the regions carry their real, public numbers.
+# The providers and the associations are fictitious, Luhn-valid numbers: 802 is the series of
+# foundations and non-profit associations, 222000 that of local-government federations.
+OTHER_ORGANISATIONS: tuple[tuple[str, str, str], ...] = (
+    (FK, Kind.SOCIAL_INSURANCE, "202100-5521"),
+    (AF, Kind.EMPLOYMENT_SERVICE, "202100-2114"),
+    (REGION_OREBRO, Kind.REGION, "232100-0164"),
+    (REGION_STOCKHOLM, Kind.REGION, "232100-0016"),
+    (ACTIVA, Kind.PROVIDER, "802400-9014"),
+    (AME_SODERTORN, Kind.PROVIDER, "802400-9022"),
+    ("Samordningsförbundet Sofint", Kind.ASSOCIATION, "222000-9019"),
+    ("Samordningsförbundet Östra Södertörn", Kind.ASSOCIATION, "222000-9027"),
+)
+
+
+@dataclass(frozen=True)
+class AssociationSpec:
+    short_name: str
+    organisation_name: str
+    region: str
+    municipality_codes: tuple[str, ...]
+    partners: tuple[str, ...]
+
+
+ASSOCIATIONS: tuple[AssociationSpec, ...] = (
+    AssociationSpec(
+        short_name=SOFINT,
+        organisation_name="Samordningsförbundet Sofint",
+        region=REGION_OREBRO,
+        municipality_codes=("1863", "1885", "1864", "1884"),
+        partners=(ACTIVA,),
+    ),
+    AssociationSpec(
+        short_name=OSTRA_SODERTORN,
+        organisation_name="Samordningsförbundet Östra Södertörn",
+        region=REGION_STOCKHOLM,
+        municipality_codes=("0138", "0136", "0192"),
+        partners=(AME_SODERTORN,),
+    ),
+)
+
+# Finsam: the state 50 % (paid by FK, AF's part included), the region 25 %, the municipalities
+# 25 % shared by population.
+STATE_SHARE = Decimal("50")
+REGION_SHARE = Decimal("25")
+MUNICIPAL_SHARE = Decimal("25")
+
+TARGET_GROUPS: tuple[tuple[str, str], ...] = (
+    ("young_unemployed", "Unga arbetslösa 16–29 år"),
+    ("long_term_sick", "Långtidssjukskrivna"),
+    ("activity_compensation", "Personer med aktivitetsersättning"),
+    ("social_assistance", "Personer med ekonomiskt bistånd"),
+    ("newly_arrived", "Nyanlända"),
+    ("disability", "Personer med funktionsnedsättning"),
+    ("other", "Övriga"),
+)
+
+PARTICIPANTS_PER_ASSOCIATION = 150
+# Per association in the demo: anonymous, protected, samordningsnummer, reserve number.
+DEMO_RESERVE_NUMBERS = {SOFINT: "19850312-TF12", OSTRA_SODERTORN: "19930721-TF08"}
+
+
+# --- Invented people ------------------------------------------------------------------------
+
+FEMALE_NAMES: tuple[str, ...] = (
+    "Anna", "Eva", "Maria", "Karin", "Sara", "Emma", "Elin", "Johanna", "Linda", "Ida", "Malin",
+    "Sofia", "Jenny", "Hanna", "Lena", "Camilla", "Therese", "Frida", "Julia", "Moa", "Alva",
+    "Wilma", "Ebba", "Ella", "Matilda", "Louise", "Caroline", "Jessica", "Annika", "Susanne",
+    "Ulrika", "Pernilla", "Veronica", "Helén", "Nathalie", "Amanda", "Josefin", "Lisa", "Agnes",
+)  # fmt: skip
+MALE_NAMES: tuple[str, ...] = (
+    "Erik", "Lars", "Karl", "Anders", "Johan", "Per", "Nils", "Mikael", "Jonas", "Fredrik",
+    "Daniel", "Mattias", "Henrik", "Stefan", "Magnus", "Andreas", "Niklas", "Marcus", "Simon",
+    "Viktor", "Oscar", "Emil", "Filip", "Anton", "Gustav", "Axel", "Jesper", "Robin", "Kevin",
+    "Patrik", "Thomas", "Kristoffer", "Joakim", "Rasmus", "Sebastian", "Linus", "Alexander",
+)  # fmt: skip
+NEWCOMER_FEMALE_NAMES: tuple[str, ...] = (
+    "Amina", "Fatima", "Hodan", "Zahra", "Samira", "Layla", "Nasra", "Meron", "Selam", "Maryam",
+    "Yasmin", "Hawa", "Rahel", "Shirin", "Nour",
+)  # fmt: skip
+NEWCOMER_MALE_NAMES: tuple[str, ...] = (
+    "Mohamed", "Ahmed", "Abdi", "Yonas", "Hamid", "Omar", "Ali", "Mustafa", "Dawit", "Samir",
+    "Hassan", "Reza", "Bilal", "Tesfay", "Karim",
+)  # fmt: skip
+LAST_NAMES: tuple[str, ...] = (
+    "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
+    "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Jansson", "Hansson", "Bengtsson",
+    "Jönsson", "Lindberg", "Jakobsson", "Magnusson", "Olofsson", "Lindström", "Lindqvist",
+    "Lindgren", "Axelsson", "Bergström", "Lundberg", "Lundgren", "Mattsson", "Fredriksson",
+    "Sandberg", "Henriksson", "Forsberg", "Sjöberg", "Wallin", "Engström", "Eklund", "Danielsson",
+    "Håkansson", "Lundin", "Björk", "Gunnarsson", "Holm", "Samuelsson", "Fransson", "Wikström",
+    "Isaksson", "Bergman", "Nordström", "Lundström", "Söderberg", "Nyberg", "Blom", "Åberg",
+)  # fmt: skip
+NEWCOMER_LAST_NAMES: tuple[str, ...] = (
+    "Ali", "Hassan", "Mohammed", "Ahmadi", "Yusuf", "Abdullahi", "Tesfaye", "Haile", "Hosseini",
+    "Osman", "Ibrahim", "Farah", "Rahimi", "Gebremedhin", "Warsame",
+)  # fmt: skip
+STREETS: tuple[str, ...] = (
+    "Storgatan", "Skolgatan", "Kyrkogatan", "Björkvägen", "Tallvägen", "Granstigen", "Ängsvägen",
+    "Lärkvägen", "Bergsgatan", "Sjövägen", "Parkvägen", "Hantverkargatan", "Smedjegatan",
+    "Vallmovägen", "Rönnvägen", "Industrigatan", "Järnvägsgatan", "Skogsvägen",
+)  # fmt: skip
+INTERPRETER_LANGUAGES: tuple[str, ...] = ("arabiska", "somaliska", "tigrinja", "dari")
+ACCESSIBILITY_NEEDS: tuple[str, ...] = (
+    "Lättläst material och uppläsning av kallelser.",
+    "Behöver tillgänglig lokal, använder rullstol.",
+    "Korta möten med paus, orkar inte mer än en timme.",
+    "Vill ha en skriftlig sammanfattning efter varje möte.",
+    "Hörselslinga i mötesrummet.",
+    "Behöver påminnelse per sms dagen före möten.",
+)
+WITHDRAWAL_REASONS: tuple[str, ...] = (
+    "Personen vill inte längre att uppgifter lämnas mellan myndigheterna.",
+    "Personen återkallade samtycket muntligt vid telefonsamtal med koordinatorn.",
+    "Personen vill först träffa sin handläggare ensam innan något mer delas.",
+    "Personen har flyttat och vill avsluta samverkan.",
+)
+ORAL_CONSENT_NOTE = "Muntligt samtycke vid telefonsamtal. Dokumenterat av koordinatorn samma dag."
+
+# PTS's numbers for use in fiction: 070-174 06 05 to 070-174 06 99.
+_FICTION_PHONE_SUFFIXES = range(5, 100)
+_ASCII = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u", " ": "", "'": ""})
+_FIRST_START = date(2023, 1, 1)
+
+
+def fiction_phone(rng: random.Random) -> str:
+    return f"070-174 06 {rng.choice(_FICTION_PHONE_SUFFIXES):02d}"
+
+
+def example_email(first_name: str, last_name: str, suffix: str = "") -> str:
+    local = f"{first_name}.{last_name}{suffix}".lower().translate(_ASCII)
+    return f"{local}@example.se"
+
+
+def municipal_shares(populations: dict[str, int], total: Decimal) -> dict[str, Decimal]:
+    """Split `total` by population in thousandths of a per cent that add up exactly
+    (largest remainder), as a financing key must."""
+    unit = Decimal("0.001")
+    units = int(total / unit)
+    whole = sum(populations.values())
+    exact = {key: Decimal(units) * population / whole for key, population in populations.items()}
+    floors = {key: int(value) for key, value in exact.items()}
+    leftover = units - sum(floors.values())
+    by_remainder = sorted(exact, key=lambda key: (exact[key] - floors[key], key), reverse=True)
+    for key in by_remainder[:leftover]:
+        floors[key] += 1
+    return {key: floors[key] * unit for key in populations}
+
+
+# --- The fixed part: organisations, associations, users -------------------------------------
+
+
+def demo_loaded() -> bool:
+    return Association.objects.filter(short_name=SOFINT).exists()
+
+
+@dataclass
+class Summary:
+    """What a build wrote, for the command's printout and the tests."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: Summary) -> None:
+        self.counts.update(other.counts)
+
+    def total_rows(self) -> int:
+        """Rows written, the links of many-to-many relations included."""
+        return sum(self.counts[key] for key in _ROW_KEYS)
+
+    def lines(self) -> list[str]:
+        labels = {
+            "municipalities": "kommuner",
+            "organisations": "organisationer",
+            "associations": "samordningsförbund",
+            "memberships": "medlemskap",
+            "target_groups": "målgrupper",
+            "users": "användare",
+            "participants": "deltagare",
+            "anonymous": "  varav anonyma",
+            "protected": "  varav med skyddade personuppgifter",
+            "target_group_links": "kopplingar till målgrupper",
+            "team_members": "teammedlemmar",
+            "consents": "samtycken",
+            "consent_organisations": "mottagande organisationer i samtycken",
+            "skipped": "hoppades över (inget ledigt testnummer)",
+        }
+        return [
+            f"{self.counts[key]:>9} {label}" for key, label in labels.items() if self.counts[key]
+        ]
+
+
+_ROW_KEYS = (
+    "municipalities",
+    "organisations",
+    "associations",
+    "memberships",
+    "target_groups",
+    "users",
+    "participants",
+    "target_group_links",
+    "team_members",
+    "consents",
+    "consent_organisations",
+)
+
+
+@transaction.atomic
+def load_demo(*, today: date | None = None, seed: int = DEMO_SEED) -> Summary:
+    """Build the whole demo in one transaction. The caller checks `demo_loaded()` first."""
+    today = today or timezone.localdate()
+    summary = Summary()
+
+    municipalities = Municipality.objects.bulk_create(
+        Municipality(code=spec.code, name=spec.name) for spec in MUNICIPALITIES
+    )
+    municipality_by_code = {m.code: m for m in municipalities}
+    organisations = Organisation.objects.bulk_create(
+        [
+            *(
+                Organisation(
+                    name=spec.organisation_name,
+                    kind=Kind.MUNICIPALITY,
+                    organisation_number=spec.organisation_number,
+                    municipality=municipality_by_code[spec.code],
+                )
+                for spec in MUNICIPALITIES
+            ),
+            *(
+                Organisation(name=name, kind=kind, organisation_number=number)
+                for name, kind, number in OTHER_ORGANISATIONS
+            ),
+        ]
+    )
+    organisation_by_name = {o.name: o for o in organisations}
+    summary.counts.update(municipalities=len(municipalities), organisations=len(organisations))
+
+    associations: dict[str, Association] = {}
+    memberships: list[AssociationMember] = []
+    target_groups: list[TargetGroup] = []
+    for spec in ASSOCIATIONS:
+        association = Association.objects.create(
+            organisation=organisation_by_name[spec.organisation_name], short_name=spec.short_name
+        )
+        associations[spec.short_name] = association
+        shares = municipal_shares(
+            {code: _SPEC_BY_CODE[code].population for code in spec.municipality_codes},
+            MUNICIPAL_SHARE,
+        )
+        member_shares = [
+            (FK, STATE_SHARE),
+            (AF, Decimal(0)),  # AF's money comes through FK's state share
+            (spec.region, REGION_SHARE),
+            *((_SPEC_BY_CODE[code].organisation_name, shares[code]) for code in shares),
+        ]
+        memberships += [
+            AssociationMember(
+                association=association,
+                organisation=organisation_by_name[name],
+                kind=AssociationMember.Kind.MEMBER,
+                financing_share=share,
+            )
+            for name, share in member_shares
+        ]
+        memberships += [
+            AssociationMember(
+                association=association,
+                organisation=organisation_by_name[name],
+                kind=AssociationMember.Kind.PARTNER,
+            )
+            for name in spec.partners
+        ]
+        target_groups += [
+            TargetGroup(association=association, code=code, name=name)
+            for code, name in TARGET_GROUPS
+        ]
+    AssociationMember.objects.bulk_create(memberships)
+    TargetGroup.objects.bulk_create(target_groups)
+    summary.counts.update(
+        associations=len(associations),
+        memberships=len(memberships),
+        target_groups=len(target_groups),
+    )
+
+    summary.add(_create_users(organisation_by_name, associations))
+
+    rng = random.Random(seed)  # noqa: S311 -- repeatable invented data, not secrets
+    for spec in ASSOCIATIONS:
+        builder = ParticipantBuilder(
+            Staff.of(associations[spec.short_name]), rng=rng, today=today, taken=set()
+        )
+        summary.add(
+            builder.build(
+                PARTICIPANTS_PER_ASSOCIATION,
+                anonymous=5,
+                protected=3,
+                coordination=4,
+                reserve_numbers=[DEMO_RESERVE_NUMBERS[spec.short_name]],
+                former_reserve=1,
+            )
+        )
+    return summary
+
+
+def _create_users(
+    organisation_by_name: dict[str, Organisation], associations: dict[str, Association]
+) -> Summary:
+    # One hash for all: hashing is deliberately slow, and the password is the same anyway.
+    password = make_password(DEMO_PASSWORD)
+    users = User.objects.bulk_create(
+        User(
+            username=spec.username,
+            first_name=spec.first_name,
+            last_name=spec.last_name,
+            email=example_email(spec.first_name, spec.last_name),
+            title=spec.title,
+            organisation=organisation_by_name[spec.organisation],
+            password=password,
+        )
+        for spec in DEMO_USERS
+    )
+    RoleAssignment.objects.bulk_create(
+        RoleAssignment(
+            user=user,
+            role=Role(spec.role),
+            association=associations[spec.association] if spec.association else None,
+        )
+        for user, spec in zip(users, DEMO_USERS, strict=True)
+    )
+    summary = Summary()
+    summary.counts["users"] = len(users)
+    return summary
+
+
+# --- Participants, their teams and consents -------------------------------------------------
+
+
+@dataclass
+class Staff:
+    """Who works with participants in one association, read from the database once."""
+
+    association: Association
+    coordinators: list[User]
+    handlers_by_kind: dict[str, list[User]]
+    municipal_handlers: dict[int, list[User]]  # by the handler's municipality
+    activity_staff: list[User]
+    municipality_ids: list[int]  # the association's, by code
+    municipality_codes: dict[int, str]  # theirs and the coordinators' organisations'
+    target_groups: dict[str, TargetGroup]
+
+    @classmethod
+    def of(cls, association: Association) -> Staff:
+        assignments = (
+            RoleAssignment.objects.filter(
+                association=association,
+                role__in=[Role.COORDINATOR, Role.CASE_HANDLER, Role.ACTIVITY_STAFF],
+                user__is_active=True,
+                user__organisation__isnull=False,
+            )
+            .select_related("user__organisation")
+            .order_by("user__username", "role")
+        )
+        staff = cls(
+            association=association,
+            coordinators=[],
+            handlers_by_kind={},
+            municipal_handlers={},
+            activity_staff=[],
+            municipality_ids=list(
+                Municipality.objects.filter(
+                    organisation__association_memberships__association=association
+                )
+                .order_by("code")
+                .values_list("pk", flat=True)
+            ),
+            municipality_codes={},
+            target_groups={
+                group.code: group for group in association.target_groups.order_by("code")
+            },
+        )
+        for assignment in assignments:
+            user = assignment.user
+            organisation = user.organisation
+            assert organisation is not None  # filtered above
+            if assignment.role == Role.COORDINATOR:
+                staff.coordinators.append(user)
+            elif assignment.role == Role.ACTIVITY_STAFF:
+                staff.activity_staff.append(user)
+            elif organisation.kind == Kind.MUNICIPALITY and organisation.municipality_id:
+                staff.municipal_handlers.setdefault(organisation.municipality_id, []).append(user)
+            else:
+                staff.handlers_by_kind.setdefault(organisation.kind, []).append(user)
+        coordinator_municipalities = {
+            user.organisation.municipality_id
+            for user in staff.coordinators
+            if user.organisation and user.organisation.municipality_id
+        }
+        staff.municipality_codes = dict(
+            Municipality.objects.filter(
+                pk__in=coordinator_municipalities | set(staff.municipality_ids)
+            ).values_list("pk", "code")
+        )
+        return staff
+
+
+@dataclass
+class _Plan:
+    """One participant before it is written, with what hangs on it."""
+
+    participant: Participant
+    coordinator: User
+    started: date
+    age: int | None
+    target_groups: list[TargetGroup]
+    members: list[User]
+
+
+class ParticipantBuilder:
+    """Makes participants with teams and consents in the demo's mix, written in batches."""
+
+    def __init__(
+        self,
+        staff: Staff,
+        *,
+        rng: random.Random,
+        today: date,
+        taken: set[tuple[int, str]],
+        now: datetime | None = None,
+    ) -> None:
+        if not staff.coordinators:
+            raise ValueError(f"{staff.association} has no coordinator to own participants.")
+        self.staff = staff
+        self.rng = rng
+        self.today = today
+        self.now = now or timezone.now()
+        self.taken = taken  # (controlling organisation id, id number) already in use
+        self.first_start = min(_FIRST_START, today)
+
+    def build(
+        self,
+        count: int,
+        *,
+        anonymous: int,
+        protected: int,
+        coordination: int,
+        reserve_numbers: Sequence[str] = (),
+        former_reserve: int = 0,
+        batch_size: int = BATCH_SIZE,
+    ) -> Summary:
+        profiles = self._profiles(
+            count,
+            anonymous=anonymous,
+            protected=protected,
+            coordination=coordination,
+            reserve=len(reserve_numbers),
+            former_reserve=former_reserve,
+        )
+        reserves = iter(reserve_numbers)
+        summary = Summary()
+        for start in range(0, count, batch_size):
+            plans: list[_Plan] = []
+            for profile in profiles[start : start + batch_size]:
+                plan = self._plan(profile, reserves)
+                if plan is None:
+                    summary.counts["skipped"] += 1
+                else:
+                    plans.append(plan)
+            summary.add(self._write(plans))
+        return summary
+
+    # Choosing -------------------------------------------------------------------------------
+
+    def _profiles(
+        self,
+        count: int,
+        *,
+        anonymous: int,
+        protected: int,
+        coordination: int,
+        reserve: int,
+        former_reserve: int,
+    ) -> list[str]:
+        """Which participants are special, spread at random positions."""
+        special = [
+            *["anonymous"] * anonymous,
+            *["protected"] * protected,
+            *["coordination"] * coordination,
+            *["reserve"] * reserve,
+            *["former_reserve"] * former_reserve,
+        ]
+        if len(special) > count:
+            raise ValueError("More special participants than participants.")
+        profiles = ["ordinary"] * count
+        for position, profile in zip(
+            self.rng.sample(range(count), len(special)), special, strict=True
+        ):
+            profiles[position] = profile
+        return profiles
+
+    def _plan(self, profile: str, reserves: Iterator[str]) -> _Plan | None:
+        rng = self.rng
+        coordinator = rng.choice(self.staff.coordinators)
+        organisation = coordinator.organisation
+        assert organisation is not None
+        started = self._date_between(self.first_start, self.today)
+        created_at = self._moment(started)
+        common = {
+            "association": self.staff.association,
+            "controlling_organisation": organisation,
+            "start_year": started.year,
+            "created_at": created_at,
+            "created_by": coordinator,
+        }
+        if profile == "anonymous":
+            sex = rng.choices([Sex.WOMAN, Sex.MAN, Sex.OTHER], weights=[40, 40, 20])[0]
+            participant = Participant(kind=Participant.Kind.ANONYMOUS, sex=sex, **common)
+            return _Plan(participant, coordinator, started, None, [], [])
+
+        newcomer = profile == "coordination"
+        legal_sex: idnumbers.LegalSex = "F" if rng.random() < 0.52 else "M"
+        age = self._age()
+        former_reserve_number = ""
+        if profile == "reserve":
+            number = idnumbers.parse(next(reserves), today=self.today)
+            self.taken.add((organisation.pk, number.value))
+            age = number.age(self.today)
+        else:
+            drawn = self._draw_number(organisation.pk, legal_sex, age, coordination=newcomer)
+            if drawn is None:
+                return None
+            number = drawn
+            if profile == "former_reserve":
+                former_reserve_number = f"{number.birth_date:%Y%m%d}TF{rng.randint(10, 99)}"
+
+        if newcomer or rng.random() < 0.06:
+            female_names, male_names = NEWCOMER_FEMALE_NAMES, NEWCOMER_MALE_NAMES
+            last_names = NEWCOMER_LAST_NAMES
+        else:
+            female_names, male_names, last_names = FEMALE_NAMES, MALE_NAMES, LAST_NAMES
+        first_name = rng.choice(female_names if legal_sex == "F" else male_names)
+        last_name = rng.choice(last_names)
+
+        home = organisation.municipality_id
+        if home is None or rng.random() < 0.5:
+            home = rng.choice(self.staff.municipality_ids) if self.staff.municipality_ids else home
+        is_protected = profile == "protected"
+        address: dict[str, str] = {}
+        if not is_protected:
+            address = self._address(home)
+        interpreter = ""
+        if (newcomer and rng.random() < 0.8) or rng.random() < 0.04:
+            interpreter = rng.choice(INTERPRETER_LANGUAGES)
+
+        participant = Participant(
+            kind=Participant.Kind.IDENTIFIED,
+            id_number=number.value,
+            id_number_kind=number.kind.value,
+            former_reserve_number=former_reserve_number,
+            first_name=first_name,
+            last_name=last_name,
+            sex=legal_sex,
+            birth_date=number.birth_date,
+            home_municipality_id=home,
+            protection=(
+                rng.choice(
+                    [
+                        Participant.Protection.CONFIDENTIALITY_MARKING,
+                        Participant.Protection.PROTECTED_REGISTRATION,
+                    ]
+                )
+                if is_protected
+                else Participant.Protection.NONE
+            ),
+            interpreter_language=interpreter,
+            sign_language=rng.random() < 0.02,
+            accessibility_needs=rng.choice(ACCESSIBILITY_NEEDS) if rng.random() < 0.1 else "",
+            phone=fiction_phone(rng) if rng.random() < 0.92 else "",
+            email=(
+                example_email(first_name, last_name, str(rng.randint(1, 99)))
+                if rng.random() < 0.8
+                else ""
+            ),
+            **address,
+            **common,
+        )
+        groups = self._target_groups(age, newcomer=newcomer)
+        members = [] if is_protected else self._members(participant, groups)
+        return _Plan(participant, coordinator, started, age, groups, members)
+
+    def _age(self) -> int:
+        draw = self.rng.random()
+        if draw < 0.04:
+            return self.rng.randint(16, 17)
+        if draw < 0.40:
+            return self.rng.randint(18, 29)
+        return self.rng.randint(30, 64)
+
+    def _draw_number(
+        self, organisation_id: int, sex: idnumbers.LegalSex, age: int, *, coordination: bool
+    ) -> idnumbers.IdNumber | None:
+        """A test number no participant of this controller has; each date has ten per sex."""
+        for _attempt in range(20):
+            born = self._birth_date(age)
+            first = self.rng.randrange(10)
+            for step in range(10):
+                number = idnumbers.test_personnummer(
+                    born, sex, (first + step) % 10, coordination=coordination
+                )
+                if (organisation_id, number.value) not in self.taken:
+                    self.taken.add((organisation_id, number.value))
+                    return number
+        return None
+
+    def _birth_date(self, age: int) -> date:
+        """A birth date that makes the person `age` years old today."""
+        latest = _years_before(self.today, age)
+        earliest = _years_before(self.today, age + 1) + timedelta(days=1)
+        return self._date_between(earliest, latest)
+
+    def _address(self, municipality_id: int | None) -> dict[str, str]:
+        code = self.staff.municipality_codes.get(municipality_id or 0)
+        spec = _SPEC_BY_CODE.get(code or "")
+        prefix, town = (spec.postal_code_prefix, spec.post_town) if spec else ("123", "")
+        street = f"{self.rng.choice(STREETS)} {self.rng.randint(1, 48)}"
+        if self.rng.random() < 0.4:
+            street += f" lgh {self.rng.randint(10, 14)}0{self.rng.randint(1, 4)}"
+        return {
+            "street_address": street,
+            "postal_code": f"{prefix} {self.rng.randint(30, 49)}",
+            "city": town,
+        }
+
+    def _target_groups(self, age: int, *, newcomer: bool) -> list[TargetGroup]:
+        groups = self.staff.target_groups
+        if not groups:
+            return []
+        chosen: list[str] = []
+        if newcomer and "newly_arrived" in groups:
+            chosen.append("newly_arrived")
+        if age <= 29 and "young_unemployed" in groups and self.rng.random() < 0.7:
+            chosen.append("young_unemployed")
+        weighted = {"long_term_sick": 3, "social_assistance": 3, "disability": 2, "other": 1}
+        if 19 <= age <= 29:
+            weighted["activity_compensation"] = 3
+        candidates = [code for code in weighted if code in groups and code not in chosen]
+        if not chosen or (len(chosen) < 2 and self.rng.random() < 0.35):
+            if candidates:
+                chosen.append(
+                    self.rng.choices(candidates, weights=[weighted[c] for c in candidates])[0]
+                )
+            elif not chosen:
+                chosen.append(self.rng.choice(sorted(groups)))
+        return [groups[code] for code in chosen[:2]]
+
+    def _members(self, participant: Participant, groups: list[TargetGroup]) -> list[User]:
+        """Case handlers and activity staff from other organisations, 0-3 of them."""
+        rng = self.rng
+        codes = {group.code for group in groups}
+        staff = self.staff
+        chances = [
+            (staff.handlers_by_kind.get(Kind.SOCIAL_INSURANCE, []),
+             0.8 if codes & {"long_term_sick", "activity_compensation"} else 0.35),
+            (staff.handlers_by_kind.get(Kind.EMPLOYMENT_SERVICE, []),
+             0.85 if codes & {"young_unemployed", "newly_arrived"} else 0.45),
+            (staff.handlers_by_kind.get(Kind.REGION, []),
+             0.6 if codes & {"long_term_sick", "disability"} else 0.2),
+            (staff.municipal_handlers.get(participant.home_municipality_id or 0, []),
+             0.9 if "social_assistance" in codes else 0.5),
+            (staff.activity_staff, 0.2),
+        ]  # fmt: skip
+        members = [
+            rng.choice(users) for users, chance in chances if users and rng.random() < chance
+        ]
+        controller = participant.controlling_organisation_id
+        members = [user for user in members if user.organisation_id != controller]
+        if len(members) > 3:
+            members = rng.sample(members, 3)
+        return members
+
+    # Writing --------------------------------------------------------------------------------
+
+    def _write(self, plans: list[_Plan]) -> Summary:
+        summary = Summary()
+        participants = Participant.objects.bulk_create(
+            [plan.participant for plan in plans], batch_size=BATCH_SIZE
+        )
+        summary.counts.update(
+            participants=len(participants),
+            anonymous=sum(p.kind == Participant.Kind.ANONYMOUS for p in participants),
+            protected=sum(p.protection != Participant.Protection.NONE for p in participants),
+        )
+        group_through = Participant.target_groups.through
+        links = [
+            group_through(participant_id=plan.participant.pk, targetgroup_id=group.pk)
+            for plan in plans
+            for group in plan.target_groups
+        ]
+        group_through.objects.bulk_create(links, batch_size=BATCH_SIZE)
+
+        team: list[TeamMember] = []
+        first_consents: list[tuple[Consent, list[int]]] = []
+        second_consents: list[tuple[Consent, list[int]]] = []
+        for plan in plans:
+            team += self._team(plan)
+            if plan.members:
+                first, second = self._consents(plan)
+                if first is not None:
+                    first_consents.append(first)
+                if second is not None:
+                    second_consents.append(second)
+        TeamMember.objects.bulk_create(team, batch_size=BATCH_SIZE)
+        Consent.objects.bulk_create([c for c, _ in first_consents], batch_size=BATCH_SIZE)
+        Consent.objects.bulk_create([c for c, _ in second_consents], batch_size=BATCH_SIZE)
+        organisation_through = Consent.organisations.through
+        named = [
+            organisation_through(consent_id=consent.pk, organisation_id=organisation_id)
+            for consent, organisation_ids in (*first_consents, *second_consents)
+            for organisation_id in organisation_ids
+        ]
+        organisation_through.objects.bulk_create(named, batch_size=BATCH_SIZE)
+        summary.counts.update(
+            target_group_links=len(links),
+            team_members=len(team),
+            consents=len(first_consents) + len(second_consents),
+            consent_organisations=len(named),
+        )
+        return summary
+
+    def _team(self, plan: _Plan) -> list[TeamMember]:
+        participant, coordinator = plan.participant, plan.coordinator
+        team = [
+            TeamMember(
+                participant=participant,
+                user=coordinator,
+                role=TeamMember.Role.COORDINATOR,
+                added_at=participant.created_at,
+                added_by=coordinator,
+            )
+        ]
+        for member in plan.members:
+            added = self._date_between(plan.started, self.today, within=21)
+            removed_at = None
+            if self.rng.random() < 0.04:
+                removed_at = self._moment(self._date_between(added, self.today))
+            team.append(
+                TeamMember(
+                    participant=participant,
+                    user=member,
+                    role=TeamMember.Role.MEMBER,
+                    added_at=self._moment(added),
+                    added_by=coordinator,
+                    removed_at=removed_at,
+                    removed_by=coordinator if removed_at else None,
+                )
+            )
+        return team
+
+    def _consents(
+        self, plan: _Plan
+    ) -> tuple[tuple[Consent, list[int]] | None, tuple[Consent, list[int]] | None]:
+        """The participant's consents, each in its final state (a consent is never edited).
+
+        The second is an active consent that replaces an expired first one."""
+        rng, today = self.rng, self.today
+        started = plan.started
+        organisation_ids = sorted({m.organisation_id for m in plan.members if m.organisation_id})
+        kinds = {m.organisation.kind for m in plan.members if m.organisation}
+        draw = rng.random()
+        if draw < 0.10:
+            return None, None
+        if draw < 0.55 or started >= today - timedelta(days=2):
+            scenario = "active"
+        elif draw < 0.65:
+            scenario = "renewed"
+        elif draw < 0.78:
+            scenario = "expired"
+        elif draw < 0.90:
+            scenario = "withdrawn"
+        else:
+            scenario = "upcoming"
+
+        if scenario == "active" and len(organisation_ids) > 1 and rng.random() < 0.2:
+            # Someone on the team whose organisation the person chose not to name.
+            organisation_ids.remove(rng.choice(organisation_ids))
+
+        valid_from = self._date_between(started, today - timedelta(days=1), within=14)
+        if scenario == "upcoming":
+            valid_from = today + timedelta(days=rng.randint(2, 30))
+        first = self._consent(plan, kinds, valid_from)
+        if scenario == "active":
+            first.valid_to = self._open_end()
+        elif scenario in ("expired", "renewed"):
+            first.valid_to = self._date_between(valid_from, today - timedelta(days=1))
+        elif scenario == "withdrawn":
+            first.valid_to = self._open_end()
+            withdrawn_on = self._date_between(valid_from + timedelta(days=1), today)
+            first.withdrawn_at = self._moment(withdrawn_on, hours=(12, 16))
+            first.withdrawn_by = plan.coordinator
+            first.withdrawal_reason = rng.choice(WITHDRAWAL_REASONS)
+        elif scenario == "upcoming":
+            first.valid_to = valid_from + timedelta(days=365)
+            recorded_on = self._date_between(max(started, today - timedelta(days=7)), today)
+            first.recorded_at = self._moment(recorded_on)
+        if scenario != "renewed":
+            return (first, organisation_ids), None
+
+        assert first.valid_to is not None
+        second = self._consent(plan, kinds, first.valid_to + timedelta(days=1))
+        second.valid_to = self._open_end()
+        second.replaces = first
+        return (first, organisation_ids), (second, organisation_ids)
+
+    def _consent(self, plan: _Plan, kinds: set[str], valid_from: date) -> Consent:
+        rng = self.rng
+        form = rng.choices(list(Consent.Form), weights=[50, 30, 20])[0]
+        given_by, given_by_name = Consent.GivenBy.PERSON, ""
+        if plan.age is not None and plan.age < 18:
+            given_by = Consent.GivenBy.GUARDIAN
+            given_by_name = f"{rng.choice(FEMALE_NAMES + MALE_NAMES)} {plan.participant.last_name}"
+        elif rng.random() < 0.04:
+            given_by = Consent.GivenBy.REPRESENTATIVE
+            given_by_name = f"{rng.choice(FEMALE_NAMES + MALE_NAMES)} {rng.choice(LAST_NAMES)}"
+        included, excluded = self._categories(kinds)
+        controller_kind = (
+            plan.coordinator.organisation.kind if plan.coordinator.organisation else ""
+        )
+        return Consent(
+            participant=plan.participant,
+            categories_included=included,
+            categories_excluded=excluded,
+            form=form,
+            given_by=given_by,
+            given_by_name=given_by_name,
+            legal_basis=(
+                Consent.LegalBasis.CONSENT
+                if controller_kind == Kind.PROVIDER
+                else Consent.LegalBasis.PUBLIC_TASK
+            ),
+            valid_from=valid_from,
+            note=ORAL_CONSENT_NOTE if form == Consent.Form.ORAL else "",
+            recorded_at=self._moment(valid_from, hours=(8, 11)),
+            recorded_by=plan.coordinator,
+        )
+
+    def _categories(self, kinds: set[str]) -> tuple[list[str], list[str]]:
+        """What each receiving organisation needs, and sometimes one thing the person keeps back."""
+        wanted = {InformationCategory.CONTACT, InformationCategory.PLANS_MEETINGS}
+        if Kind.EMPLOYMENT_SERVICE in kinds or Kind.PROVIDER in kinds:
+            wanted.add(InformationCategory.WORK_STUDIES)
+        if Kind.SOCIAL_INSURANCE in kinds or Kind.MUNICIPALITY in kinds:
+            wanted.add(InformationCategory.INCOME)
+        if Kind.REGION in kinds or Kind.SOCIAL_INSURANCE in kinds:
+            wanted.add(InformationCategory.HEALTH)
+        if Kind.MUNICIPALITY in kinds:
+            wanted.add(InformationCategory.SOCIAL_SERVICES)
+        if self.rng.random() < 0.6:
+            wanted.add(InformationCategory.LIFE_SITUATION)
+        excluded: list[str] = []
+        if self.rng.random() < 0.15:
+            keep_back = self.rng.choice(
+                [
+                    InformationCategory.HEALTH,
+                    InformationCategory.HEALTH,
+                    InformationCategory.SOCIAL_SERVICES,
+                ]
+            )
+            wanted.discard(keep_back)
+            excluded.append(keep_back.value)
+        included = [c.value for c in InformationCategory if c in wanted]
+        return included, excluded
+
+    # Dates ----------------------------------------------------------------------------------
+
+    def _open_end(self) -> date | None:
+        if self.rng.random() < 0.4:
+            return None
+        return self.today + timedelta(days=self.rng.randint(30, 540))
+
+    def _date_between(self, first: date, last: date, *, within: int | None = None) -> date:
+        if within is not None:
+            last = min(last, first + timedelta(days=within))
+        if last <= first:
+            return first
+        return first + timedelta(days=self.rng.randint(0, (last - first).days))
+
+    def _moment(self, day: date, *, hours: tuple[int, int] = (8, 16)) -> datetime:
+        """A working-hours moment on `day`, never later than now."""
+        moment = timezone.make_aware(
+            datetime.combine(day, time(self.rng.randint(*hours), self.rng.randint(0, 59)))
+        )
+        return min(moment, self.now)
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+# --- Larger data sets -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def generate_participants(
+    association: Association,
+    count: int,
+    *,
+    seed: int,
+    today: date | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> Summary:
+    """Add `count` participants with teams and consents in the demo's mix, in batches."""
+    staff = Staff.of(association)
+    controllers = {user.organisation_id for user in staff.coordinators}
+    taken = set(
+        Participant.objects.filter(controlling_organisation_id__in=controllers)
+        .exclude(id_number="")
+        .values_list("controlling_organisation_id", "id_number")
+    )
+    builder = ParticipantBuilder(
+        staff,
+        rng=random.Random(seed),  # noqa: S311 -- repeatable invented data, not secrets
+        today=today or timezone.localdate(),
+        taken=taken,
+    )
+    return builder.build(
+        count,
+        anonymous=round(count * 0.03),
+        protected=round(count * 0.02),
+        coordination=round(count * 0.03),
+        batch_size=batch_size,
+    )

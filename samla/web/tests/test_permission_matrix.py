@@ -1,0 +1,159 @@
+"""Every route, every member of the cast: who gets what (DOMAIN.md R1-R3, ADR 0002).
+
+The routes are found by walking the URLconf, so a new URL is covered the day it is added. A route
+whose path takes a parameter this test does not know fails the test: add the parameter to
+``PARAMETERS`` and, if the route is not about a participant, to ``NOT_PARTICIPANT_SCOPED``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from samla.audit.models import AuditEvent
+from samla.people.models import Consent, TeamMember
+from samla.people.tests.cast import Cast, sign_in
+
+SKIPPED_NAMESPACES = {"admin"}  # Django admin: staff only, and our users are not staff
+SKIPPED_ROUTES = {"set_language", "accounts:logout", "accounts:login", "web:healthz"}
+# Roles that must never see Pia, on any route.
+REFUSED = ["wera", "nils", "tove", "olle", "bodil"]
+
+PARAMETERS: dict[str, Callable[[Cast], int]] = {
+    "pk": lambda cast: cast.pia.pk,
+    "consent_pk": lambda cast: cast.consent_fk.pk,
+    "member_pk": lambda cast: cast.fia_membership.pk,
+}
+# Namespaces whose parametrised routes are about users, not participants: their pk is a user's,
+# and only the organisation administrator of that user's organisation may open them.
+USER_SCOPED_NAMESPACES = {"accounts"}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    path: str  # with <param> placeholders
+    params: tuple[str, ...]
+
+    def url(self, cast: Cast) -> str:
+        url = "/" + self.path
+        for param in self.params:
+            url = url.replace(f"<{param}>", str(PARAMETERS[param](cast)))
+        return url
+
+
+def walk(patterns: list[URLPattern | URLResolver], prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for pattern in patterns:
+        route = str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or namespace
+            if ns in SKIPPED_NAMESPACES:
+                continue
+            full_ns = ":".join(p for p in (namespace, pattern.namespace) if p)
+            yield from walk(pattern.url_patterns, prefix + route, full_ns)
+        else:
+            name = f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+            path = prefix + route
+            params = tuple(pattern.pattern.converters)
+            clean = path
+            for param, converter in pattern.pattern.converters.items():
+                clean = clean.replace(f"<{type(converter).__name__[:-9].lower()}:{param}>", f"<{param}>")
+                clean = clean.replace(f"<int:{param}>", f"<{param}>")
+            yield Route(name=name, path=clean, params=params)
+
+
+ROUTES = [r for r in walk(get_resolver().url_patterns) if r.name not in SKIPPED_ROUTES]
+USER_ROUTES = [r for r in ROUTES if r.params and r.name.split(":")[0] in USER_SCOPED_NAMESPACES]
+PARTICIPANT_ROUTES = [r for r in ROUTES if r.params and r not in USER_ROUTES]
+PLAIN_ROUTES = [r for r in ROUTES if not r.params]
+
+
+def test_the_walk_finds_the_participant_routes() -> None:
+    names = {r.name for r in PARTICIPANT_ROUTES}
+    assert {"people:participant", "people:consent", "people:team", "oversight:extract"} <= names
+
+
+@pytest.mark.parametrize("route", PARTICIPANT_ROUTES, ids=lambda r: r.name)
+def test_every_parameter_is_known(route: Route) -> None:
+    unknown = set(route.params) - set(PARAMETERS)
+    assert not unknown, f"{route.name} takes {unknown}: teach the permission matrix about it"
+
+
+@pytest.mark.parametrize("who", [*REFUSED, "kim", "fia"])
+@pytest.mark.parametrize("route", USER_ROUTES, ids=lambda r: r.name)
+def test_user_administration_is_for_organisation_administrators_only(
+    route: Route, who: str, cast: Cast, client: Client
+) -> None:
+    sign_in(client, cast.everyone()[who])
+    url = "/" + route.path.replace("<pk>", str(cast.kim.pk))
+    statuses = [client.get(url).status_code, client.post(url, {"first_name": "X"}).status_code]
+    assert set(statuses) <= {404, 405} and 404 in statuses, (route.name, who, statuses)
+    cast.kim.refresh_from_db()
+    assert cast.kim.first_name == "Kim" and cast.kim.is_active
+
+
+@pytest.mark.parametrize("route", PARTICIPANT_ROUTES, ids=lambda r: r.name)
+def test_anonymous_visitor_is_sent_to_login(route: Route, cast: Cast, client: Client) -> None:
+    for method in (client.get, client.post):
+        response = method(route.url(cast))
+        assert response.status_code == 302
+        assert response["Location"].startswith("/konto/logga-in/")
+
+
+@pytest.mark.parametrize("who", REFUSED)
+@pytest.mark.parametrize("route", PARTICIPANT_ROUTES, ids=lambda r: r.name)
+def test_refused_users_get_not_found_and_change_nothing(
+    route: Route, who: str, cast: Cast, client: Client
+) -> None:
+    sign_in(client, cast.everyone()[who])
+    before = _state()
+    statuses = [
+        method(route.url(cast), {"reason": "x", "user": cast.nils.pk}).status_code
+        for method in (client.get, client.post)
+    ]
+    # 405 only for the method the route does not take; the one it takes must answer 404.
+    assert set(statuses) <= {404, 405} and 404 in statuses, (route.name, who, statuses)
+    assert _state() == before
+
+
+@pytest.mark.parametrize("route", PARTICIPANT_ROUTES, ids=lambda r: r.name)
+def test_the_coordinator_reaches_every_participant_route(route: Route, cast: Cast, client: Client) -> None:
+    sign_in(client, cast.kim)
+    response = client.get(route.url(cast))
+    assert response.status_code in (200, 405), (route.name, response.status_code)
+
+
+@pytest.mark.parametrize("route", PARTICIPANT_ROUTES, ids=lambda r: r.name)
+def test_a_consenting_handler_reads_but_does_not_manage(route: Route, cast: Cast, client: Client) -> None:
+    sign_in(client, cast.fia)
+    response = client.get(route.url(cast))
+    if route.name in {"people:participant", "people:consent"}:
+        assert response.status_code == 200
+    else:
+        assert response.status_code in (403, 405), (route.name, response.status_code)
+
+
+@pytest.mark.parametrize("who", REFUSED)
+@pytest.mark.parametrize("route", PLAIN_ROUTES, ids=lambda r: r.name)
+def test_lists_and_pages_never_show_a_refused_user_the_person(
+    route: Route, who: str, cast: Cast, client: Client
+) -> None:
+    sign_in(client, cast.everyone()[who])
+    response = client.get(route.url(cast), {"q": "Pia"})
+    assert response.status_code in (200, 302, 403, 404, 405), (route.name, response.status_code)
+    body = response.content.decode()
+    assert "Persson" not in body
+    assert cast.pia.formatted_id_number not in body
+
+
+def _state() -> tuple[int, int, int, int]:
+    return (
+        AuditEvent.objects.filter(participant_id__isnull=False).count(),
+        Consent.objects.filter(withdrawn_at__isnull=False).count(),
+        TeamMember.objects.current().count(),
+        TeamMember.objects.count(),
+    )
