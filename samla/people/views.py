@@ -31,7 +31,7 @@ from samla.people.forms import (
     SearchForm,
     WithdrawConsentForm,
 )
-from samla.people.models import Consent
+from samla.people.models import Consent, Participant
 
 PAGE_SIZE = 25
 EDITABLE_FIELDS = [f for f in EditParticipantForm.Meta.fields if f != "target_groups"]
@@ -149,31 +149,38 @@ def edit_participant(request: AuthedRequest, pk: int) -> HttpResponse:
                 target_groups=data["target_groups"],
             )
         except actions.StaleRecord as stale:
-            form.add_error(
-                None,
-                _(
-                    "Någon annan sparade ändringar medan du arbetade. Deras version visas nedan; "
-                    "gör om din ändring och spara igen."
-                ),
-            )
-            form = EditParticipantForm(
-                instance=stale.current,
-                association=participant.association,
-                initial={"version": stale.current.version},
-            )
-            form.add_error(None, _("Uppgifterna har ändrats av någon annan."))
-            return render(
-                request,
-                "people/edit.html",
-                {"form": form, "participant": participant, "stale": True},
-                status=409,
-            )
+            return _refuse_stale_edit(request, form, stale.current)
         messages.success(request, _("Uppgifterna är sparade."))
         return redirect(participant)
     status = 422 if form.errors else 200
     return render(
         request, "people/edit.html", {"form": form, "participant": participant}, status=status
     )
+
+
+def _refuse_stale_edit(
+    request: AuthedRequest, form: EditParticipantForm, current: Participant
+) -> HttpResponse:
+    """Show the user's own input again, with what the other person saved and the new version,
+    so that saving once more is a deliberate choice."""
+    changed = [
+        (form.fields[name].label, getattr(current, name), form.cleaned_data[name])
+        for name in EDITABLE_FIELDS
+        if getattr(current, name) != form.cleaned_data[name]
+    ]
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    form = EditParticipantForm(data, instance=current, association=current.association)
+    form.is_valid()
+    form.add_error(
+        None,
+        _(
+            "Någon annan sparade ändringar medan du arbetade. Jämför nedan och "
+            "spara igen om dina uppgifter ska gälla."
+        ),
+    )
+    context = {"form": form, "participant": current, "changed": changed}
+    return render(request, "people/edit.html", context, status=409)
 
 
 @require_http_methods(["GET", "POST"])

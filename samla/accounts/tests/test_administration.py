@@ -213,12 +213,12 @@ def test_a_role_in_a_foreign_association_is_refused(client: Client, cast: Cast) 
     ("changes", "message"),
     [
         ({"first_name": ""}, "Detta fält måste fyllas i."),
-        ({"first_name": "x" * 10_000}, "högst 150 tecken (det har 10000)"),
+        ({"first_name": "x" * 10_000}, "som mest 150 tecken (den har 10000)"),
         ({"username": "KIM"}, "Det användarnamnet är redan upptaget."),
-        ({"username": "vera hansson"}, "Ange ett giltigt användarnamn."),
-        ({"password": "kort"}, "Lösenordet är för kort."),
-        ({"password": "vägledare"}, "Lösenordet är för kort."),
-        ({"email": "inte-en-adress"}, "Ange en giltig e-postadress."),
+        ({"username": "vera hansson"}, "Fyll i ett giltigt användarnamn."),
+        ({"password": "kort"}, "Det här lösenordet är för kort."),
+        ({"password": "Vägledare12345"}, "Ditt lösenord är alltför likt efternamn."),
+        ({"email": "inte-en-adress"}, "Fyll i en giltig e-postadress."),
     ],
 )
 def test_bad_input_is_refused_in_swedish_and_nothing_is_saved(

@@ -61,12 +61,12 @@ class Cast:
 
 
 def organisation(name: str, kind: str, number: str, **extra: object) -> Organisation:
-    return Organisation.objects.create(
-        name=name, kind=kind, organisation_number=number, **extra
-    )
+    return Organisation.objects.create(name=name, kind=kind, organisation_number=number, **extra)
 
 
-def user(username: str, first: str, last: str, org: Organisation, *roles: tuple[str, Association | None]) -> User:
+def user(
+    username: str, first: str, last: str, org: Organisation, *roles: tuple[str, Association | None]
+) -> User:
     person = User.objects.create_user(
         username=username,
         password=PASSWORD,
@@ -82,8 +82,9 @@ def user(username: str, first: str, last: str, org: Organisation, *roles: tuple[
 
 def build_cast() -> Cast:
     tyreso_kommun = Municipality.objects.create(code="0138", name="Tyresö")
-    tyreso = organisation("Tyresö kommun", Organisation.Kind.MUNICIPALITY, "212000-2833",
-                          municipality=tyreso_kommun)
+    tyreso = organisation(
+        "Tyresö kommun", Organisation.Kind.MUNICIPALITY, "212000-2833", municipality=tyreso_kommun
+    )
     fk = organisation("Försäkringskassan", Organisation.Kind.SOCIAL_INSURANCE, "202100-5521")
     af = organisation("Arbetsförmedlingen", Organisation.Kind.EMPLOYMENT_SERVICE, "202100-2114")
     region = organisation("Region Stockholm", Organisation.Kind.REGION, "232100-0016")

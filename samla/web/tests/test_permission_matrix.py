@@ -46,7 +46,9 @@ class Route:
         return url
 
 
-def walk(patterns: list[URLPattern | URLResolver], prefix: str = "", namespace: str = "") -> Iterator[Route]:
+def walk(
+    patterns: list[URLPattern | URLResolver], prefix: str = "", namespace: str = ""
+) -> Iterator[Route]:
     for pattern in patterns:
         route = str(pattern.pattern)
         if isinstance(pattern, URLResolver):
@@ -61,7 +63,9 @@ def walk(patterns: list[URLPattern | URLResolver], prefix: str = "", namespace: 
             params = tuple(pattern.pattern.converters)
             clean = path
             for param, converter in pattern.pattern.converters.items():
-                clean = clean.replace(f"<{type(converter).__name__[:-9].lower()}:{param}>", f"<{param}>")
+                clean = clean.replace(
+                    f"<{type(converter).__name__[:-9].lower()}:{param}>", f"<{param}>"
+                )
                 clean = clean.replace(f"<int:{param}>", f"<{param}>")
             yield Route(name=name, path=clean, params=params)
 
@@ -121,14 +125,18 @@ def test_refused_users_get_not_found_and_change_nothing(
 
 
 @pytest.mark.parametrize("route", PARTICIPANT_ROUTES, ids=lambda r: r.name)
-def test_the_coordinator_reaches_every_participant_route(route: Route, cast: Cast, client: Client) -> None:
+def test_the_coordinator_reaches_every_participant_route(
+    route: Route, cast: Cast, client: Client
+) -> None:
     sign_in(client, cast.kim)
     response = client.get(route.url(cast))
     assert response.status_code in (200, 405), (route.name, response.status_code)
 
 
 @pytest.mark.parametrize("route", PARTICIPANT_ROUTES, ids=lambda r: r.name)
-def test_a_consenting_handler_reads_but_does_not_manage(route: Route, cast: Cast, client: Client) -> None:
+def test_a_consenting_handler_reads_but_does_not_manage(
+    route: Route, cast: Cast, client: Client
+) -> None:
     sign_in(client, cast.fia)
     response = client.get(route.url(cast))
     if route.name in {"people:participant", "people:consent"}:

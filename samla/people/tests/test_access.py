@@ -1,0 +1,136 @@
+"""The access rule itself, and its audit rows (R2, R3, R4, R6)."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import Http404
+from django.test import Client
+from django.utils import timezone
+
+from samla.audit.chain import verify_chain
+from samla.audit.models import AuditEvent
+from samla.people import actions
+from samla.people.access import get_participant_for_user
+from samla.people.models import Participant
+from samla.people.tests.cast import Cast, sign_in
+
+
+def visible(cast: Cast, who: str) -> bool:
+    user = cast.everyone()[who]
+    return Participant.objects.visible_to(user).filter(pk=cast.pia.pk).exists()
+
+
+def test_who_sees_pia(cast: Cast) -> None:
+    assert {who for who in cast.everyone() if visible(cast, who)} == {"kim", "fia"}
+
+
+def test_withdrawal_takes_effect_at_once(cast: Cast) -> None:
+    actions.withdraw_consent(cast.consent_fk, actor=cast.kim, reason="Pia återkallade i telefon.")
+    assert not visible(cast, "fia")
+    with pytest.raises(Http404):
+        get_participant_for_user(cast.fia, cast.pia.pk, purpose="Översikt")
+
+
+def test_an_expired_consent_no_longer_lets_anyone_in(cast: Cast, time_machine) -> None:
+    time_machine.move_to(cast.consent_fk.valid_to + timezone.timedelta(days=1))
+    assert not visible(cast, "fia")
+    assert visible(cast, "kim")
+
+
+def test_a_consent_not_yet_begun_lets_no_one_in(cast: Cast) -> None:
+    today = timezone.localdate()
+    consent = actions.record_consent(
+        actor=cast.kim,
+        participant=cast.pia,
+        organisations=[cast.region],
+        categories_included=["work_studies"],
+        categories_excluded=[],
+        form="written",
+        given_by="person",
+        valid_from=today + timezone.timedelta(days=3),
+        valid_to=None,
+    )
+    assert consent.state() == consent.State.UPCOMING
+    assert not visible(cast, "nils")
+
+
+def test_a_new_consent_naming_the_region_lets_its_team_member_in(cast: Cast) -> None:
+    actions.record_consent(
+        actor=cast.kim,
+        participant=cast.pia,
+        organisations=[cast.region],
+        categories_included=["health"],
+        categories_excluded=[],
+        form="digital",
+        given_by="person",
+        valid_from=timezone.localdate(),
+        valid_to=None,
+    )
+    assert visible(cast, "nils")
+
+
+def test_losing_the_role_ends_access(cast: Cast) -> None:
+    cast.fia.role_assignments.all().delete()
+    assert not visible(cast, "fia")
+
+
+def test_leaving_the_team_ends_access(cast: Cast) -> None:
+    actions.remove_team_member(cast.fia_membership, actor=cast.kim)
+    assert not visible(cast, "fia")
+
+
+def test_a_protected_identity_is_seen_only_by_the_controlling_organisation(cast: Cast) -> None:
+    Participant.objects.filter(pk=cast.pia.pk).update(
+        protection=Participant.Protection.PROTECTED_REGISTRATION
+    )
+    assert visible(cast, "kim")
+    assert not visible(cast, "fia")
+    access = get_participant_for_user(cast.kim, cast.pia.pk, purpose="Översikt")
+    event = AuditEvent.objects.get(participant_id=access.participant.pk, action="view")
+    assert event.flagged
+
+
+def test_each_participant_page_view_adds_exactly_one_audit_row(cast: Cast, client: Client) -> None:
+    sign_in(client, cast.fia)
+    before = AuditEvent.objects.count()
+    response = client.get(cast.pia.get_absolute_url())
+    assert response.status_code == 200
+    events = list(AuditEvent.objects.filter(seq__gt=before))
+    assert len(events) == 1
+    event = events[0]
+    assert event.action == AuditEvent.Action.VIEW
+    assert event.participant_id == cast.pia.pk
+    assert event.actor_id == cast.fia.pk
+    assert event.organisation_id == cast.fk.pk
+    assert event.consent_id == cast.consent_fk.pk
+    assert event.role == "case_handler"
+    assert event.request_id == response["X-Request-ID"]
+    assert verify_chain().ok
+
+
+def test_a_refused_read_writes_no_audit_row(cast: Cast, client: Client) -> None:
+    sign_in(client, cast.nils)
+    before = AuditEvent.objects.filter(participant_id=cast.pia.pk).count()
+    assert client.get(cast.pia.get_absolute_url()).status_code == 404
+    assert AuditEvent.objects.filter(participant_id=cast.pia.pk).count() == before
+
+
+def test_a_missing_participant_and_a_forbidden_one_look_the_same(
+    cast: Cast, client: Client
+) -> None:
+    sign_in(client, cast.nils)
+    forbidden = client.get(cast.pia.get_absolute_url())
+    missing = client.get("/deltagare/999999/")
+    assert forbidden.status_code == missing.status_code == 404
+    assert forbidden.content == missing.content
+
+
+def test_consent_excluding_contact_details_hides_them_from_another_organisation(
+    cast: Cast, client: Client
+) -> None:
+    sign_in(client, cast.fia)
+    body = client.get(cast.pia.get_absolute_url()).content.decode()
+    assert "070-1740605" not in body
+    assert "Samtycket omfattar inte kontaktuppgifter." in body
+    sign_in(client, cast.kim)
+    assert "070-1740605" in client.get(cast.pia.get_absolute_url()).content.decode()
