@@ -34,13 +34,13 @@ def test_sign_in_and_enrolment_pages(page, assert_accessible, settings) -> None:
     page.get_by_role("heading", name="Aktivera tvåstegsverifiering").wait_for()
     assert_accessible(page)
 
-    page.get_by_label("Kod").fill("12")
+    page.get_by_role("textbox", name="Kod").fill("12")
     page.get_by_role("button", name="Aktivera").click()
     page.get_by_text("Skriv de sex siffrorna som appen visar.").first.wait_for()
     assert_accessible(page)
 
     device = TOTPDevice.objects.get(user__username="nova")
-    page.get_by_label("Kod").fill(current_code(device))
+    page.get_by_role("textbox", name="Kod").fill(current_code(device))
     page.get_by_role("button", name="Aktivera").click()
     page.get_by_text("Tvåstegsverifiering är aktiverad.").wait_for()
 
@@ -59,7 +59,7 @@ def test_verify_and_administration_pages(page, login, assert_accessible, setting
     login(page, "ada", PASSWORD)
     page.get_by_role("heading", name="Tvåstegsverifiering").wait_for()
     assert_accessible(page)
-    page.get_by_label("Kod").fill(current_code(TOTPDevice.objects.get(user=admin)))
+    page.get_by_role("textbox", name="Kod").fill(current_code(TOTPDevice.objects.get(user=admin)))
     page.get_by_role("button", name="Fortsätt").click()
     page.wait_for_url("**/")
 

@@ -26,7 +26,7 @@ from samla.organisations.models import Association, AssociationMember, Municipal
 from samla.people import idnumbers
 from samla.people.models import Consent, InformationCategory, Participant, TargetGroup, TeamMember
 
-PASSWORD = "rätt-häst-batteri-häfta"  # noqa: S105
+PASSWORD = "rätt-häst-batteri-häfta"
 
 
 @dataclass
