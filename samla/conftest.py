@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
+from samla.audit.tests.plugin import _audit_log_flushable  # noqa: F401
 from samla.people.tests.cast import Cast, build_cast
 
 

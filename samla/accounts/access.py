@@ -44,10 +44,11 @@ def org_admin_required(
 def administered_users(admin: User) -> QuerySet[User]:
     """The admin's organisation's users, with what the user list shows, in a fixed number of
     queries however many users there are."""
-    if not is_org_admin(admin):
+    org_id = admin.organisation_id
+    if org_id is None or not is_org_admin(admin):
         return User.objects.none()
     return (
-        User.objects.filter(organisation_id=admin.organisation_id)
+        User.objects.filter(organisation_id=org_id)
         .annotate(
             has_second_factor=Exists(
                 TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True)
@@ -74,9 +75,9 @@ def get_user_for_admin(admin: User, pk: int) -> User:
 def administrable_associations(admin: User) -> QuerySet[Association]:
     """Associations in which the admin may hand out roles: those their organisation is a member
     or partner of, and the association that is their organisation."""
-    if not is_org_admin(admin):
-        return Association.objects.none()
     org_id = admin.organisation_id
+    if org_id is None or not is_org_admin(admin):
+        return Association.objects.none()
     return Association.objects.filter(
         Q(organisation_id=org_id)
         | Q(pk__in=Association.objects.filter(memberships__organisation_id=org_id).values("pk"))

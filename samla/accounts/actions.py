@@ -62,30 +62,54 @@ def check_login(*, username: str, password: str) -> LoginAttempt:
     user = User.objects.select_for_update().filter(username=username).first()
     if user is None:
         make_password(password)  # as long as a real check, so timing does not reveal the name
-        record(actor=None, action=AuditEvent.Action.LOGIN_FAILED,
-               actor_name=username[:_AUDIT_NAME_LENGTH], summary="Okänt användarnamn")
+        record(
+            actor=None,
+            action=AuditEvent.Action.LOGIN_FAILED,
+            actor_name=username[:_AUDIT_NAME_LENGTH],
+            summary="Okänt användarnamn",
+        )
         return LoginAttempt(LoginOutcome.FAILED)
     if user.is_locked(now):
-        record(actor=user, action=AuditEvent.Action.LOGIN_FAILED, obj=user,
-               actor_name=_name(user), summary="Kontot är låst")
+        record(
+            actor=user,
+            action=AuditEvent.Action.LOGIN_FAILED,
+            obj=user,
+            actor_name=_name(user),
+            summary="Kontot är låst",
+        )
         return LoginAttempt(LoginOutcome.LOCKED, user)
     if not user.check_password(password):
         locked = user.register_failed_login(now)
         user.save(update_fields=["failed_login_count", "locked_until"])
-        record(actor=user, action=AuditEvent.Action.LOGIN_FAILED, obj=user,
-               actor_name=_name(user), summary="Fel lösenord")
+        record(
+            actor=user,
+            action=AuditEvent.Action.LOGIN_FAILED,
+            obj=user,
+            actor_name=_name(user),
+            summary="Fel lösenord",
+        )
         if locked:
             record(actor=user, action=AuditEvent.Action.LOCKOUT, obj=user, actor_name=_name(user))
             return LoginAttempt(LoginOutcome.LOCKED, user)
         return LoginAttempt(LoginOutcome.FAILED, user)
     if not user.is_active:
-        record(actor=user, action=AuditEvent.Action.LOGIN_FAILED, obj=user,
-               actor_name=_name(user), summary="Kontot är inaktiverat")
+        record(
+            actor=user,
+            action=AuditEvent.Action.LOGIN_FAILED,
+            obj=user,
+            actor_name=_name(user),
+            summary="Kontot är inaktiverat",
+        )
         return LoginAttempt(LoginOutcome.FAILED, user)
     user.register_successful_login()
     user.save(update_fields=["failed_login_count", "locked_until"])
-    record(actor=user, action=AuditEvent.Action.LOGIN, obj=user, actor_name=_name(user),
-           summary="Lösenord godkänt")
+    record(
+        actor=user,
+        action=AuditEvent.Action.LOGIN,
+        obj=user,
+        actor_name=_name(user),
+        summary="Lösenord godkänt",
+    )
     return LoginAttempt(LoginOutcome.OK, user)
 
 
@@ -98,8 +122,13 @@ def _check_code(*, actor: User, device: TOTPDevice, token: str) -> CodeOutcome:
         return CodeOutcome.OK
     else:
         outcome = CodeOutcome.WRONG
-    record(actor=actor, action=AuditEvent.Action.LOGIN_FAILED, obj=actor,
-           actor_name=_name(actor), summary="Fel kod för tvåstegsverifiering")
+    record(
+        actor=actor,
+        action=AuditEvent.Action.LOGIN_FAILED,
+        obj=actor,
+        actor_name=_name(actor),
+        summary="Fel kod för tvåstegsverifiering",
+    )
     return outcome
 
 
@@ -116,8 +145,13 @@ def verify_second_factor(*, actor: User, token: str) -> tuple[CodeOutcome, TOTPD
         return CodeOutcome.WRONG, None
     outcome = _check_code(actor=actor, device=device, token=token)
     if outcome is CodeOutcome.OK:
-        record(actor=actor, action=AuditEvent.Action.LOGIN, obj=actor, actor_name=_name(actor),
-               summary="Tvåstegsverifiering godkänd")
+        record(
+            actor=actor,
+            action=AuditEvent.Action.LOGIN,
+            obj=actor,
+            actor_name=_name(actor),
+            summary="Tvåstegsverifiering godkänd",
+        )
     return outcome, device
 
 
@@ -152,8 +186,9 @@ def confirm_enrolment(*, actor: User, token: str) -> tuple[CodeOutcome, TOTPDevi
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
-        record(actor=actor, action=AuditEvent.Action.MFA_ENROLLED, obj=actor,
-               actor_name=_name(actor))
+        record(
+            actor=actor, action=AuditEvent.Action.MFA_ENROLLED, obj=actor, actor_name=_name(actor)
+        )
     return outcome, device
 
 
@@ -225,8 +260,13 @@ def create_user(
     user.set_password(password)
     user.save()
     _set_roles(actor, user, roles)
-    record(actor=actor, action=AuditEvent.Action.CREATE, obj=user, actor_name=_name(actor),
-           summary="Användare skapad")
+    record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=user,
+        actor_name=_name(actor),
+        summary="Användare skapad",
+    )
     return user
 
 
@@ -239,8 +279,8 @@ def update_user(
     profile: dict[str, str],
     roles: Collection[RoleChoice],
 ) -> User:
-    """Change a user's details and roles, unless someone else changed them since ``expected_version``
-    was read."""
+    """Change a user's details and roles, unless someone else changed them since the form read
+    ``expected_version``."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.edit_version() != expected_version:
         raise StaleEdit(
@@ -261,8 +301,13 @@ def update_user(
     if _set_roles(actor, user, roles):
         changed.append("roles")
     if changed:
-        record(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, actor_name=_name(actor),
-               summary="Ändrade: " + ", ".join(changed))
+        record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=user,
+            actor_name=_name(actor),
+            summary="Ändrade: " + ", ".join(changed),
+        )
     return user
 
 
@@ -272,8 +317,13 @@ def set_active(*, actor: User, user: User, active: bool) -> User:
         raise ActionRefused(gettext("Du kan inte inaktivera ditt eget konto."))
     user.is_active = active
     user.save(update_fields=["is_active"])
-    record(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, actor_name=_name(actor),
-           summary="Kontot aktiverat" if active else "Kontot inaktiverat")
+    record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=user,
+        actor_name=_name(actor),
+        summary="Kontot aktiverat" if active else "Kontot inaktiverat",
+    )
     return user
 
 
@@ -281,8 +331,13 @@ def set_active(*, actor: User, user: User, active: bool) -> User:
 def unlock_user(*, actor: User, user: User) -> User:
     user.register_successful_login()
     user.save(update_fields=["failed_login_count", "locked_until"])
-    record(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, actor_name=_name(actor),
-           summary="Kontot upplåst")
+    record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=user,
+        actor_name=_name(actor),
+        summary="Kontot upplåst",
+    )
     return user
 
 
@@ -290,6 +345,11 @@ def unlock_user(*, actor: User, user: User) -> User:
 def reset_second_factor(*, actor: User, user: User) -> User:
     """Remove the user's authenticator devices: they enrol a new one at their next sign-in."""
     TOTPDevice.objects.filter(user=user).delete()
-    record(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, actor_name=_name(actor),
-           summary="Tvåstegsverifiering återställd")
+    record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=user,
+        actor_name=_name(actor),
+        summary="Tvåstegsverifiering återställd",
+    )
     return user

@@ -62,7 +62,7 @@ class GroupedCheckboxes(forms.CheckboxSelectMultiple):
         options = [option for _group, group_options, _index in groups for option in group_options]
         for number, option in enumerate(options):
             if option["attrs"].get("id"):
-                option["attrs"]["id"] = self.id_for_label((attrs or {}).get("id", ""), number)
+                option["attrs"]["id"] = self.id_for_label((attrs or {}).get("id", ""), str(number))
         return groups
 
 
@@ -110,12 +110,17 @@ class UserForm(forms.ModelForm):
         self._choices: dict[str, RoleChoice] = {}
         grouped: list[tuple[str, list[tuple[str, str]]]] = []
         for association in associations:
-            self._add_group(grouped, str(association), assignable_roles(admin, association), association)
+            self._add_group(
+                grouped, str(association), assignable_roles(admin, association), association
+            )
         self._add_group(grouped, str(_("Organisationen")), organisation_roles(), None)
-        self.fields["roles"].choices = grouped
+        roles_field = self.fields["roles"]
+        assert isinstance(roles_field, forms.MultipleChoiceField)
+        roles_field.choices = grouped
         if self.instance.pk and not self.is_bound:
             self.initial["roles"] = [
-                _role_value(Role(a.role), a.association) for a in self.instance.role_assignments.all()
+                _role_value(Role(a.role), a.association)
+                for a in self.instance.role_assignments.all()
             ]
 
     def _add_group(

@@ -89,10 +89,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
             auth_login(request, attempt.user)
             return redirect(_after_password(attempt.user, next_url))
         if attempt.outcome is LoginOutcome.LOCKED:
-            form.add_error(None, _(
-                "Kontot är låst efter för många misslyckade försök. Försök igen om en stund "
-                "eller kontakta din organisationsadministratör."
-            ))
+            form.add_error(
+                None,
+                _(
+                    "Kontot är låst efter för många misslyckade försök. Försök igen om en stund "
+                    "eller kontakta din organisationsadministratör."
+                ),
+            )
         else:
             form.add_error(None, _("Fel användarnamn eller lösenord."))
     context = {"form": form, "next": next_url, "demo_logins": _demo_logins()}
@@ -204,14 +207,19 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_user_for_admin(request.user, pk)
     associations = list(administrable_associations(request.user))
     form = UserEditForm(
-        _post_data(request), instance=copy.copy(person), admin=request.user,
+        _post_data(request),
+        instance=copy.copy(person),
+        admin=request.user,
         associations=associations,
     )
     if form.is_valid():
         try:
             actions.update_user(
-                actor=request.user, user=person, expected_version=form.cleaned_data["version"],
-                profile=form.profile(), roles=form.cleaned_roles(),
+                actor=request.user,
+                user=person,
+                expected_version=form.cleaned_data["version"],
+                profile=form.profile(),
+                roles=form.cleaned_roles(),
             )
         except ActionRefused as refusal:
             form.add_error(None, str(refusal))
@@ -240,7 +248,9 @@ def _admin_post(
 @require_POST
 def user_deactivate(request: AuthedRequest, pk: int) -> HttpResponse:
     return _admin_post(
-        request, pk, lambda u: actions.set_active(actor=request.user, user=u, active=False),
+        request,
+        pk,
+        lambda u: actions.set_active(actor=request.user, user=u, active=False),
         _("%(name)s är inaktiverad och kan inte längre logga in."),
     )
 
@@ -249,7 +259,9 @@ def user_deactivate(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def user_reactivate(request: AuthedRequest, pk: int) -> HttpResponse:
     return _admin_post(
-        request, pk, lambda u: actions.set_active(actor=request.user, user=u, active=True),
+        request,
+        pk,
+        lambda u: actions.set_active(actor=request.user, user=u, active=True),
         _("%(name)s är aktiverad igen och kan logga in."),
     )
 
@@ -258,7 +270,9 @@ def user_reactivate(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def user_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
     return _admin_post(
-        request, pk, lambda u: actions.unlock_user(actor=request.user, user=u),
+        request,
+        pk,
+        lambda u: actions.unlock_user(actor=request.user, user=u),
         _("%(name)s är upplåst och kan logga in igen."),
     )
 
@@ -267,9 +281,13 @@ def user_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def user_reset_second_factor(request: AuthedRequest, pk: int) -> HttpResponse:
     return _admin_post(
-        request, pk, lambda u: actions.reset_second_factor(actor=request.user, user=u),
-        _("Tvåstegsverifieringen för %(name)s är återställd. "
-          "Användaren aktiverar den på nytt vid nästa inloggning."),
+        request,
+        pk,
+        lambda u: actions.reset_second_factor(actor=request.user, user=u),
+        _(
+            "Tvåstegsverifieringen för %(name)s är återställd. "
+            "Användaren aktiverar den på nytt vid nästa inloggning."
+        ),
     )
 
 

@@ -36,23 +36,39 @@ class Cast:
 
 @pytest.fixture
 def cast(db: None) -> Cast:
-    tyreso = OrganisationFactory(
+    tyreso = OrganisationFactory.create(
         name="Tyresö kommun",
         kind=Organisation.Kind.MUNICIPALITY,
-        municipality=MunicipalityFactory(code="0138", name="Tyresö"),
+        municipality=MunicipalityFactory.create(code="0138", name="Tyresö"),
     )
-    fk = OrganisationFactory(name="Försäkringskassan")
-    association = AssociationFactory(short_name="Östra Södertörn", members=[tyreso, fk])
+    fk = OrganisationFactory.create(name="Försäkringskassan")
+    association = AssociationFactory.create(short_name="Östra Södertörn", members=[tyreso, fk])
     return Cast(
         association=association,
         tyreso=tyreso,
         fk=fk,
-        ada=UserFactory(username="ada", first_name="Ada", last_name="Admin", organisation=tyreso,
-                        roles=[(Role.ORG_ADMIN, None)], second_factor=True),
-        kim=UserFactory(username="kim", first_name="Kim", last_name="Koordinator",
-                        organisation=tyreso, roles=[(Role.COORDINATOR, association)],
-                        second_factor=True),
-        frans=UserFactory(username="frans", first_name="Frans", last_name="Fk", organisation=fk,
-                          roles=[(Role.ORG_ADMIN, None)], second_factor=True),
+        ada=UserFactory.create(
+            username="ada",
+            first_name="Ada",
+            last_name="Admin",
+            organisation=tyreso,
+            roles=[(Role.ORG_ADMIN, None)],
+            second_factor=True,
+        ),
+        kim=UserFactory.create(
+            username="kim",
+            first_name="Kim",
+            last_name="Koordinator",
+            organisation=tyreso,
+            roles=[(Role.COORDINATOR, association)],
+            second_factor=True,
+        ),
+        frans=UserFactory.create(
+            username="frans",
+            first_name="Frans",
+            last_name="Fk",
+            organisation=fk,
+            roles=[(Role.ORG_ADMIN, None)],
+            second_factor=True,
+        ),
     )
-

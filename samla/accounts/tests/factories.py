@@ -1,7 +1,9 @@
 """Factories for organisations, associations and users, for any app's tests.
 
-    admin = UserFactory(organisation=tyreso, roles=[(Role.ORG_ADMIN, None)])
-    kim = UserFactory(organisation=tyreso, roles=[(Role.COORDINATOR, association)])
+    admin = UserFactory.create(organisation=tyreso, roles=[(Role.ORG_ADMIN, None)])
+    kim = UserFactory.create(organisation=tyreso, roles=[(Role.COORDINATOR, association)])
+
+(``.create()`` rather than calling the factory, so that mypy knows it is a ``User``.)
 
 Every user's password is ``PASSWORD``. Organisation numbers are generated with a valid check
 digit and are not real organisations' numbers (they start with 55, a range for trading
@@ -29,7 +31,32 @@ def organisation_number(n: int) -> str:
     return f"{digits[:6]}-{digits[6:]}{luhn.calc_check_digit(digits)}"
 
 
-class MunicipalityFactory(factory.django.DjangoModelFactory):
+def _add_members(
+    association: Association, create: bool, extracted: Iterable[Organisation] | None, **_: Any
+) -> None:
+    if not create or not extracted:
+        return
+    for organisation in extracted:
+        AssociationMember.objects.create(
+            association=association, organisation=organisation, financing_share=Decimal(0)
+        )
+
+
+def _add_roles(
+    user: User, create: bool, extracted: Iterable[tuple[Role, Association | None]] | None, **_: Any
+) -> None:
+    if not create or not extracted:
+        return
+    for role, association in extracted:
+        RoleAssignment.objects.create(user=user, role=role, association=association)
+
+
+def _add_second_factor(user: User, create: bool, extracted: bool | None, **_: Any) -> None:
+    if create and extracted:
+        TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory[Municipality]):
     class Meta:
         model = Municipality
         django_get_or_create = ("code",)
@@ -38,7 +65,7 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Kommun {n}")
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -47,7 +74,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     organisation_number = factory.Sequence(organisation_number)
 
 
-class AssociationFactory(factory.django.DjangoModelFactory):
+class AssociationFactory(factory.django.DjangoModelFactory[Association]):
     """An association with its own organisation. ``members=[org, ...]`` adds member parties."""
 
     class Meta:
@@ -61,17 +88,10 @@ class AssociationFactory(factory.django.DjangoModelFactory):
     )
     short_name = factory.Sequence(lambda n: f"Förbund {n}")
 
-    @factory.post_generation
-    def members(self, create: bool, extracted: Iterable[Organisation] | None, **kwargs: Any) -> None:
-        if not create or not extracted:
-            return
-        for organisation in extracted:
-            AssociationMember.objects.create(
-                association=self, organisation=organisation, financing_share=Decimal(0)
-            )
+    members = factory.PostGeneration(_add_members)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     """A user with ``PASSWORD``. ``roles=[(Role.COORDINATOR, association), (Role.ORG_ADMIN,
     None)]`` gives roles; ``second_factor=True`` a confirmed TOTP device."""
 
@@ -86,17 +106,5 @@ class UserFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     password = factory.django.Password(PASSWORD)
 
-    @factory.post_generation
-    def roles(
-        self, create: bool, extracted: Iterable[tuple[Role, Association | None]] | None,
-        **kwargs: Any,
-    ) -> None:
-        if not create or not extracted:
-            return
-        for role, association in extracted:
-            RoleAssignment.objects.create(user=self, role=role, association=association)
-
-    @factory.post_generation
-    def second_factor(self, create: bool, extracted: bool | None, **kwargs: Any) -> None:
-        if create and extracted:
-            TOTPDevice.objects.create(user=self, name="Test", confirmed=True)
+    roles = factory.PostGeneration(_add_roles)
+    second_factor = factory.PostGeneration(_add_second_factor)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 
 def test_sign_in_and_enrolment_pages(page, assert_accessible, settings) -> None:
     settings.SAMLA_REQUIRE_MFA = True
-    UserFactory(username="nova", first_name="Nova", last_name="Ny")
+    UserFactory.create(username="nova", first_name="Nova", last_name="Ny")
 
     page.goto("/konto/logga-in/")
     page.get_by_label("Användarnamn").fill("nova")
@@ -48,13 +48,17 @@ def test_sign_in_and_enrolment_pages(page, assert_accessible, settings) -> None:
 def test_verify_and_administration_pages(page, login, assert_accessible, settings) -> None:
     settings.SAMLA_REQUIRE_MFA = True
     settings.SAMLA_DEMO = False
-    organisation = OrganisationFactory(name="Försäkringskassan")
-    association = AssociationFactory(short_name="Östra Södertörn", members=[organisation])
-    admin = UserFactory(
-        username="ada", first_name="Ada", last_name="Admin", organisation=organisation,
-        roles=[(Role.ORG_ADMIN, None)], second_factor=True,
+    organisation = OrganisationFactory.create(name="Försäkringskassan")
+    association = AssociationFactory.create(short_name="Östra Södertörn", members=[organisation])
+    admin = UserFactory.create(
+        username="ada",
+        first_name="Ada",
+        last_name="Admin",
+        organisation=organisation,
+        roles=[(Role.ORG_ADMIN, None)],
+        second_factor=True,
     )
-    UserFactory(organisation=organisation, roles=[(Role.CASE_HANDLER, association)])
+    UserFactory.create(organisation=organisation, roles=[(Role.CASE_HANDLER, association)])
 
     login(page, "ada", PASSWORD)
     page.get_by_role("heading", name="Tvåstegsverifiering").wait_for()

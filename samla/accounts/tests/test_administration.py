@@ -109,7 +109,7 @@ def test_the_admin_reaches_every_page_for_their_own_users(
 def test_the_user_list_shows_our_users_only(client: Client, cast: Cast) -> None:
     cast.kim.locked_until = timezone.now() + timedelta(minutes=5)
     cast.kim.save()
-    UserFactory(username="vilande", organisation=cast.tyreso, is_active=False)
+    UserFactory.create(username="vilande", organisation=cast.tyreso, is_active=False)
     sign_in(client, cast.ada)
 
     body = client.get(USERS).content.decode()
@@ -128,7 +128,7 @@ def test_the_user_list_query_count_does_not_grow_with_the_users(
 ) -> None:
     def add_users(count: int) -> None:
         for _ in range(count):
-            UserFactory(
+            UserFactory.create(
                 organisation=cast.tyreso,
                 roles=[(Role.COORDINATOR, cast.association), (Role.BOARD_MEMBER, cast.association)],
                 second_factor=True,
@@ -172,7 +172,7 @@ def test_the_admin_creates_a_user_with_roles(client: Client, cast: Cast) -> None
 
 
 def test_the_form_offers_the_roles_of_our_associations_only(client: Client, cast: Cast) -> None:
-    AssociationFactory(short_name="Västra förbundet")  # Tyresö takes no part
+    AssociationFactory.create(short_name="Västra förbundet")  # Tyresö takes no part
     sign_in(client, cast.ada)
 
     body = client.get(NEW).content.decode()
@@ -186,7 +186,7 @@ def test_the_form_offers_the_roles_of_our_associations_only(client: Client, cast
 
 
 def test_the_associations_own_admin_gives_office_roles_only(client: Client, cast: Cast) -> None:
-    office_admin = UserFactory(
+    office_admin = UserFactory.create(
         organisation=cast.association.organisation, roles=[(Role.ORG_ADMIN, None)]
     )
     sign_in(client, office_admin)
@@ -199,7 +199,7 @@ def test_the_associations_own_admin_gives_office_roles_only(client: Client, cast
 
 
 def test_a_role_in_a_foreign_association_is_refused(client: Client, cast: Cast) -> None:
-    foreign = AssociationFactory(short_name="Västra förbundet")
+    foreign = AssociationFactory.create(short_name="Västra förbundet")
     sign_in(client, cast.ada)
 
     response = client.post(NEW, new_user_data(cast, roles=[f"{foreign.pk}:coordinator"]))
@@ -240,7 +240,9 @@ def test_bad_input_is_refused_in_swedish_and_nothing_is_saved(
 
 def test_html_in_names_is_shown_as_text(client: Client, cast: Cast) -> None:
     sign_in(client, cast.ada)
-    client.post(NEW, new_user_data(cast, first_name="<script>alert(1)</script>", last_name="<b>B</b>"))
+    client.post(
+        NEW, new_user_data(cast, first_name="<script>alert(1)</script>", last_name="<b>B</b>")
+    )
     vera = User.objects.get(username="vera")
 
     for page in (USERS, edit_url(vera)):
@@ -254,13 +256,15 @@ def test_html_in_names_is_shown_as_text(client: Client, cast: Cast) -> None:
 
 
 def test_the_admin_changes_details_and_roles(client: Client, cast: Cast) -> None:
-    other = AssociationFactory(short_name="Västra förbundet")
+    other = AssociationFactory.create(short_name="Västra förbundet")
     RoleAssignment.objects.create(user=cast.kim, role=Role.COORDINATOR, association=other)
     sign_in(client, cast.ada)
 
     response = client.post(
         edit_url(cast.kim),
-        edit_data(client, cast.kim, title="Samordnare", roles=[f"{cast.association.pk}:case_handler"]),
+        edit_data(
+            client, cast.kim, title="Samordnare", roles=[f"{cast.association.pk}:case_handler"]
+        ),
         follow=True,
     )
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def superuser_client(client: Client) -> Client:
-    return sign_in(client, UserFactory(is_staff=True, is_superuser=True, organisation=None))
+    return sign_in(client, UserFactory.create(is_staff=True, is_superuser=True, organisation=None))
 
 
 def test_the_user_list_and_add_form_open(superuser_client: Client, cast: Cast) -> None:

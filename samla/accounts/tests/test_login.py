@@ -40,7 +40,7 @@ def kim(settings) -> User:
     settings.SAMLA_REQUIRE_MFA = False
     settings.SAMLA_LOGIN_MAX_FAILURES = 3
     settings.SAMLA_LOGIN_LOCKOUT_SECONDS = 600
-    return UserFactory(username="kim", first_name="Kim", last_name="Koordinator")
+    return UserFactory.create(username="kim", first_name="Kim", last_name="Koordinator")
 
 
 def test_the_login_page_has_the_form_and_the_site_name(client: Client) -> None:
@@ -200,7 +200,9 @@ def test_demo_logins_are_hidden_outside_demo_mode(client: Client, settings, monk
     assert "demo-lösenord" not in client.get(LOGIN).content.decode()
 
 
-def test_the_login_page_works_without_the_demo_module(client: Client, settings, monkeypatch) -> None:
+def test_the_login_page_works_without_the_demo_module(
+    client: Client, settings, monkeypatch
+) -> None:
     settings.SAMLA_DEMO = True
     monkeypatch.setitem(sys.modules, "samla.demo.logins", None)  # import raises ImportError
 

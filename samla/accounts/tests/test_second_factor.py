@@ -38,7 +38,7 @@ def secret_on(body: str) -> str:
 @pytest.fixture
 def newcomer(settings) -> User:
     settings.SAMLA_REQUIRE_MFA = True
-    return UserFactory(username="ny", first_name="Nova", last_name="Ny")
+    return UserFactory.create(username="ny", first_name="Nova", last_name="Ny")
 
 
 def test_enrolment_end_to_end(client: Client, newcomer: User) -> None:
@@ -102,7 +102,9 @@ def test_a_user_with_a_device_must_give_the_code(client: Client, cast: Cast) -> 
         wrong = client.post(VERIFY, {"otp_token": wrong_code(device)})
         throttled = client.post(VERIFY, {"otp_token": current_code(device)})
         traveller.shift(timedelta(seconds=2))
-        right = client.post(VERIFY, {"otp_token": current_code(device), "next": "/konto/organisation/"})
+        right = client.post(
+            VERIFY, {"otp_token": current_code(device), "next": "/konto/organisation/"}
+        )
         verified_page = client.get("/")
 
     assert page.status_code == 200
@@ -182,7 +184,7 @@ def test_logout_works_before_the_second_factor(client: Client, cast: Cast) -> No
 
 def test_without_a_requirement_a_user_without_a_device_passes(client: Client, settings) -> None:
     settings.SAMLA_REQUIRE_MFA = False
-    person = UserFactory()
+    person = UserFactory.create()
     client.force_login(person)
 
     assert client.get("/").status_code == 200

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def superuser_client(client: Client, settings) -> Client:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    admin = UserFactory(is_staff=True, is_superuser=True, organisation=None)
+    admin = UserFactory.create(is_staff=True, is_superuser=True, organisation=None)
     return sign_in(client, admin)
 
 
@@ -26,8 +26,8 @@ def test_the_lists_and_add_forms_open(superuser_client: Client, model: str) -> N
 
 
 def test_an_association_shows_its_members_inline(superuser_client: Client) -> None:
-    member = OrganisationFactory(name="Försäkringskassan")
-    association = AssociationFactory(short_name="Östra Södertörn", members=[member])
+    member = OrganisationFactory.create(name="Försäkringskassan")
+    association = AssociationFactory.create(short_name="Östra Södertörn", members=[member])
 
     response = superuser_client.get(f"/admin/organisations/association/{association.pk}/change/")
 
@@ -38,7 +38,7 @@ def test_an_association_shows_its_members_inline(superuser_client: Client) -> No
 
 def test_the_admin_is_closed_to_ordinary_users(client: Client, settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    sign_in(client, UserFactory())
+    sign_in(client, UserFactory.create())
 
     response = client.get("/admin/organisations/association/")
 
