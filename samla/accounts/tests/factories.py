@@ -5,9 +5,9 @@
 
 (``.create()`` rather than calling the factory, so that mypy knows it is a ``User``.)
 
-Every user's password is ``PASSWORD``. Organisation numbers are generated with a valid check
-digit and are not real organisations' numbers (they start with 55, a range for trading
-companies, and are numbered from a high counter).
+Every user's password is ``PASSWORD``. Organisation numbers are made up, numbered from
+559 000-0000 with a valid check digit; one may happen to match a real company's, which does not
+matter in a test database.
 """
 
 from __future__ import annotations
