@@ -16,11 +16,13 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.utils.translation import gettext
 
 from samla.audit.models import GENESIS_HASH, AuditEvent, ChainHead
@@ -108,8 +110,7 @@ class ChainReport:
     event_id: int | None = None
 
 
-@dataclass(frozen=True)
-class _Row:
+class _Row(NamedTuple):
     id: int
     seq: int
     prev_hash: str
@@ -285,21 +286,27 @@ def _read_head() -> _Head | None:
 
 
 def _rows_after(seq: int | None, chunk_size: int) -> Iterator[_Row]:
-    """Rows in chain order, a chunk at a time, so millions of rows never sit in memory."""
+    """Rows in chain order, a chunk at a time, so millions of rows never sit in memory.
+    Tuples rather than model instances or dicts: a third faster at a million rows."""
     events = AuditEvent.objects.all() if seq is None else AuditEvent.objects.filter(seq__gt=seq)
-    values = (
+    rows = (
         events.order_by("seq", "pk")
-        .values("id", "prev_hash", "hash", *HASHED_FIELDS)
+        .values_list("id", "prev_hash", "hash", *HASHED_FIELDS)
         .iterator(chunk_size=chunk_size)
     )
-    for value in values:
-        yield _Row(
-            id=value["id"],
-            seq=value["seq"],
-            prev_hash=value["prev_hash"],
-            hash=value["hash"],
-            content=value,
-        )
+    for event_id, prev_hash, event_hash, *values in rows:
+        content = dict(zip(HASHED_FIELDS, values, strict=True))
+        yield _Row(event_id, content["seq"], prev_hash, event_hash, content)
+
+
+def _reading() -> AbstractContextManager[object]:
+    """On PostgreSQL, walk inside a transaction: outside one, Django declares its server-side
+    cursor WITH HOLD, and PostgreSQL then copies the whole result set before the first row
+    arrives. Not on SQLite, where Samla's settings begin every transaction IMMEDIATE, which
+    would hold up every writer, and so every logged read, until the walk ends."""
+    if connection.vendor == "postgresql":
+        return transaction.atomic()
+    return nullcontext()
 
 
 def _with_next(rows: Iterator[_Row]) -> Iterator[tuple[_Row, _Row | None]]:
@@ -320,26 +327,27 @@ def verify_chain(*, chunk_size: int = CHUNK_SIZE) -> ChainReport:
     first snapshot until the head and the last row agree.
     """
     walk = _Walk(audit_key())
-    head = _read_head()
-    after: int | None = None
-    while True:
-        seen_any = False
-        for row, next_row in _with_next(_rows_after(after, chunk_size)):
-            seen_any = True
-            if head is None or row.seq > head.last_seq:
-                head = _read_head()
-                if head is None:
-                    return walk.head_missing(row)
-                if row.seq > head.last_seq:
-                    return walk.beyond_head(row, head)
-            problem = walk.problem(row, next_row)
+    with _reading():
+        head = _read_head()
+        after: int | None = None
+        while True:
+            seen_any = False
+            for row, next_row in _with_next(_rows_after(after, chunk_size)):
+                seen_any = True
+                if head is None or row.seq > head.last_seq:
+                    head = _read_head()
+                    if head is None:
+                        return walk.head_missing(row)
+                    if row.seq > head.last_seq:
+                        return walk.beyond_head(row, head)
+                problem = walk.problem(row, next_row)
+                if problem is not None:
+                    return problem
+            after = walk.last_seq
+            head = _read_head()
+            if seen_any and head is not None and head.last_seq > walk.last_seq:
+                continue  # Events appended since the walk began: check them too.
+            problem = walk.head_problem(head)
             if problem is not None:
                 return problem
-        after = walk.last_seq
-        head = _read_head()
-        if seen_any and head is not None and head.last_seq > walk.last_seq:
-            continue  # Events appended since the walk began: check them too.
-        problem = walk.head_problem(head)
-        if problem is not None:
-            return problem
-        return ChainReport(ok=True, checked=walk.checked)
+            return ChainReport(ok=True, checked=walk.checked)

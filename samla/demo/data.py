@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -1003,25 +1003,27 @@ def _insert(model: type[models.Model], rows: Sequence[Row]) -> None:
         return
     connection = connections[router.db_for_write(model)]
     fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.attname in rows[0]]
-    defaults = [(f.attname, f.get_default()) for f in fields]
-    # Only these need the backend's conversion; strings, numbers and booleans pass as they are.
-    convert = [
-        partial(f.get_db_prep_save, connection=connection)
-        if isinstance(f, models.DateTimeField | models.DateField | models.JSONField)
-        else None
-        for f in fields
-    ]
+    attnames = [f.attname for f in fields]
+    defaults = {f.attname: f.get_default() for f in fields}
+    # Only dates, times and JSON need the backend's hand; strings, numbers and booleans pass.
+    conversions: list[tuple[int, Callable[[Any], Any]]] = []
+    for position, f in enumerate(fields):
+        if isinstance(f, models.DateTimeField):
+            conversions.append((position, connection.ops.adapt_datetimefield_value))
+        elif isinstance(f, models.DateField):
+            conversions.append((position, connection.ops.adapt_datefield_value))
+        elif isinstance(f, models.JSONField):
+            conversions.append((position, partial(f.get_db_prep_save, connection=connection)))
+    params = []
+    for row in rows:
+        values = list(map({**defaults, **row}.__getitem__, attnames))
+        for position, convert in conversions:
+            values[position] = convert(values[position])
+        params.append(values)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     table = connection.ops.quote_name(model._meta.db_table)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 -- names from the model
-    params = [
-        tuple(
-            row.get(attname, default) if conv is None else conv(row.get(attname, default))
-            for (attname, default), conv in zip(defaults, convert, strict=True)
-        )
-        for row in rows
-    ]
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 -- model names
     with connection.cursor() as cursor:
         for start in range(0, len(params), BATCH_SIZE):
             cursor.executemany(sql, params[start : start + BATCH_SIZE])

@@ -70,6 +70,22 @@ def visible_participants(user: User) -> ParticipantQuerySet:
     return Participant.objects.visible_to(user)
 
 
+def read_list(
+    user: User, participants: ParticipantQuerySet | list[Participant], *, purpose: str
+) -> list[Participant]:
+    """Evaluate a list of participants and log that it was shown, in one transaction. A list
+    writes one row with the number shown, not one per person (ADR 0002)."""
+    with transaction.atomic():
+        shown = list(participants)
+        if shown:
+            record(
+                actor=user,
+                action=AuditEvent.Action.VIEW,
+                summary=f"{purpose} ({len(shown)} visade)",
+            )
+    return shown
+
+
 def _consent_for(user: User, participant: Participant) -> Consent | None:
     return (
         Consent.objects.in_force(timezone.localdate())

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,13 +11,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from samla.accounts.http import AuthedRequest
 from samla.accounts.models import Role
-from samla.audit.models import AuditEvent
-from samla.audit.record import record
 from samla.people import actions
 from samla.people.access import (
     get_consent_for_user,
     get_participant_for_user,
     get_team_member_for_user,
+    read_list,
     team_with_access,
     visible_participants,
 )
@@ -50,16 +48,10 @@ def participant_list(request: AuthedRequest) -> HttpResponse:
         .search(query)
         .select_related("controlling_organisation", "association")
     )
-    with transaction.atomic():
-        page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("sida"))
-        page.object_list = list(page.object_list)
-        record(
-            actor=request.user,
-            action=AuditEvent.Action.VIEW,
-            summary=f"Sökte deltagare ({len(page.object_list)} träffar)"
-            if query
-            else "Deltagarlista",
-        )
+    page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("sida"))
+    page.object_list = read_list(
+        request.user, page.object_list, purpose="Sökning" if query else "Deltagarlista"
+    )
     template = "people/participant_list.html" + ("#results" if is_htmx(request) else "")
     context = {
         "form": form,

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from samla.accounts.http import AuthedRequest
 from samla.accounts.models import Role
-from samla.people.access import visible_participants
+from samla.people.access import read_list, visible_participants
 
 
 @require_GET
@@ -18,11 +18,10 @@ def start(request: AuthedRequest) -> HttpResponse:
     user = request.user
     my_participants = None
     if user.reaches_person_data:
-        my_participants = (
-            visible_participants(user)
-            .filter(team_members__user=user, team_members__removed_at__isnull=True)
-            .select_related("controlling_organisation")
-            .order_by("last_name", "first_name")[:20]
+        my_participants = read_list(
+            user,
+            visible_participants(user).order_by("-created_at")[:20],
+            purpose="Startsidan",
         )
     context = {
         "my_participants": my_participants,
