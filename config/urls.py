@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", include("samla.web.urls")),
@@ -9,6 +10,8 @@ urlpatterns = [
     path("deltagare/", include("samla.people.urls")),
     path("granskning/", include("samla.oversight.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Django admin signs in through our login (lock-out, second factor, audit), never its own.
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

@@ -43,12 +43,13 @@ def org_admin_required(
 
 def administered_users(admin: User) -> QuerySet[User]:
     """The admin's organisation's users, with what the user list shows, in a fixed number of
-    queries however many users there are."""
+    queries however many users there are. System administrators (superusers) are kept in
+    Django's admin, never by an organisation's administrator."""
     org_id = admin.organisation_id
     if org_id is None or not is_org_admin(admin):
         return User.objects.none()
     return (
-        User.objects.filter(organisation_id=org_id)
+        User.objects.filter(organisation_id=org_id, is_superuser=False)
         .annotate(
             has_second_factor=Exists(
                 TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True)

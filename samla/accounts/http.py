@@ -8,4 +8,4 @@ from samla.accounts.models import User
 class AuthedRequest(HttpRequest):
     """A request behind LoginRequiredMiddleware: the user is a signed-in Samla user."""
 
-    user: User  # type: ignore[assignment]
+    user: User

@@ -7,7 +7,7 @@ import json
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -45,8 +45,6 @@ class User(AbstractUser):
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
     failed_login_count = models.PositiveSmallIntegerField(default=0, editable=False)
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
-
-    objects = UserManager()
 
     class Meta:
         ordering = ["first_name", "last_name"]

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -38,6 +39,12 @@ from samla.accounts.models import User
 from samla.organisations.models import Association, AssociationMember
 
 USERS_PER_PAGE = 100
+# The same words for an unknown name and a wrong password, so the page does not reveal names.
+WRONG_MESSAGE = gettext_lazy("Fel användarnamn eller lösenord.")
+LOCKED_MESSAGE = gettext_lazy(
+    "Kontot är låst efter för många misslyckade försök. Försök igen om en stund "
+    "eller kontakta din organisationsadministratör."
+)
 
 
 def _post_data(request: HttpRequest) -> QueryDict | None:
@@ -88,23 +95,15 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if attempt.outcome is LoginOutcome.OK and attempt.user is not None:
             auth_login(request, attempt.user)
             return redirect(_after_password(attempt.user, next_url))
-        if attempt.outcome is LoginOutcome.LOCKED:
-            form.add_error(
-                None,
-                _(
-                    "Kontot är låst efter för många misslyckade försök. Försök igen om en stund "
-                    "eller kontakta din organisationsadministratör."
-                ),
-            )
-        else:
-            form.add_error(None, _("Fel användarnamn eller lösenord."))
+        locked = attempt.outcome is LoginOutcome.LOCKED
+        form.add_error(None, str(LOCKED_MESSAGE if locked else WRONG_MESSAGE))
     context = {"form": form, "next": next_url, "demo_logins": _demo_logins()}
     return render(request, "accounts/login.html", context, status=_status(form))
 
 
 def _code_error(outcome: CodeOutcome) -> str:
     if outcome is CodeOutcome.THROTTLED:
-        return _("För många felaktiga försök. Vänta en halv minut och försök igen.")
+        return _("För många felaktiga försök. Vänta en stund och försök igen.")
     return _("Koden stämmer inte. Skriv koden som appen visar just nu.")
 
 

@@ -109,7 +109,7 @@ class Association(models.Model):
         limit_choices_to={"kind": Organisation.Kind.ASSOCIATION},
     )
     short_name = models.CharField(_("kortnamn"), max_length=60)
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[Organisation, AssociationMember] = models.ManyToManyField(
         Organisation,
         through="AssociationMember",
         related_name="member_of",

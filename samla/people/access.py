@@ -14,6 +14,7 @@ writes one audit row in the same transaction, naming the consent that allowed it
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -71,7 +72,7 @@ def visible_participants(user: User) -> ParticipantQuerySet:
 
 
 def read_list(
-    user: User, participants: ParticipantQuerySet | list[Participant], *, purpose: str
+    user: User, participants: Iterable[Participant], *, purpose: str
 ) -> list[Participant]:
     """Evaluate a list of participants and log that it was shown, in one transaction. A list
     writes one row with the number shown, not one per person (ADR 0002)."""

@@ -26,7 +26,7 @@ class IdNumberField(forms.CharField):
         )
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> idnumbers.IdNumber | None:  # type: ignore[override]
+    def clean(self, value: Any) -> idnumbers.IdNumber | None:
         text = super().clean(value)
         if not text:
             return None

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from samla.accounts.models import PERSON_ROLES, RoleAssignment
 from samla.organisations.models import Association, Municipality, Organisation
@@ -389,10 +390,10 @@ class Consent(models.Model):
     def allows(self, category: InformationCategory | str) -> bool:
         return category in self.categories_included and category not in self.categories_excluded
 
-    def get_categories_included_display(self) -> list[str]:
+    def get_categories_included_display(self) -> list[StrOrPromise]:
         return [InformationCategory(c).label for c in self.categories_included]
 
-    def get_categories_excluded_display(self) -> list[str]:
+    def get_categories_excluded_display(self) -> list[StrOrPromise]:
         return [InformationCategory(c).label for c in self.categories_excluded]
 
 

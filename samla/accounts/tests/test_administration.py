@@ -106,6 +106,15 @@ def test_the_admin_reaches_every_page_for_their_own_users(
     assert response.status_code in (200, 302, 422)
 
 
+def test_a_superuser_is_out_of_the_org_admins_reach(client: Client, cast: Cast) -> None:
+    root = UserFactory.create(username="root", organisation=cast.tyreso, is_superuser=True)
+    sign_in(client, cast.ada)
+
+    assert client.post(edit_url(root) + "inaktivera/").status_code == 404
+    assert "root" not in client.get(USERS).content.decode()
+    assert User.objects.get(pk=root.pk).is_active
+
+
 def test_the_user_list_shows_our_users_only(client: Client, cast: Cast) -> None:
     cast.kim.locked_until = timezone.now() + timedelta(minutes=5)
     cast.kim.save()

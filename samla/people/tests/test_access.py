@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.http import Http404
@@ -34,7 +35,8 @@ def test_withdrawal_takes_effect_at_once(cast: Cast) -> None:
 
 
 def test_an_expired_consent_no_longer_lets_anyone_in(cast: Cast, time_machine) -> None:
-    time_machine.move_to(cast.consent_fk.valid_to + timezone.timedelta(days=1))
+    assert cast.consent_fk.valid_to is not None
+    time_machine.move_to(cast.consent_fk.valid_to + timedelta(days=1))
     assert not visible(cast, "fia")
     assert visible(cast, "kim")
 
@@ -49,7 +51,7 @@ def test_a_consent_not_yet_begun_lets_no_one_in(cast: Cast) -> None:
         categories_excluded=[],
         form="written",
         given_by="person",
-        valid_from=today + timezone.timedelta(days=3),
+        valid_from=today + timedelta(days=3),
         valid_to=None,
     )
     assert consent.state() == consent.State.UPCOMING
@@ -124,8 +126,14 @@ def test_a_missing_participant_and_a_forbidden_one_look_the_same(
     forbidden = client.get(cast.pia.get_absolute_url())
     missing = client.get("/deltagare/999999/")
     assert forbidden.status_code == missing.status_code == 404
+
     def without_tokens(body: bytes) -> str:
-        return re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": "|name="next" type="hidden" value=")[^"]+', "", body.decode())
+        tokens = r'(csrfmiddlewaretoken" value="|X-CSRFToken": "|name="next" type="hidden" value=")'
+        return re.sub(
+            tokens + '[^"]+',
+            "",
+            body.decode(),
+        )
 
     assert without_tokens(forbidden.content) == without_tokens(missing.content)
 

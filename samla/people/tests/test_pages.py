@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 from django.db import connection
@@ -15,10 +16,13 @@ from samla.people import idnumbers
 from samla.people.models import Consent, Participant, TeamMember
 from samla.people.tests.cast import Cast, sign_in
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
 VALID_NUMBER = idnumbers.test_personnummer(date(1987, 3, 4), "M").formatted()
 
 
-def register(client: Client, cast: Cast, **overrides: object) -> object:
+def register(client: Client, cast: Cast, **overrides: object) -> _MonkeyPatchedWSGIResponse:
     data = {
         "kind": "identified",
         "association": cast.association.pk,
@@ -130,7 +134,7 @@ def consent_data(cast: Cast, **overrides: object) -> dict[str, object]:
         "given_by": "person",
         "legal_basis": "public_task",
         "valid_from": today.isoformat(),
-        "valid_to": (today + timezone.timedelta(days=365)).isoformat(),
+        "valid_to": (today + timedelta(days=365)).isoformat(),
     }
     data.update(overrides)
     return data

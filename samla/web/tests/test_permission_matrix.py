@@ -116,7 +116,7 @@ def test_refused_users_get_not_found_and_change_nothing(
     sign_in(client, cast.everyone()[who])
     before = _state()
     statuses = [
-        method(route.url(cast), {"reason": "x", "user": cast.nils.pk}).status_code
+        method(route.url(cast), {"reason": "x", "user": str(cast.nils.pk)}).status_code
         for method in (client.get, client.post)
     ]
     # 405 only for the method the route does not take; the one it takes must answer 404.
