@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -253,7 +253,11 @@ def test_events_appended_while_verifying_are_checked_too(
 
 
 def _row(seq: int, prev_hash: str, *, key: bytes, row_id: int | None = None) -> chain._Row:
-    content = {name: None for name in chain.HASHED_FIELDS} | {"seq": seq, "summary": "x"}
+    content = {name: None for name in chain.HASHED_FIELDS} | {
+        "seq": seq,
+        "created_at": datetime(2025, 1, 1, tzinfo=UTC),
+        "summary": "x",
+    }
     return chain._Row(
         id=row_id or seq,
         seq=seq,
