@@ -47,6 +47,7 @@ def participant_list(request: AuthedRequest) -> HttpResponse:
         visible_participants(request.user)
         .search(query)
         .select_related("controlling_organisation", "association")
+        .order_by("-kind", "last_name", "first_name", "pk")
     )
     page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("sida"))
     page.object_list = read_list(
@@ -202,6 +203,9 @@ def link_id_number(request: AuthedRequest, pk: int) -> HttpResponse:
 def record_consent(request: AuthedRequest, pk: int) -> HttpResponse:
     access = get_participant_for_user(request.user, pk, purpose="Nytt samtycke", manage=True)
     participant = access.participant
+    if participant.is_anonymous:
+        messages.error(request, _("En anonym deltagare kan inte lämna samtycke till delning."))
+        return redirect(participant)
     form = ConsentForm(request.POST or None, participant=participant)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
