@@ -37,7 +37,11 @@ if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set when SAMLA_ENV=production.")
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off when SAMLA_ENV=production.")
-elif not SECRET_KEY:
+# The access log's HMAC key. It must never change in production: old rows would stop verifying.
+SAMLA_AUDIT_KEY = os.environ.get("SAMLA_AUDIT_KEY", "")
+if PRODUCTION and not SAMLA_AUDIT_KEY:
+    raise ImproperlyConfigured("SAMLA_AUDIT_KEY must be set when SAMLA_ENV=production.")
+if not PRODUCTION and not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-never-used-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
