@@ -1,10 +1,123 @@
-"""Entry point for ``python -m bench``."""
+"""``python -m bench``: how Samla's hot paths scale with the data. Prints figures and ratios.
+
+Runs against its own database: a fresh SQLite file in ``var/`` by default, or the database that
+``BENCH_DATABASE_URL`` names (for example a throwaway PostgreSQL from ``scripts/test-postgres``,
+which exports ``DATABASE_URL``: ``scripts/test-postgres make bench`` uses that one). The sizes can
+be set with ``BENCH_SIZES`` (default ``1000,20000``: participants added to the demo data).
+
+Never a pass/fail test: timings on a shared two-core machine vary. The ratios say whether a path
+grows with the data (ratio near 1 = it does not).
+"""
 
 from __future__ import annotations
 
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPEATS = 15
+
+
+def configure() -> str:
+    sys.path.insert(0, str(ROOT))
+    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if not url:
+        path = ROOT / "var" / "bench.sqlite3"
+        path.parent.mkdir(exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ["SAMLA_REQUIRE_MFA"] = "0"
+    import django
+
+    django.setup()
+    return url.split(":", 1)[0]
+
+
+def median_ms(action: Callable[[], object], repeats: int = REPEATS) -> float:
+    action()  # warm caches and connections
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
 
 def main() -> int:
-    print("no benchmarks yet")
+    engine = configure()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from samla.accounts.models import User
+    from samla.audit.chain import verify_chain
+    from samla.audit.models import AuditEvent
+    from samla.audit.record import record
+    from samla.people.models import Participant
+
+    sizes = [int(n) for n in os.environ.get("BENCH_SIZES", "1000,20000").split(",")]
+    print(f"Samla benchmarks on {engine}; participants added per step: {sizes}")
+    call_command("migrate", verbosity=0)
+    call_command("load_demo_data", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+    handler = User.objects.get(username="handlaggare.fk.sofint")
+    client = Client()
+    client.force_login(handler)
+
+    results: dict[int, dict[str, float]] = {}
+    added = 0
+    for size in sizes:
+        started = time.perf_counter()
+        call_command("generate_data", participants=size - added, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        generated_per_s = (size - added) / (time.perf_counter() - started)
+        added = size
+        total = Participant.objects.count()
+        visible = Participant.objects.visible_to(handler).count()
+        one = Participant.objects.visible_to(handler).order_by("pk").first()
+        assert one is not None
+        figures = {
+            "participants": total,
+            "visible to the FK handler": visible,
+            "generate_data, participants/s": generated_per_s,
+            "participant list page, ms": median_ms(lambda: client.get("/deltagare/")),
+            "search by name page, ms": median_ms(lambda: client.get("/deltagare/?q=ander")),
+            "start page, ms": median_ms(lambda: client.get("/")),
+            "participant overview, ms": median_ms(lambda: client.get(f"/deltagare/{one.pk}/")),
+        }
+        results[size] = figures
+        print(f"\n{total} participants")
+        for name, value in figures.items():
+            print(f"  {name:36} {value:10.1f}")
+
+    first, last = results[sizes[0]], results[sizes[-1]]
+    print(f"\nRatios, {sizes[-1]} against {sizes[0]} added (1.0 = does not grow with the data):")
+    for name in (
+        "participant list page, ms",
+        "search by name page, ms",
+        "start page, ms",
+        "participant overview, ms",
+    ):
+        print(f"  {name:36} {last[name] / first[name]:10.2f}")
+
+    appends = 2000
+    started = time.perf_counter()
+    for _ in range(appends):
+        record(actor=handler, action=AuditEvent.Action.VIEW, participant_id=one.pk, summary="bench")
+    append_s = time.perf_counter() - started
+    rows = AuditEvent.objects.count()
+    started = time.perf_counter()
+    report = verify_chain()
+    verify_s = time.perf_counter() - started
+    print("\nAccess log")
+    print(f"  {'record(), events/s':36} {appends / append_s:10.0f}")
+    print(f"  {'verify_audit, rows/s':36} {rows / verify_s:10.0f}   ({rows} rows, ok={report.ok})")
     return 0
 
 
