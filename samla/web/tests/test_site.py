@@ -17,10 +17,16 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SAMLA_", "SECRET_KEY", "DEBUG"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SAMLA_", "SECRET_KEY", "DEBUG"))
+    }
     script = "import config.settings as s; print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.DEBUG)"
     return subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
     )
 
 
@@ -31,13 +37,17 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
 
 
 def test_production_refuses_to_start_with_debug_on() -> None:
-    result = load_settings(SAMLA_ENV="production", SECRET_KEY="s" * 50, DEBUG="1", SAMLA_AUDIT_KEY="k")
+    result = load_settings(
+        SAMLA_ENV="production", SECRET_KEY="s" * 50, DEBUG="1", SAMLA_AUDIT_KEY="k"
+    )
     assert result.returncode != 0
     assert "DEBUG must be off" in result.stderr
 
 
 def test_production_refuses_the_demo_mode() -> None:
-    result = load_settings(SAMLA_ENV="production", SECRET_KEY="s" * 50, SAMLA_AUDIT_KEY="k", SAMLA_DEMO="1")
+    result = load_settings(
+        SAMLA_ENV="production", SECRET_KEY="s" * 50, SAMLA_AUDIT_KEY="k", SAMLA_DEMO="1"
+    )
     assert result.returncode != 0
 
 
