@@ -11,7 +11,7 @@ from samla.people.tests.cast import PASSWORD, build_cast
 
 
 @pytest.fixture
-def cast_in_browser(settings):  # type: ignore[no-untyped-def]
+def cast_in_browser(settings):
     settings.SAMLA_REQUIRE_MFA = False
     cast = build_cast()
     RoleAssignment.objects.create(user=cast.kim, role=Role.ORG_ADMIN)
@@ -21,15 +21,16 @@ def cast_in_browser(settings):  # type: ignore[no-untyped-def]
     return cast
 
 
-def visit(page: Page, path: str, heading: str, check) -> None:  # type: ignore[no-untyped-def]
+def visit(page: Page, path: str, heading: str, check) -> None:
     response = page.goto(path)
-    assert response is not None and response.status in (200, 404), (path, response.status)
+    assert response is not None
+    assert response.status in (200, 404), (path, response.status)
     expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
     check(page)
 
 
 @pytest.mark.browser
-def test_the_coordinators_pages(page: Page, login, assert_accessible, cast_in_browser) -> None:  # type: ignore[no-untyped-def]
+def test_the_coordinators_pages(page: Page, login, assert_accessible, cast_in_browser) -> None:
     cast = cast_in_browser
     pia = cast.pia.pk
     login(page, "kim", PASSWORD)
@@ -81,7 +82,7 @@ def test_the_coordinators_pages(page: Page, login, assert_accessible, cast_in_br
         ("nils", "Välkommen, Nils", "Du finns inte i någon deltagares team ännu."),
     ],
 )
-def test_each_roles_start_page(  # type: ignore[no-untyped-def]
+def test_each_roles_start_page(
     page: Page, login, assert_accessible, cast_in_browser, username: str, heading: str, sees: str
 ) -> None:
     login(page, username, PASSWORD)
@@ -94,7 +95,7 @@ def test_each_roles_start_page(  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.browser
-def test_the_page_in_english(page: Page, login, assert_accessible, cast_in_browser) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_in_english(page: Page, login, assert_accessible, cast_in_browser) -> None:
     login(page, "kim", PASSWORD)
     page.goto(f"/deltagare/{cast_in_browser.pia.pk}/")
     page.get_by_role("button", name="In English").click()
