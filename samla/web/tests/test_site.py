@@ -20,7 +20,10 @@ def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v for k, v in os.environ.items() if not k.startswith(("SAMLA_", "SECRET_KEY", "DEBUG"))
     }
-    script = "import config.settings as s; print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.DEBUG)"
+    script = (
+        "import config.settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.DEBUG)"
+    )
     return subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT,
