@@ -353,3 +353,10 @@ def reset_second_factor(*, actor: User, user: User) -> User:
         summary="Tvåstegsverifiering återställd",
     )
     return user
+
+
+@transaction.atomic
+def change_password(*, actor: User, new_password: str) -> None:
+    actor.set_password(new_password)
+    actor.save(update_fields=["password"])
+    record(actor=actor, action=AuditEvent.Action.UPDATE, obj=actor, summary="Bytte lösenord")

@@ -20,4 +20,5 @@ urlpatterns = [
         name="user_reset_second_factor",
     ),
     path("organisation/", views.organisation_detail, name="organisation"),
+    path("mitt-konto/", views.profile, name="profile"),
 ]

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.forms import BaseForm
@@ -168,6 +170,24 @@ def logout_view(request: AuthedRequest) -> HttpResponse:
     auth_logout(request)
     messages.success(request, _("Du är utloggad."))
     return redirect("accounts:login")
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def profile(request: AuthedRequest) -> HttpResponse:
+    """Mitt konto: who Samla thinks I am, my roles, my second factor, and a new password."""
+    form = PasswordChangeForm(request.user, _post_data(request))
+    if form.is_valid():
+        actions.change_password(actor=request.user, new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Lösenordet är bytt."))
+        return redirect("accounts:profile")
+    context = {
+        "form": form,
+        "has_device": user_has_device(request.user, confirmed=True),
+        "roles": request.user.role_assignments.select_related("association"),
+    }
+    return render(request, "accounts/profile.html", context, status=_status(form))
 
 
 # Organisation administration ----------------------------------------------------------------

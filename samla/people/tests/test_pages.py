@@ -294,3 +294,23 @@ def test_list_pages_keep_their_query_count_from_10_to_1000_participants(
     assert small == large
     if url == "/deltagare/":
         assert "1000 deltagare" in body
+
+
+def test_a_reserve_number_is_linked_to_the_real_number_later(cast: Cast, client: Client) -> None:
+    sign_in(client, cast.kim)
+    register(client, cast, id_number="19850312-TF12", first_name="Rami", sex="M")
+    participant = Participant.objects.get(first_name="Rami")
+    assert participant.id_number_kind == "reserve"
+    url = f"/deltagare/{participant.pk}/koppla-nummer/"
+    refused = client.post(url, {"id_number": "19850312-TF13"})
+    assert refused.status_code == 422
+    real = idnumbers.test_personnummer(date(1985, 3, 12), "M")
+    response = client.post(url, {"id_number": real.formatted()})
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    assert (participant.id_number, participant.former_reserve_number) == (
+        real.value,
+        "19850312TF12",
+    )
+    assert participant.id_number_kind == "personnummer"
+    assert "19850312TF12" in client.get(participant.get_absolute_url()).content.decode()

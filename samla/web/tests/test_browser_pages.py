@@ -49,6 +49,7 @@ def test_the_coordinators_pages(page: Page, login, assert_accessible, cast_in_br
         ("/granskning/", "Loggranskning"),
         ("/granskning/?flagged=on&sample=on", "Loggranskning"),
         ("/konto/anvandare/", "Användare"),
+        ("/konto/mitt-konto/", "Mitt konto"),
         ("/deltagare/999999/", "Sidan hittades inte"),
     ]:
         visit(page, path, heading, assert_accessible)
