@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext as _
 
 from samla.organisations.models import Association, AssociationMember, Municipality, Organisation
 
@@ -21,8 +26,29 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     autocomplete_fields = ["municipality"]
 
 
+class AssociationMemberFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+    """The members' financing shares must add up to exactly 100 % (Finsam: state, region and
+    municipalities together finance the whole association)."""
+
+    def clean(self) -> None:
+        super().clean()
+        shares = [
+            form.cleaned_data.get("financing_share") or Decimal(0)
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("kind") == AssociationMember.Kind.MEMBER
+        ]
+        if shares and sum(shares) != Decimal(100):
+            raise ValidationError(
+                _("Medlemmarnas andelar ska tillsammans bli exakt 100 %%, nu %(sum)s %%.")
+                % {"sum": sum(shares)}
+            )
+
+
 class AssociationMemberInline(admin.TabularInline[AssociationMember, Association]):
     model = AssociationMember
+    formset = AssociationMemberFormSet
     extra = 0
     autocomplete_fields = ["organisation"]
 
