@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     autocomplete_fields = ["municipality"]
 
 
-class AssociationMemberFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+class AssociationMemberFormSet(BaseInlineFormSet[AssociationMember, Association, Any]):
     """The members' financing shares must add up to exactly 100 % (Finsam: state, region and
     municipalities together finance the whole association)."""
 

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.forms import inlineformset_factory
 
 from samla.organisations.admin import AssociationMemberFormSet
 from samla.organisations.models import Association, AssociationMember
 from samla.people.tests.cast import Cast
 
-MemberFormSet = inlineformset_factory(
+MemberFormSet: Any = inlineformset_factory(
     Association,
     AssociationMember,
     formset=AssociationMemberFormSet,

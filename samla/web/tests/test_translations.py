@@ -1,0 +1,297 @@
+"""The English catalogue: complete, translated, valid, compiled, and in step with the sources.
+
+Swedish is the source language: every msgid is Swedish and English comes from
+``locale/en/LC_MESSAGES/django.po`` and its compiled ``django.mo``, which is committed. These
+tests need GNU gettext (``msgfmt``, and ``xgettext``/``msgmerge`` for makemessages); they fail,
+rather than skip, when it is missing, so that CI cannot pass with an unchecked catalogue.
+
+When a test here fails after strings were added or changed, refresh and compile the catalogue::
+
+    .venv/bin/python manage.py makemessages -l en --no-location --ignore=.venv \\
+        --ignore=node_modules --ignore=staticfiles --ignore="*/tests/*"
+    msgattrib --untranslated locale/en/LC_MESSAGES/django.po   # what to translate
+    msgattrib --only-fuzzy locale/en/LC_MESSAGES/django.po     # guesses to check
+    .venv/bin/python manage.py compilemessages -l en --ignore=.venv
+"""
+
+from __future__ import annotations
+
+import ast
+import gettext as stdlib_gettext
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+ROOT = Path(__file__).resolve().parents[3]
+LC_MESSAGES = ROOT / "locale" / "en" / "LC_MESSAGES"
+PO = LC_MESSAGES / "django.po"
+MO = LC_MESSAGES / "django.mo"
+
+# The same flags the catalogue is made with (see the module docstring).
+MAKEMESSAGES_FLAGS = [
+    "--no-location",
+    "--ignore=.venv",
+    "--ignore=node_modules",
+    "--ignore=staticfiles",
+    "--ignore=*/tests/*",
+]
+
+PLACEHOLDER = re.compile(r"%\([^)]+\)[sdif]|%%")
+
+
+@dataclass
+class Entry:
+    msgid: str = ""
+    msgid_plural: str | None = None
+    msgstr: dict[int, str] = field(default_factory=dict)
+    flags: set[str] = field(default_factory=set)
+    line: int = 0
+
+    @property
+    def is_header(self) -> bool:
+        return self.msgid == "" and self.msgid_plural is None
+
+
+def parse_po(path: Path) -> list[Entry]:
+    """Read a .po file with the standard library alone (there is no polib here).
+
+    Obsolete entries (``#~``) are skipped: msgfmt leaves them out of the .mo as well.
+    """
+    entries: list[Entry] = []
+    current: Entry | None = None
+    target: tuple[str, int] | None = None
+    keyword = re.compile(r"^(msgid_plural|msgid|msgstr)(?:\[(\d+)\])?\s+(\".*\")\s*$")
+
+    def finish() -> None:
+        nonlocal current, target
+        if current is not None and (current.msgid or current.msgstr):
+            entries.append(current)
+        current, target = None, None
+
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            finish()
+            continue
+        if line.startswith("#~"):
+            continue
+        if current is None:
+            current = Entry(line=number)
+        if line.startswith("#,"):
+            current.flags |= {flag.strip() for flag in line[2:].split(",") if flag.strip()}
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            if target is None:
+                raise ValueError(f"{path}:{number}: continuation line without a keyword")
+            text = ast.literal_eval(line)
+            if target[0] == "msgstr":
+                current.msgstr[target[1]] += text
+            elif target[0] == "msgid":
+                current.msgid += text
+            else:
+                current.msgid_plural = (current.msgid_plural or "") + text
+        else:
+            match = keyword.match(line)
+            if match is None:
+                raise ValueError(f"{path}:{number}: cannot read {raw!r}")
+            name, index, quoted = match.groups()
+            text = ast.literal_eval(quoted)
+            if name == "msgstr":
+                target = ("msgstr", int(index or 0))
+                current.msgstr[target[1]] = text
+            elif name == "msgid":
+                if current.msgid or current.msgstr:  # an entry without a blank line before it
+                    finish()
+                    current = Entry(line=number)
+                target = ("msgid", 0)
+                current.msgid = text
+            else:
+                target = ("msgid_plural", 0)
+                current.msgid_plural = text
+    finish()
+    return entries
+
+
+def describe(entry: Entry) -> str:
+    return f"line {entry.line}: {entry.msgid!r}"
+
+
+def tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(
+            f"`{name}` was not found on PATH. The translation tests need GNU gettext "
+            "(Debian/Ubuntu: apt-get install gettext; macOS: brew install gettext)."
+        )
+    return path
+
+
+@pytest.fixture(scope="module")
+def entries() -> list[Entry]:
+    assert PO.is_file(), f"{PO} is missing: run makemessages (see this module's docstring)"
+    return parse_po(PO)
+
+
+def test_the_catalogue_has_a_header_and_entries(entries: list[Entry]) -> None:
+    assert entries[0].is_header
+    header = entries[0].msgstr[0]
+    assert "Language: en\n" in header
+    assert "charset=UTF-8" in header
+    assert len(entries) > 100
+
+
+def test_every_entry_is_translated(entries: list[Entry]) -> None:
+    untranslated = [
+        describe(e)
+        for e in entries
+        if not e.is_header
+        and (
+            not e.msgstr
+            or any(not text for text in e.msgstr.values())
+            or (e.msgid_plural is not None and sorted(e.msgstr) != [0, 1])
+        )
+    ]
+    assert not untranslated, (
+        f"{len(untranslated)} untranslated entries in {PO.relative_to(ROOT)} "
+        "(list them with `msgattrib --untranslated`):\n" + "\n".join(untranslated)
+    )
+
+
+def test_no_entry_is_fuzzy(entries: list[Entry]) -> None:
+    fuzzy = [describe(e) if not e.is_header else "the header" for e in entries if "fuzzy" in e.flags]
+    assert not fuzzy, (
+        f"{len(fuzzy)} fuzzy entries: makemessages guessed these, and Django ignores them until "
+        "someone checks the translation and removes the `#, fuzzy` line "
+        "(list them with `msgattrib --only-fuzzy`):\n" + "\n".join(fuzzy)
+    )
+
+
+def test_placeholders_are_kept(entries: list[Entry]) -> None:
+    wrong = []
+    for e in entries:
+        if e.is_header:
+            continue
+        sources = [e.msgid] if e.msgid_plural is None else [e.msgid, e.msgid_plural]
+        for index, text in e.msgstr.items():
+            source = sources[min(index, len(sources) - 1)]
+            if sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(text)):
+                wrong.append(f"{describe(e)} -> msgstr[{index}] {text!r}")
+    assert not wrong, "Placeholders differ between msgid and msgstr:\n" + "\n".join(wrong)
+
+
+def test_msgfmt_check_passes() -> None:
+    result = subprocess.run(
+        [tool("msgfmt"), "--check", "--statistics", "-o", "/dev/null", str(PO)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    # --statistics reports "N translated messages[, M fuzzy translations][, K untranslated]".
+    assert "fuzzy" not in result.stderr and "untranslated" not in result.stderr, result.stderr
+
+
+def load_mo(path: Path) -> stdlib_gettext.GNUTranslations:
+    with path.open("rb") as handle:
+        return stdlib_gettext.GNUTranslations(handle)
+
+
+def test_the_committed_mo_is_compiled_from_the_po(tmp_path: Path) -> None:
+    """Compare catalogues, not bytes: msgfmt versions lay out .mo files differently."""
+    assert MO.is_file(), f"{MO} is missing: run `manage.py compilemessages -l en --ignore=.venv`"
+    fresh_path = tmp_path / "django.mo"
+    subprocess.run([tool("msgfmt"), "-o", str(fresh_path), str(PO)], check=True)
+    fresh, committed = load_mo(fresh_path), load_mo(MO)
+    # GNUTranslations keeps the catalogue in _catalog: {msgid: msgstr} and, for plurals,
+    # {(msgid, n): msgstr}. The header ("") is left out: makemessages rewrites its
+    # POT-Creation-Date on every run without changing any translation.
+    want = {k: v for k, v in fresh._catalog.items() if k != ""}  # type: ignore[attr-defined]
+    have = {k: v for k, v in committed._catalog.items() if k != ""}  # type: ignore[attr-defined]
+    stale = sorted(repr(k) for k in want.keys() | have.keys() if want.get(k) != have.get(k))
+    assert not stale, (
+        f"{MO.relative_to(ROOT)} is out of date with the .po; run "
+        "`manage.py compilemessages -l en --ignore=.venv`. Entries that differ:\n"
+        + "\n".join(stale[:50])
+    )
+    assert [fresh.plural(n) for n in range(5)] == [committed.plural(n) for n in range(5)]
+
+
+def test_the_catalogue_has_every_string_in_the_sources(tmp_path: Path) -> None:
+    """Run makemessages on a copy of the project and compare the msgids with the committed .po.
+
+    A copy, because makemessages rewrites the catalogue in place. It takes about a second.
+    """
+    tool("xgettext")
+    tool("msgmerge")
+    copy = tmp_path / "project"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".*", "var", "test-results", "node_modules", "staticfiles", "__pycache__",
+            "*.sqlite3", "*.egg-info", "*.mo",
+        ),
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "en", *MAKEMESSAGES_FLAGS],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    def msgids(path: Path) -> set[tuple[str, str | None]]:
+        return {(e.msgid, e.msgid_plural) for e in parse_po(path) if not e.is_header}
+
+    in_sources = msgids(copy / "locale" / "en" / "LC_MESSAGES" / "django.po")
+    in_catalogue = msgids(PO)
+    missing = sorted(repr(m) for m, _ in in_sources - in_catalogue)
+    obsolete = sorted(repr(m) for m, _ in in_catalogue - in_sources)
+    assert not missing and not obsolete, (
+        "locale/en/LC_MESSAGES/django.po is out of step with the code; rerun makemessages "
+        "(see this module's docstring).\n"
+        f"Not in the catalogue yet ({len(missing)}):\n  " + "\n  ".join(missing) + "\n"
+        f"No longer in the code ({len(obsolete)}):\n  " + "\n  ".join(obsolete)
+    )
+
+
+@pytest.mark.parametrize(
+    ("swedish", "english"),
+    [
+        ("Logga in", "Log in"),
+        ("Logga ut", "Log out"),
+        ("Deltagare", "Participants"),
+        ("Välkommen, %(name)s", "Welcome, %(name)s"),
+        ("Mina deltagare", "My participants"),
+        ("Samtycke", "Consent"),
+        ("Handläggare", "Case handler"),
+        ("Koordinator", "Coordinator"),
+        ("Loggranskning", "Log review"),
+        ("Tvåstegsverifiering", "Two-step verification"),
+        ("Reservnummer", "Reserve number"),
+        ("Vem har läst dina uppgifter?", "Who has read your information?"),
+        ("Kvinna", "Woman"),
+        ("Annat / vill inte ange", "Other / prefer not to say"),
+    ],
+)
+def test_known_strings_translate(swedish: str, english: str) -> None:
+    with translation.override("en"):
+        assert translation.gettext(swedish) == english
+    with translation.override("sv"):
+        assert translation.gettext(swedish) == swedish
+
+
+def test_plurals_and_placeholders_render_in_english() -> None:
+    with translation.override("en"):
+        one = translation.ngettext("%(counter)s deltagare", "%(counter)s deltagare", 1)
+        many = translation.ngettext("%(counter)s deltagare", "%(counter)s deltagare", 3)
+        welcome = translation.gettext("Välkommen, %(name)s") % {"name": "Kim"}
+    assert one % {"counter": 1} == "1 participant"
+    assert many % {"counter": 3} == "3 participants"
+    assert welcome == "Welcome, Kim"
