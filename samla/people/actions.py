@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,6 @@ from samla.people import idnumbers
 from samla.people.models import (
     Consent,
     Participant,
-    Sex,
     TargetGroup,
     TeamMember,
 )
@@ -66,6 +65,13 @@ def register_participant(
     """Register a person (identified when ``identity`` is given, else anonymous) with the
     registering coordinator's organisation as controller and the coordinator on the team."""
     assert actor.organisation is not None
+    if identity is not None and find_duplicate(actor.organisation, identity.number):
+        raise ValidationError(
+            _(
+                "Det finns redan en deltagare med det här numret i din organisation. "
+                "Be personens koordinator att lägga till dig i teamet."
+            )
+        )
     participant = Participant(
         association=association,
         controlling_organisation=actor.organisation,
@@ -84,7 +90,13 @@ def register_participant(
         participant.birth_date = identity.number.birth_date
         for field, value in (details or {}).items():
             setattr(participant, field, value)
-    participant.save()
+    try:
+        with transaction.atomic():
+            participant.save()
+    except IntegrityError as error:  # registered by a colleague since the duplicate check
+        raise ValidationError(
+            _("Det finns redan en deltagare med det här numret i din organisation.")
+        ) from error
     participant.target_groups.set(target_groups)
     TeamMember.objects.create(
         participant=participant, user=actor, role=TeamMember.Role.COORDINATOR, added_by=actor
@@ -262,9 +274,13 @@ def add_team_member(
         TeamMember.objects.current().filter(
             participant=participant, role=TeamMember.Role.COORDINATOR
         ).update(role=TeamMember.Role.MEMBER)
-    member = TeamMember.objects.create(
-        participant=participant, user=user, role=role, added_by=actor
-    )
+    try:
+        with transaction.atomic():
+            member = TeamMember.objects.create(
+                participant=participant, user=user, role=role, added_by=actor
+            )
+    except IntegrityError as error:  # someone else added them a moment ago
+        raise ValidationError(_("%(name)s finns redan i teamet.") % {"name": user}) from error
     record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -289,7 +305,3 @@ def remove_team_member(member: TeamMember, *, actor: User) -> None:
         participant_id=member.participant_id,
         summary="Tog bort teammedlem",
     )
-
-
-def default_sex(number: idnumbers.IdNumber) -> str:
-    return number.legal_sex or Sex.OTHER

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from samla.accounts.models import Role, User
 from samla.organisations.models import Association, Municipality, Organisation
 from samla.people import idnumbers
+from samla.people.actions import Identity
 from samla.people.models import Consent, InformationCategory, Participant, Sex, TargetGroup
 
 
@@ -175,6 +176,24 @@ class RegisterParticipantForm(ParticipantDetailsForm):
         if association is not None and any(g.association_id != association.pk for g in groups):
             self.add_error("target_groups", _("Välj målgrupper från det valda förbundet."))
         return cleaned
+
+    def registration(self) -> dict[str, Any]:
+        """The cleaned form as the arguments of ``actions.register_participant``."""
+        data = self.cleaned_data
+        number: idnumbers.IdNumber | None = data["id_number"]
+        identity = None
+        if data["kind"] == Participant.Kind.IDENTIFIED and number is not None:
+            identity = Identity(number, data["first_name"].strip(), data["last_name"].strip())
+        return {
+            "association": data["association"],
+            "identity": identity,
+            "sex": data["sex"] or (number and number.legal_sex) or Sex.OTHER,
+            "start_year": data["start_year"],
+            "target_groups": data["target_groups"],
+            "details": {
+                f: data[f] for f in ParticipantDetailsForm.Meta.fields if f != "target_groups"
+            },
+        }
 
 
 class EditParticipantForm(ParticipantDetailsForm):

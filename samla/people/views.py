@@ -69,32 +69,11 @@ def register_participant(request: AuthedRequest) -> HttpResponse:
         return render(request, "people/not_coordinator.html", status=403)
     form = RegisterParticipantForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        number = data["id_number"]
-        duplicate = number and actions.find_duplicate(request.user.organisation, number)
-        if duplicate:
-            form.add_error(
-                "id_number",
-                _(
-                    "Det finns redan en deltagare med det här numret i din organisation. "
-                    "Be personens koordinator att lägga till dig i teamet."
-                ),
-            )
+        try:
+            participant = actions.register_participant(actor=request.user, **form.registration())
+        except ValidationError as error:
+            form.add_error("id_number", error)
         else:
-            identity = None
-            if data["kind"] == "identified":
-                identity = actions.Identity(
-                    number, data["first_name"].strip(), data["last_name"].strip()
-                )
-            participant = actions.register_participant(
-                actor=request.user,
-                association=data["association"],
-                identity=identity,
-                sex=data["sex"] or actions.default_sex(number),
-                start_year=data["start_year"],
-                target_groups=data["target_groups"],
-                details={f: data[f] for f in form.Meta.fields if f != "target_groups"},
-            )
             messages.success(request, _("Deltagaren är registrerad. Du är koordinator."))
             return redirect(participant)
     status = 422 if form.errors else 200
