@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.test import Client
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samla.accounts.models import Role, RoleAssignment, User
+from samla.accounts.tests.signin import sign_in
 from samla.organisations.models import Association, AssociationMember, Municipality, Organisation
 from samla.people import idnumbers
 from samla.people.models import Consent, InformationCategory, Participant, TargetGroup, TeamMember
+
+__all__ = ["PASSWORD", "Cast", "build_cast", "sign_in"]  # sign_in: re-exported for the access tests
 
 PASSWORD = "rätt-häst-batteri-häfta"
 
@@ -173,15 +173,3 @@ def build_cast() -> Cast:
         consent_af=consent_af,
         fia_membership=fia_membership,
     )
-
-
-def sign_in(client: Client, person: User) -> Client:
-    """Log a test client in as someone who has passed both factors."""
-    device = TOTPDevice.objects.filter(user=person, confirmed=True).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=person, name="Test", confirmed=True)
-    client.force_login(person)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client

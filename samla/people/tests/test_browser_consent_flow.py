@@ -10,19 +10,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+from samla.accounts.tests.signin import current_code
 from samla.people import idnumbers
 from samla.people.tests.cast import PASSWORD, build_cast
 
 ALI = idnumbers.test_personnummer(date(1994, 8, 21), "M", index=2)
-
-
-def current_code(device: TOTPDevice) -> str:
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():0{device.digits}d}"
 
 
 def log_in_with_code(page: Page, username: str, check) -> None:
