@@ -165,7 +165,9 @@ def test_every_entry_is_translated(entries: list[Entry]) -> None:
 
 
 def test_no_entry_is_fuzzy(entries: list[Entry]) -> None:
-    fuzzy = [describe(e) if not e.is_header else "the header" for e in entries if "fuzzy" in e.flags]
+    fuzzy = [
+        describe(e) if not e.is_header else "the header" for e in entries if "fuzzy" in e.flags
+    ]
     assert not fuzzy, (
         f"{len(fuzzy)} fuzzy entries: makemessages guessed these, and Django ignores them until "
         "someone checks the translation and removes the `#, fuzzy` line "
@@ -219,7 +221,9 @@ def test_the_committed_mo_is_compiled_from_the_po(tmp_path: Path) -> None:
         "`manage.py compilemessages -l en --ignore=.venv`. Entries that differ:\n"
         + "\n".join(stale[:50])
     )
-    assert [fresh.plural(n) for n in range(5)] == [committed.plural(n) for n in range(5)]
+    # The plural rule comes from the header's Plural-Forms (not in typeshed's stubs).
+    forms = [(fresh.plural(n), committed.plural(n)) for n in range(5)]  # type: ignore[attr-defined]
+    assert all(a == b for a, b in forms), forms
 
 
 def test_the_catalogue_has_every_string_in_the_sources(tmp_path: Path) -> None:
@@ -234,8 +238,15 @@ def test_the_catalogue_has_every_string_in_the_sources(tmp_path: Path) -> None:
         ROOT,
         copy,
         ignore=shutil.ignore_patterns(
-            ".*", "var", "test-results", "node_modules", "staticfiles", "__pycache__",
-            "*.sqlite3", "*.egg-info", "*.mo",
+            ".*",
+            "var",
+            "test-results",
+            "node_modules",
+            "staticfiles",
+            "__pycache__",
+            "*.sqlite3",
+            "*.egg-info",
+            "*.mo",
         ),
     )
     result = subprocess.run(
