@@ -63,7 +63,7 @@ def access_extract(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def access_extract_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     access = get_participant_for_user(
-        request.user, pk, purpose="Loggutdrag som PDF", manage=True, action=AuditEvent.Action.PRINT
+        request.user, pk, purpose="Loggutdrag", manage=True, action=AuditEvent.Action.PRINT
     )
     rows = describe_events(list(AuditEvent.objects.for_participant(pk).order_by("-seq")))
     pdf = render_pdf(
