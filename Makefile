@@ -37,11 +37,12 @@ lock: venv ## Re-resolve requirements*.lock from pyproject.toml (after changing 
 		--no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
 
 run: export SAMLA_DEMO := 1
-run: venv ## Migrate, load the demo data, and serve on http://127.0.0.1:8000 with a task worker
+run: venv ## Migrate, load the demo data, and serve on http://127.0.0.1:8000 with a task worker and the daily scheduler
 	$(PYTHON) manage.py migrate
 	$(PYTHON) manage.py load_demo_data
 	$(PYTHON) manage.py db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(PYTHON) manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(PYTHON) manage.py runserver 127.0.0.1:8000
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "samla.audit",
     "samla.organisations",
     "samla.accounts",
+    "samla.notifications",
     "samla.people",
     "samla.oversight",
     "samla.web",
@@ -180,6 +181,11 @@ TASKS = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Samla <noreply@samla.invalid>")
+# Links in notices point here.
+SAMLA_BASE_URL = os.environ.get("SAMLA_BASE_URL", "http://127.0.0.1:8000")
+# The daily run (manage.py run_scheduler): when, and what it calls, by dotted path.
+SAMLA_DAILY_RUN_AT = os.environ.get("SAMLA_DAILY_RUN_AT", "07:00")
+SAMLA_DAILY_TASKS: list[str] = []
 
 # Security headers. samla.web.middleware sets the Content-Security-Policy (no inline script/style).
 SECURE_CONTENT_TYPE_NOSNIFF = True

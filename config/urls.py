@@ -9,6 +9,7 @@ urlpatterns = [
     path("konto/", include("samla.accounts.urls")),
     path("deltagare/", include("samla.people.urls")),
     path("granskning/", include("samla.oversight.urls")),
+    path("aviseringar/", include("samla.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Django admin signs in through our login (lock-out, second factor, audit), never its own.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),

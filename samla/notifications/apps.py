@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    """E-mail notices to staff: a neutral subject and a link, never names or case content."""
+
+    name = "samla.notifications"
+    verbose_name = _("Aviseringar")

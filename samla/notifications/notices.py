@@ -1,0 +1,45 @@
+"""Telling staff that something in Samla wants their attention.
+
+``notify()`` is called by the app that knows what happened (plans, later meetings and
+referrals), inside its transaction: the notice is recorded at once and the mail is queued for
+the background worker only when the transaction commits.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+
+from samla.accounts.models import User
+from samla.notifications.models import Kind, Notice, Preference
+
+
+def preference_for(user: User) -> Preference:
+    """The user's choices; the defaults (everything on) until they save their own."""
+    return Preference.objects.filter(user=user).first() or Preference(user=user)
+
+
+def notify(user: User, kind: Kind, *, about: models.Model, path: str) -> Notice | None:
+    """Queue a neutral mail to ``user`` about ``about`` unless they opted out, have no address,
+    or were already told this kind of thing about it."""
+    if not user.is_active or not user.email or not preference_for(user).wants(kind):
+        return None
+    try:
+        with transaction.atomic():
+            notice = Notice.objects.create(
+                user=user,
+                kind=kind,
+                object_type=about._meta.label_lower,
+                object_id=str(about.pk),
+                path=path,
+            )
+    except IntegrityError:
+        return None
+    from samla.notifications.tasks import send_notice  # the task module imports this one
+
+    transaction.on_commit(lambda: send_notice.enqueue(notice.pk))
+    return notice
+
+
+def absolute_url(path: str) -> str:
+    return settings.SAMLA_BASE_URL.rstrip("/") + path

@@ -1,0 +1,45 @@
+"""Background work for notices: sending one mail, and the daily run that finds what is due."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+from django_tasks import task
+
+from samla.notifications.models import Kind, Notice
+from samla.notifications.notices import absolute_url
+
+SUBJECTS = {
+    Kind.ASSIGNED: "Samla: du har fått en ny uppgift",
+    Kind.DUE_SOON: "Samla: en uppgift ska snart vara klar",
+    Kind.OVERDUE: "Samla: en uppgift är försenad",
+}
+
+
+@task()
+def send_notice(notice_id: int) -> bool:
+    """Send one notice. The subject is neutral and the body is a link: nothing about the person."""
+    notice = Notice.objects.select_related("user").filter(pk=notice_id, sent_at=None).first()
+    if notice is None:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(
+            "notifications/notice.txt", {"notice": notice, "url": absolute_url(notice.path)}
+        )
+        send_mail(SUBJECTS[Kind(notice.kind)], body, None, [notice.user.email])
+    Notice.objects.filter(pk=notice.pk).update(sent_at=timezone.now())
+    return True
+
+
+@task()
+def run_daily() -> list[str]:
+    """Everything Samla does once a day: each entry of ``SAMLA_DAILY_TASKS`` is a function
+    (given by its dotted path, so this app need not import the apps that do the work)."""
+    done = []
+    for path in settings.SAMLA_DAILY_TASKS:
+        import_string(path)()
+        done.append(path)
+    return done

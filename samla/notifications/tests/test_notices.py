@@ -1,0 +1,112 @@
+"""Notices: neutral mail through the real task queue, once per thing, as each user chose."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+
+from samla.notifications.management.commands.run_scheduler import next_run
+from samla.notifications.models import Kind, Notice, Preference
+from samla.notifications.notices import notify
+from samla.people.tests.cast import Cast, sign_in
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def run_worker() -> None:
+    call_command("db_worker", batch=True, reload=False, verbosity=0)
+
+
+def test_a_notice_is_queued_on_commit_and_sent_by_the_worker(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = notify(cast.fia, Kind.ASSIGNED, about=cast.pia, path="/arbetslista/")
+    assert notice is not None
+    assert mail.outbox == []  # queued, not sent in the request
+    run_worker()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["fia@example.se"]
+    assert message.subject == "Samla: du har fått en ny uppgift"
+    assert "http://127.0.0.1:8000/arbetslista/" in message.body
+    for secret in ("Pia", "Persson", cast.pia.id_number, cast.pia.formatted_id_number):
+        assert secret not in message.subject and secret not in message.body
+    assert Notice.objects.get(pk=notice.pk).sent_at is not None
+
+
+def test_the_same_thing_is_told_only_once(cast: Cast) -> None:
+    assert notify(cast.fia, Kind.OVERDUE, about=cast.pia, path="/") is not None
+    assert notify(cast.fia, Kind.OVERDUE, about=cast.pia, path="/") is None
+    assert notify(cast.fia, Kind.DUE_SOON, about=cast.pia, path="/") is not None
+
+
+def test_a_user_who_opted_out_is_not_told(cast: Cast) -> None:
+    Preference.objects.create(user=cast.fia, on_overdue=False)
+    assert notify(cast.fia, Kind.OVERDUE, about=cast.pia, path="/") is None
+    assert notify(cast.fia, Kind.ASSIGNED, about=cast.pia, path="/") is not None
+
+
+def test_a_user_without_an_address_is_not_told(cast: Cast) -> None:
+    cast.fia.email = ""
+    cast.fia.save()
+    assert notify(cast.fia, Kind.ASSIGNED, about=cast.pia, path="/") is None
+
+
+def test_each_user_chooses_their_notices(cast: Cast, client: Client) -> None:
+    sign_in(client, cast.fia)
+    page = client.get("/aviseringar/").content.decode()
+    assert "Meddelandet innehåller bara en länk" in page
+    response = client.post("/aviseringar/", {"on_assigned": "on", "due_soon_days": "5"})
+    assert response.status_code == 302
+    preference = Preference.objects.get(user=cast.fia)
+    assert (preference.on_assigned, preference.on_due_soon, preference.on_overdue) == (
+        True,
+        False,
+        False,
+    )
+    assert preference.due_soon_days == 5
+    refused = client.post("/aviseringar/", {"due_soon_days": "90"})
+    assert refused.status_code == 422
+    assert Preference.objects.get(user=cast.fia).due_soon_days == 5
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (
+            datetime(2026, 11, 22, 6, 59, tzinfo=STOCKHOLM),
+            datetime(2026, 11, 22, 7, 0, tzinfo=STOCKHOLM),
+        ),
+        (
+            datetime(2026, 11, 22, 7, 0, tzinfo=STOCKHOLM),
+            datetime(2026, 11, 23, 7, 0, tzinfo=STOCKHOLM),
+        ),
+        (
+            datetime(2026, 3, 28, 23, 0, tzinfo=STOCKHOLM),
+            datetime(2026, 3, 29, 7, 0, tzinfo=STOCKHOLM),
+        ),
+    ],
+)
+def test_the_daily_run_is_at_seven_local_time_also_across_summer_time(
+    now: datetime, expected: datetime
+) -> None:
+    assert next_run(now, time(7, 0)) == expected
+
+
+def test_the_daily_run_calls_each_configured_task(cast: Cast, settings) -> None:
+    calls: list[str] = []
+    settings.SAMLA_DAILY_TASKS = ["samla.notifications.tests.test_notices.daily_probe"]
+    daily_probe.calls = calls  # type: ignore[attr-defined]
+    call_command("run_scheduler", once=True, verbosity=0)
+    run_worker()
+    assert calls == ["ran"]
+
+
+def daily_probe() -> None:
+    daily_probe.calls.append("ran")  # type: ignore[attr-defined]
