@@ -68,9 +68,13 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     call_command("load_demo_data", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
 
+    # generate_data adds to Sofint: the FK handler there sees more and more people, while the
+    # Tyresö coordinator in Östra Södertörn sees the same few as the data around them grows.
     handler = User.objects.get(username="handlaggare.fk.sofint")
     client = Client()
     client.force_login(handler)
+    bystander = Client()
+    bystander.force_login(User.objects.get(username="koordinator.tyreso"))
 
     results: dict[int, dict[str, float]] = {}
     added = 0
@@ -91,6 +95,7 @@ def main() -> int:
             "search by name page, ms": median_ms(lambda: client.get("/deltagare/?q=ander")),
             "start page, ms": median_ms(lambda: client.get("/")),
             "participant overview, ms": median_ms(partial(client.get, f"/deltagare/{one.pk}/")),
+            "list page, same-size caseload, ms": median_ms(partial(bystander.get, "/deltagare/")),
         }
         results[size] = figures
         print(f"\n{total} participants")
@@ -100,6 +105,7 @@ def main() -> int:
     first, last = results[sizes[0]], results[sizes[-1]]
     print(f"\nRatios, {sizes[-1]} against {sizes[0]} added (1.0 = does not grow with the data):")
     for name in (
+        "list page, same-size caseload, ms",
         "participant list page, ms",
         "search by name page, ms",
         "start page, ms",
