@@ -96,6 +96,21 @@ def _consent_for(user: User, participant: Participant) -> Consent | None:
     )
 
 
+def would_allow(user: User, participant: Participant, category: InformationCategory) -> bool:
+    """Whether this user may see this category of information about the participant right now.
+
+    For deciding whom to tell about something (a notice carries no data, so nothing is read
+    and nothing is logged); to show anything, go through ``get_participant_for_user``."""
+    if not visible_participants(user).filter(pk=participant.pk).exists():
+        return False
+    consent = (
+        None
+        if user.organisation_id == participant.controlling_organisation_id
+        else (_consent_for(user, participant))
+    )
+    return ParticipantAccess(participant=participant, user=user, consent=consent).allows(category)
+
+
 def get_participant_for_user(
     user: User,
     pk: int,

@@ -13,8 +13,8 @@ from django.utils import timezone
 from samla.audit.chain import verify_chain
 from samla.audit.models import AuditEvent
 from samla.people import actions
-from samla.people.access import get_participant_for_user
-from samla.people.models import Participant
+from samla.people.access import get_participant_for_user, would_allow
+from samla.people.models import InformationCategory, Participant
 from samla.people.tests.cast import Cast, sign_in
 
 
@@ -147,3 +147,12 @@ def test_consent_excluding_contact_details_hides_them_from_another_organisation(
     assert "Samtycket omfattar inte kontaktuppgifter." in body
     sign_in(client, cast.kim)
     assert "070-1740605" in client.get(cast.pia.get_absolute_url()).content.decode()
+
+
+def test_would_allow_follows_the_consents_categories_without_logging(cast: Cast) -> None:
+    before = AuditEvent.objects.count()
+    assert would_allow(cast.kim, cast.pia, InformationCategory.HEALTH)
+    assert would_allow(cast.fia, cast.pia, InformationCategory.WORK_STUDIES)
+    assert not would_allow(cast.fia, cast.pia, InformationCategory.HEALTH)
+    assert not would_allow(cast.nils, cast.pia, InformationCategory.WORK_STUDIES)
+    assert AuditEvent.objects.count() == before
