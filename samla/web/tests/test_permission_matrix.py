@@ -13,6 +13,7 @@ A route that is not about a participant belongs in ``USER_SCOPED_NAMESPACES`` or
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import ModuleType
@@ -76,30 +77,29 @@ class Route:
         url = "/" + self.path
         for param in self.params:
             url = url.replace(f"<{param}>", str(params[param]))
+        assert "<" not in url, f"{self.name}: a parameter was left unfilled in {url}"
         return url
 
 
 def walk(
-    patterns: list[URLPattern | URLResolver], prefix: str = "", namespace: str = ""
+    patterns: list[URLPattern | URLResolver],
+    prefix: str = "",
+    namespace: str = "",
+    outer: tuple[str, ...] = (),
 ) -> Iterator[Route]:
     for pattern in patterns:
         route = str(pattern.pattern)
+        # An include's own parameters (deltagare/<int:pk>/plan/) belong to every route inside it.
+        params = (*outer, *pattern.pattern.converters)
         if isinstance(pattern, URLResolver):
             ns = pattern.namespace or namespace
             if ns in SKIPPED_NAMESPACES:
                 continue
             full_ns = ":".join(p for p in (namespace, pattern.namespace) if p)
-            yield from walk(pattern.url_patterns, prefix + route, full_ns)
+            yield from walk(pattern.url_patterns, prefix + route, full_ns, params)
         else:
             name = f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
-            path = prefix + route
-            params = tuple(pattern.pattern.converters)
-            clean = path
-            for param, converter in pattern.pattern.converters.items():
-                clean = clean.replace(
-                    f"<{type(converter).__name__[:-9].lower()}:{param}>", f"<{param}>"
-                )
-                clean = clean.replace(f"<int:{param}>", f"<{param}>")
+            clean = re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", prefix + route)
             yield Route(name=name, path=clean, params=params)
 
 

@@ -1,0 +1,15 @@
+"""The stories' routes in the permission matrix (samla/web/tests/test_permission_matrix.py).
+
+Pia's story has two versions; a consenting handler reads the latest, never the older ones."""
+
+from __future__ import annotations
+
+from samla.people.tests.cast import Cast
+from samla.stories.tests.pias_story import write_pias_story
+
+READABLE_WITH_CONSENT = {"stories:story"}
+
+
+def parameters(cast: Cast) -> dict[str, int]:
+    write_pias_story(cast)
+    return {"story_version": 1}

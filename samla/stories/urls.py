@@ -1,0 +1,11 @@
+from django.urls import path
+
+from samla.stories import views
+
+app_name = "stories"
+urlpatterns = [
+    path("", views.story, name="story"),
+    path("skriv/", views.edit_story, name="edit"),
+    path("versioner/", views.history, name="history"),
+    path("versioner/<int:story_version>/", views.version, name="version"),
+]
