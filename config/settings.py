@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "samla.accounts",
     "samla.notifications",
     "samla.people",
+    "samla.plans",
+    "samla.stories",
     "samla.oversight",
     "samla.web",
     "samla.demo",

@@ -7,7 +7,10 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", include("samla.web.urls")),
     path("konto/", include("samla.accounts.urls")),
+    path("deltagare/<int:pk>/berattelse/", include("samla.stories.urls")),
+    path("deltagare/<int:pk>/plan/", include("samla.plans.urls")),
     path("deltagare/", include("samla.people.urls")),
+    path("arbetslista/", include("samla.plans.worklist_urls")),
     path("granskning/", include("samla.oversight.urls")),
     path("aviseringar/", include("samla.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,240 @@
+"""Each user's worklist: their organisation's actions (overdue first), plans due for follow-up,
+and plans waiting for their organisation's confirmation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.template import RequestContext, Template
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from samla.audit.models import AuditEvent
+from samla.people import actions as people_actions
+from samla.people.models import Consent, InformationCategory, Participant, TeamMember
+from samla.people.tests.cast import Cast, sign_in
+from samla.plans import actions
+from samla.plans.models import Plan, PlanAction
+from samla.plans.tests.matrix import FK_ACTION, HEALTH_ACTION, PiasPlan, build_agreed_plan
+from samla.plans.worklists import responsible_users, worklist_for
+
+
+@pytest.fixture
+def pias(cast: Cast) -> PiasPlan:
+    return build_agreed_plan(cast)
+
+
+def fk_action(cast: Cast, plan: Plan, text: str, days: int | None) -> PlanAction:
+    plan.refresh_from_db()
+    today = timezone.localdate()
+    return actions.add_plan_action(
+        plan,
+        actor=cast.kim,
+        need="Arbete",
+        action=text,
+        responsible_organisation=cast.fk,
+        responsible_person=cast.fia,
+        due_date=None if days is None else today + timedelta(days=days),
+        category=InformationCategory.WORK_STUDIES,
+    )
+
+
+def test_my_organisations_actions_come_overdue_first_then_due_this_week(
+    cast: Cast, client: Client, pias: PiasPlan
+) -> None:
+    for text, days in [
+        ("Utan datum", None),
+        ("Om en månad", 30),
+        ("Om tre dagar", 3),
+        ("Försenad sedan i går", -1),
+        ("Försenad sedan länge", -20),
+    ]:
+        fk_action(cast, pias.plan, text, days)
+    done = fk_action(cast, pias.plan, "Redan klar", -5)
+    actions.change_action_status(done, actor=cast.fia, status="done")
+
+    sign_in(client, cast.fia)
+    body = client.get("/arbetslista/").content.decode()
+    order = [
+        "Försenad sedan länge",
+        "Försenad sedan i går",
+        "Om tre dagar",
+        "Om en månad",
+        FK_ACTION,  # due in 45 days
+        "Utan datum",
+    ]
+    positions = [body.index(text) for text in order]
+    assert positions == sorted(positions)
+    assert "Redan klar" not in body
+    assert body.count(">Försenad<") == 2 and body.count(">Inom en vecka<") == 1
+    assert HEALTH_ACTION not in body  # Tyresö's, and about health
+
+
+def test_only_actions_the_consent_covers_are_listed(
+    cast: Cast, client: Client, pias: PiasPlan
+) -> None:
+    sign_in(client, cast.fia)
+    assert FK_ACTION in client.get("/arbetslista/").content.decode()
+    people_actions.record_consent(  # the latest consent no longer covers work and studies
+        actor=cast.kim,
+        participant=cast.pia,
+        organisations=[cast.fk],
+        categories_included=["income"],
+        categories_excluded=["work_studies"],
+        form="written",
+        given_by="person",
+        valid_from=timezone.localdate(),
+        valid_to=None,
+    )
+    assert FK_ACTION not in client.get("/arbetslista/").content.decode()
+
+
+def test_plans_waiting_for_my_organisation_and_confirming_from_the_worklist(
+    cast: Cast, client: Client, pias: PiasPlan
+) -> None:
+    plan = pias.plan
+    actions.update_plan_action(pias.fk, actor=cast.kim, version=plan.version, due_date=None)
+    plan.refresh_from_db()
+    actions.invite(plan, actor=cast.kim, version=plan.version)
+    plan.refresh_from_db()
+
+    sign_in(client, cast.fia)
+    body = client.get("/arbetslista/").content.decode()
+    assert "Planer som väntar på din organisations bekräftelse" in body
+    assert f'action="/deltagare/{cast.pia.pk}/plan/bekrafta/"' in body
+    response = client.post(
+        f"/deltagare/{cast.pia.pk}/plan/bekrafta/",
+        {"version": plan.version, "next": "/arbetslista/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/arbetslista/"
+    body = client.get("/arbetslista/").content.decode()
+    assert "Planer som väntar på din organisations bekräftelse" not in body
+    sign_in(client, cast.kim)  # Tyresö kommun, the lead, still has to confirm
+    assert (
+        "Planer som väntar på din organisations bekräftelse"
+        in client.get("/arbetslista/").content.decode()
+    )
+
+
+def test_plans_whose_follow_up_date_has_come(
+    cast: Cast, client: Client, pias: PiasPlan, time_machine
+) -> None:
+    sign_in(client, cast.kim)
+    assert "Planer som ska följas upp nu" not in client.get("/arbetslista/").content.decode()
+    time_machine.move_to(pias.plan.follow_up_date + timedelta(hours=12))
+    sign_in(client, cast.kim)
+    body = client.get("/arbetslista/").content.decode()
+    assert "Planer som ska följas upp nu" in body and "Pia Persson" in body
+    assert "Försenad" in body  # everything Tyresö had to do is late by now
+
+
+@pytest.mark.parametrize("who", ["wera", "nils", "tove", "olle", "bodil"])
+def test_people_who_may_not_see_pia_find_nothing_of_her(
+    cast: Cast, client: Client, pias: PiasPlan, who: str
+) -> None:
+    user = cast.everyone()[who]
+    worklist = worklist_for(user)
+    assert worklist.is_empty
+    sign_in(client, user)
+    body = client.get("/arbetslista/").content.decode()
+    assert "Persson" not in body
+
+
+def test_reading_the_worklist_is_logged_once(cast: Cast, client: Client, pias: PiasPlan) -> None:
+    sign_in(client, cast.fia)
+    before = AuditEvent.objects.count()
+    client.get("/arbetslista/")
+    events = list(AuditEvent.objects.order_by("seq")[before:])
+    assert [(e.action, e.actor_id) for e in events] == [("view", cast.fia.pk)]
+    assert events[0].summary == "Arbetslista (1 insatser, 0 uppföljningar, 0 att bekräfta)"
+
+
+def add_people_with_plans(cast: Cast, count: int) -> None:
+    """More people like Pia, each with a plan sent for confirmation and two FK actions."""
+    today = timezone.localdate()
+    for n in range(count):
+        person = Participant.objects.create(
+            association=cast.association,
+            controlling_organisation=cast.tyreso,
+            kind="anonymous",
+            sex="F",
+            start_year=2026,
+            created_by=cast.kim,
+        )
+        for member in (cast.kim, cast.fia):
+            TeamMember.objects.create(
+                participant=person,
+                user=member,
+                role="coordinator" if member == cast.kim else "member",
+                added_by=cast.kim,
+            )
+        consent = Consent.objects.create(
+            participant=person,
+            categories_included=["work_studies"],
+            form="written",
+            given_by="person",
+            valid_from=today,
+            recorded_by=cast.kim,
+        )
+        consent.organisations.set([cast.fk])
+        plan = Plan.objects.create(
+            participant=person,
+            state=Plan.State.INVITED,
+            goals="Mål",
+            lead_organisation=cast.tyreso,
+            follow_up_date=today - timedelta(days=1),
+            created_by=cast.kim,
+        )
+        PlanAction.objects.bulk_create(
+            PlanAction(
+                plan=plan,
+                need="Behov",
+                action=f"Insats {n}-{i}",
+                responsible_organisation=cast.fk,
+                responsible_person=cast.fia,
+                due_date=today + timedelta(days=i - 1),
+                created_by=cast.kim,
+            )
+            for i in range(2)
+        )
+
+
+def count_queries(client: Client, path: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_the_worklist_keeps_its_query_count_from_5_to_50_people(
+    cast: Cast, client: Client, pias: PiasPlan
+) -> None:
+    sign_in(client, cast.fia)
+    add_people_with_plans(cast, 2)
+    small, body = count_queries(client, "/arbetslista/")
+    assert body.count("Insats 1-") == 2
+    add_people_with_plans(cast, 23)
+    large, body = count_queries(client, "/arbetslista/")
+    assert body.count('id="worklist-action-') == 1 + 2 * 25
+    assert small == large
+
+
+def test_who_hears_about_an_action(cast: Cast, pias: PiasPlan) -> None:
+    due = PlanAction.objects.open().due_by(timezone.localdate() + timedelta(days=45))
+    assert {a.action for a in due} == {a.action for a in (pias.kommun, pias.health, pias.fk)}
+    assert responsible_users(pias.fk) == [cast.fia]
+    pias.fk.responsible_person = None
+    assert responsible_users(pias.fk) == [cast.fia]  # FK's people on the team
+    actions.close_plan(pias.plan, actor=cast.kim, reason="person")
+    assert not PlanAction.objects.open().exists()
+
+
+def test_the_start_page_can_include_the_worklist(cast: Cast, pias: PiasPlan, rf) -> None:
+    request = rf.get("/")
+    request.user = cast.fia
+    template = Template('{% include "plans/worklist_section.html" with worklist=worklist %}')
+    html = template.render(RequestContext(request, {"worklist": worklist_for(cast.fia)}))
+    assert FK_ACTION in html and "Min arbetslista" in html
