@@ -187,7 +187,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Samla <noreply@samla.
 SAMLA_BASE_URL = os.environ.get("SAMLA_BASE_URL", "http://127.0.0.1:8000")
 # The daily run (manage.py run_scheduler): when, and what it calls, by dotted path.
 SAMLA_DAILY_RUN_AT = os.environ.get("SAMLA_DAILY_RUN_AT", "07:00")
-SAMLA_DAILY_TASKS: list[str] = []
+SAMLA_DAILY_TASKS: list[str] = ["samla.plans.reminders.send_due_reminders"]
 
 # Security headers. samla.web.middleware sets the Content-Security-Policy (no inline script/style).
 SECURE_CONTENT_TYPE_NOSNIFF = True

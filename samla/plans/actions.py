@@ -31,6 +31,7 @@ from samla.plans.models import (
     PlanConfirmation,
     PlanVersion,
 )
+from samla.plans.reminders import notify_assigned
 from samla.plans.snapshots import snapshot_of
 
 PLAN_FIELDS = ("goals", "lead_organisation", "follow_up_date")
@@ -271,6 +272,7 @@ def add_plan_action(
         participant_id=locked.participant_id,
         summary="Lade till insats i planen",
     )
+    notify_assigned(plan_action)
     return plan_action
 
 
@@ -308,6 +310,8 @@ def update_plan_action(
         participant_id=locked.participant_id,
         summary="Ändrade insats i planen: " + ", ".join(changed),
     )
+    if "responsible_person" in changed or "responsible_organisation" in changed:
+        notify_assigned(current)
     return current
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from samla.accounts.http import AuthedRequest
 from samla.accounts.models import Role
 from samla.people.access import read_list, visible_participants
+from samla.plans.worklists import worklist_for
 
 
 @require_GET
@@ -25,6 +26,9 @@ def start(request: AuthedRequest) -> HttpResponse:
         )
     context = {
         "my_participants": my_participants,
+        "worklist": worklist_for(user, purpose="Startsidan, arbetslista")
+        if user.reaches_person_data
+        else None,
         "is_coordinator": user.has_role(Role.COORDINATOR),
         "is_association_staff": user.has_role(Role.ASSOCIATION_OFFICE, Role.BOARD_MEMBER),
         "is_org_admin": user.is_org_admin,
