@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -87,12 +88,27 @@ def read_list(
     return shown
 
 
+def deciding_consents(
+    organisation_id: int, participant_ids: Iterable[int], on: date
+) -> dict[int, Consent]:
+    """For each person, the consent that decides what an organisation sees of them: the latest
+    in force that names it. One query for any number of people."""
+    chosen: dict[int, Consent] = {}
+    consents = (
+        Consent.objects.in_force(on)
+        .filter(participant_id__in=list(participant_ids), organisations=organisation_id)
+        .order_by("participant_id", "-valid_from", "-recorded_at")
+    )
+    for consent in consents:
+        chosen.setdefault(consent.participant_id, consent)
+    return chosen
+
+
 def _consent_for(user: User, participant: Participant) -> Consent | None:
-    return (
-        Consent.objects.in_force(timezone.localdate())
-        .filter(participant=participant, organisations=user.organisation_id)
-        .order_by("-valid_from", "-recorded_at")
-        .first()
+    if user.organisation_id is None:
+        return None
+    return deciding_consents(user.organisation_id, [participant.pk], timezone.localdate()).get(
+        participant.pk
     )
 
 

@@ -14,7 +14,6 @@ the audit row of the read). On top of that:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,7 +23,7 @@ from django.http import Http404
 
 from samla.accounts.models import User
 from samla.audit.models import AuditEvent
-from samla.people.access import ParticipantAccess, get_participant_for_user
+from samla.people.access import ParticipantAccess, deciding_consents, get_participant_for_user
 from samla.people.models import Consent, InformationCategory, Participant
 from samla.plans.models import Plan, PlanAction
 
@@ -132,23 +131,7 @@ def may_follow_up(access: ParticipantAccess, action: PlanAction) -> bool:
     )
 
 
-def latest_consents(
-    organisation_id: int, participant_ids: Iterable[int], on: date
-) -> dict[int, Consent]:
-    """The consent in force that decides what an organisation sees of each person: the latest,
-    as in ``samla.people.access``. One query for any number of people."""
-    chosen: dict[int, Consent] = {}
-    consents = (
-        Consent.objects.in_force(on)
-        .filter(participant_id__in=list(participant_ids), organisations=organisation_id)
-        .order_by("participant_id", "-valid_from", "-recorded_at")
-    )
-    for consent in consents:
-        chosen.setdefault(consent.participant_id, consent)
-    return chosen
-
-
 def consent_for_organisation(
     participant: Participant, organisation_id: int, on: date
 ) -> Consent | None:
-    return latest_consents(organisation_id, [participant.pk], on).get(participant.pk)
+    return deciding_consents(organisation_id, [participant.pk], on).get(participant.pk)

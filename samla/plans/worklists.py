@@ -22,9 +22,8 @@ from django.utils import timezone
 from samla.accounts.models import User
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
-from samla.people.access import visible_participants, would_allow
+from samla.people.access import deciding_consents, visible_participants, would_allow
 from samla.people.models import InformationCategory, Participant, TeamMember
-from samla.plans.access import latest_consents
 from samla.plans.models import Plan, PlanAction, PlanConfirmation
 
 SOON_DAYS = 7
@@ -88,7 +87,7 @@ def _my_actions(user: User, visible: Visible, today: date) -> list[ActionItem]:
         for a in actions
         if a.plan.participant.controlling_organisation_id != user.organisation_id
     }
-    consents = latest_consents(user.organisation_id, foreign, today) if foreign else {}
+    consents = deciding_consents(user.organisation_id, foreign, today) if foreign else {}
     items = [
         action_item(a, today)
         for a in actions
