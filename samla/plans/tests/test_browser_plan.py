@@ -1,7 +1,7 @@
 """The coordinated plan in a real browser (issue: the coordinated plan, its lifecycle, worklists
 and the plan on paper).
 
-Kim drafts Pia's plan with actions for Tyresö kommun, Försäkringskassan and Arbetsförmedlingen and
+Kim writes Pia's story with her, then drafts Pia's plan with actions for Tyresö kommun, Försäkringskassan and Arbetsförmedlingen and
 sends it for confirmation. Fia (FK) and Wera (AF, under a new consent) confirm from their
 worklists, Fia also follows up her action inline. Kim records Pia's approval given in a meeting,
 the plan is agreed, and the PDF downloads. axe-core checks every page on the way.
@@ -40,8 +40,16 @@ def test_a_plan_is_drafted_confirmed_approved_and_printed(
     )
     due = (today + timedelta(days=21)).isoformat()
 
-    # Kim drafts the plan with Pia.
+    # Kim first writes Pia's story with her: the plan starts from it.
     login(page, "kim", PASSWORD)
+    page.goto(cast.pia.get_absolute_url())
+    page.get_by_role("link", name="Skriv berättelsen").click()
+    page.get_by_label("Vad är viktigt för dig?", exact=True).fill("Att få jobba med händerna.")
+    page.get_by_role("button", name="Spara berättelsen").click()
+    expect(page.get_by_text("Berättelsen är sparad som version 1.")).to_be_visible()
+    assert_accessible(page)
+
+    # Then drafts the plan with her.
     page.goto(cast.pia.get_absolute_url())
     page.get_by_role("link", name="Planen: mål, insatser och vem som gör vad").click()
     expect(page.get_by_text("Det finns ingen samordnad plan för personen ännu.")).to_be_visible()
