@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 
 from samla.notifications.management.commands.run_scheduler import next_run
@@ -22,10 +23,11 @@ def run_worker() -> None:
     call_command("db_worker", batch=True, reload=False, verbosity=0)
 
 
-def test_a_notice_is_queued_on_commit_and_sent_by_the_worker(
-    cast: Cast, django_capture_on_commit_callbacks
-) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
+# The worker closes its database connection when done, as in production: the tests that run it
+# commit for real (transaction=True) instead of inside a test transaction.
+@pytest.mark.django_db(transaction=True)
+def test_a_notice_is_queued_on_commit_and_sent_by_the_worker(cast: Cast) -> None:
+    with transaction.atomic():
         notice = notify(cast.fia, Kind.ASSIGNED, about=cast.pia, path="/arbetslista/")
     assert notice is not None
     assert mail.outbox == []  # queued, not sent in the request
@@ -99,6 +101,7 @@ def test_the_daily_run_is_at_seven_local_time_also_across_summer_time(
     assert next_run(now, time(7, 0)) == expected
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_daily_run_calls_each_configured_task(cast: Cast, settings) -> None:
     calls: list[str] = []
     settings.SAMLA_DAILY_TASKS = ["samla.notifications.tests.test_notices.daily_probe"]
