@@ -2,9 +2,10 @@
 and the plan on paper).
 
 Kim writes Pia's story with her, then drafts Pia's plan with actions for Tyresö kommun,
-Försäkringskassan and Arbetsförmedlingen and sends it for confirmation. Fia (FK) and Wera (AF, under a new consent) confirm from their
-worklists, Fia also follows up her action inline. Kim records Pia's approval given in a meeting,
-the plan is agreed, and the PDF downloads. axe-core checks every page on the way.
+Försäkringskassan and Arbetsförmedlingen and sends it for confirmation. Fia (FK) and Wera (AF,
+under a new consent) confirm from their worklists, Fia also follows up her action inline. Kim
+records Pia's approval given in a meeting, the plan is agreed, and the PDF downloads. axe-core
+checks every page on the way.
 """
 
 from __future__ import annotations
