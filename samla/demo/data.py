@@ -9,9 +9,10 @@ numbers below.
 The data is deterministic for a given seed and day: dates are relative to ``today`` so that
 consents are active, expired and upcoming whenever the demo is loaded.
 
-No audit events are written: the demo is not a record of anything anyone did. Participants and
-what hangs on them bypass the ORM's per-row work (see `_insert`), so that a hundred thousand
-take seconds rather than minutes.
+Participants and what hangs on them bypass the ORM's per-row work (see `_insert`), so that a
+hundred thousand take seconds rather than minutes, and write no audit events: they are not a
+record of anything anyone did. The first load also gives some forty of them a story and a plan
+through the apps' own actions (`samla.demo.casework`), which do write their audit rows.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from samla.accounts.models import Role, RoleAssignment, User
+from samla.demo.casework import build_casework
 from samla.demo.logins import DEMO_PASSWORD, DEMO_USERS, OSTRA_SODERTORN, SOFINT
 from samla.organisations.models import (
     Association,
@@ -281,6 +283,13 @@ class Summary:
             "team_members": "teammedlemmar",
             "consents": "samtycken",
             "consent_organisations": "mottagande organisationer i samtycken",
+            "stories": "berättelser",
+            "story_versions": "versioner av berättelser",
+            "plans": "samordnade planer",
+            "plan_actions": "insatser i planer",
+            "plan_confirmations": "bekräftelser av planer",
+            "plan_approvals": "personens godkännanden av planer",
+            "plan_versions": "överenskomna versioner av planer",
             "skipped": "hoppades över (inget ledigt testnummer)",
         }
         return [
@@ -410,6 +419,8 @@ def load_demo(*, today: date | None = None, seed: int = DEMO_SEED) -> Summary:
                 former_reserve=1,
             )
         )
+    # Stories and plans, through the apps' own actions: slower per row, so only here.
+    summary.counts.update(build_casework(seed=seed, today=today))
     return summary
 
 

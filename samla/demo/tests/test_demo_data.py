@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -7,30 +10,53 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
-from django.db.models import Max, Sum
+from django.db import transaction
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.se import orgnr
 
 from samla.accounts.models import Role, User
+from samla.audit.models import AuditEvent
 from samla.demo.data import municipal_shares
-from samla.demo.logins import DEMO_PASSWORD, demo_logins
+from samla.demo.logins import DEMO_PASSWORD, DEMO_USERS, demo_logins
+from samla.notifications.models import Notice
 from samla.organisations.models import Association, AssociationMember, Organisation
 from samla.people import idnumbers
 from samla.people.models import Consent, InformationCategory, Participant, TeamMember
+from samla.plans.actions import check_responsible, missing_confirmations
+from samla.plans.models import Plan, PlanAction, PlanApproval, PlanConfirmation, PlanVersion
+from samla.plans.worklists import worklist_for
+from samla.stories.access import get_story_for_user
+from samla.stories.models import Story, StorySection, StoryVersion
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+COORDINATORS = [u.username for u in DEMO_USERS if u.role == Role.COORDINATOR]
+# The handler logins of Försäkringskassan, Arbetsförmedlingen and the regions.
+HANDLERS = [
+    u.username
+    for u in DEMO_USERS
+    if u.role == Role.CASE_HANDLER
+    and u.organisation
+    in ("Försäkringskassan", "Arbetsförmedlingen", "Region Örebro län", "Region Stockholm")
+]
 
 
 def load() -> str:
     out = StringIO()
     call_command("load_demo_data", stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """The demo, loaded once for this module and rolled back after it. Each test runs in a
+    savepoint inside, so that what one test writes (audit rows of reads, more participants)
+    is gone before the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load()
+        transaction.set_rollback(True)
 
 
 def row_counts() -> dict[str, int]:
@@ -40,12 +66,19 @@ def row_counts() -> dict[str, int]:
         "participants": Participant.objects.count(),
         "team": TeamMember.objects.count(),
         "consents": Consent.objects.count(),
+        "stories": Story.objects.count(),
+        "story_versions": StoryVersion.objects.count(),
+        "story_sections": StorySection.objects.count(),
+        "plans": Plan.objects.count(),
+        "plan_actions": PlanAction.objects.count(),
+        "confirmations": PlanConfirmation.objects.count(),
+        "approvals": PlanApproval.objects.count(),
+        "plan_versions": PlanVersion.objects.count(),
+        "audit_events": AuditEvent.objects.count(),
     }
 
 
 def test_builds_both_associations_with_their_members():
-    load()
-
     associations = {a.short_name: a for a in Association.objects.select_related("organisation")}
     assert set(associations) == {"Sofint", "Östra Södertörn"}
     assert associations["Sofint"].name == "Samordningsförbundet Sofint"
@@ -76,8 +109,6 @@ def test_builds_both_associations_with_their_members():
 
 
 def test_member_shares_sum_to_exactly_one_hundred_per_association():
-    load()
-
     for association in Association.objects.all():
         members = association.memberships.filter(kind=AssociationMember.Kind.MEMBER)
         assert members.aggregate(total=Sum("financing_share"))["total"] == Decimal(100)
@@ -96,8 +127,6 @@ def test_municipal_shares_are_thousandths_that_add_up_exactly():
 
 
 def test_every_demo_login_exists_and_signs_in_with_the_shared_password():
-    load()
-
     logins = demo_logins()
     assert 18 <= len(logins) <= 25
     for username, password, description in logins:
@@ -116,8 +145,6 @@ def test_every_demo_login_exists_and_signs_in_with_the_shared_password():
 
 
 def test_coordinator_and_handler_logins_have_people_to_show():
-    load()
-
     for username in [
         "koordinator.tyreso",
         "koordinator.lindesberg",
@@ -134,8 +161,6 @@ def test_coordinator_and_handler_logins_have_people_to_show():
 
 
 def test_participants_are_invented_with_test_identity_numbers():
-    load()
-
     participants = list(Participant.objects.all())
     assert 280 <= len(participants) <= 320
     anonymous = [p for p in participants if p.is_anonymous]
@@ -176,8 +201,6 @@ def test_participants_are_invented_with_test_identity_numbers():
 
 
 def test_every_participant_has_a_coordinator_from_the_controlling_organisation():
-    load()
-
     for p in Participant.objects.prefetch_related("team_members__user"):
         coordinators = [
             m
@@ -190,8 +213,6 @@ def test_every_participant_has_a_coordinator_from_the_controlling_organisation()
 
 
 def test_consents_come_in_every_state():
-    load()
-
     consents = list(Consent.objects.prefetch_related("organisations"))
     assert {c.state() for c in consents} == set(Consent.State)
     categories = set(InformationCategory.values)
@@ -209,8 +230,13 @@ def test_consents_come_in_every_state():
     ).exists()
 
 
+def test_the_first_load_says_what_it_wrote(demo):
+    assert "Demodata inläst" in demo
+    assert "samordnade planer" in demo
+    assert "koordinator.tyreso" in demo
+
+
 def test_loading_again_changes_nothing():
-    load()
     before = row_counts()
 
     out = load()
@@ -222,7 +248,8 @@ def test_loading_again_changes_nothing():
 
 def test_generate_data_adds_exactly_the_participants_asked_for():
     out = StringIO()
-    call_command("generate_data", "--participants", "200", stdout=out)  # loads the demo first
+    plans = Plan.objects.count()
+    call_command("generate_data", "--participants", "200", stdout=out)
 
     assert Association.objects.count() == 2
     after_first = Participant.objects.count()
@@ -239,3 +266,141 @@ def test_generate_data_adds_exactly_the_participants_asked_for():
     assert added.count() == 200
     assert Consent.objects.filter(participant__in=added).exists()
     assert TeamMember.objects.filter(participant__in=added).count() >= 200
+    assert Plan.objects.count() == plans  # casework is for the first load only
+
+
+# --- Stories and plans ----------------------------------------------------------------------
+
+
+def test_some_forty_people_with_consent_have_a_story_and_a_plan():
+    today = timezone.localdate()
+    plans = list(Plan.objects.select_related("participant__association"))
+    assert 35 <= len(plans) <= 45
+    people = {plan.participant for plan in plans}
+    assert len(people) == len(plans)
+    assert set(Story.objects.values_list("participant_id", flat=True)) == {p.pk for p in people}
+    for person in people:
+        assert not person.is_anonymous and not person.is_protected
+        assert Consent.objects.in_force(today).filter(participant=person).exists()
+    by_association = Counter(p.association.short_name for p in people)
+    assert by_association["Sofint"] >= 15 and by_association["Östra Södertörn"] >= 15
+    for username in [*COORDINATORS, *HANDLERS]:
+        visible = Participant.objects.visible_to(User.objects.get(username=username))
+        assert Plan.objects.filter(participant__in=visible).count() >= 5, username
+    assert not Notice.objects.exists()  # nobody assigned the demo's actions to anyone
+
+
+def test_stories_are_written_by_the_coordinator_in_versions_with_categories():
+    versions = list(
+        StoryVersion.objects.select_related("story__participant").prefetch_related("sections")
+    )
+    assert {v.number for v in versions} == {1, 2, 3}
+    for version in versions:
+        coordinator = version.story.participant.team_members.current().get(
+            role=TeamMember.Role.COORDINATOR
+        )
+        assert version.author_id == coordinator.user_id
+        kinds = {s.kind for s in version.sections.all()}
+        assert {StorySection.Kind.LIFE_SITUATION, StorySection.Kind.WHAT_MATTERS} <= kinds
+        assert all(len(s.text) > 20 for s in version.sections.all())
+    latest = StorySection.objects.filter(version__number=F("version__story__version"))
+    categories = set(latest.values_list("category", flat=True))
+    assert {InformationCategory.HEALTH, InformationCategory.LIFE_SITUATION, ""} <= categories
+    life = latest.filter(kind=StorySection.Kind.LIFE_SITUATION)
+    texts = list(life.values_list("text", flat=True))
+    assert len(set(texts)) == len(texts)
+
+
+def test_a_handler_whose_consent_excludes_health_sees_the_story_without_it():
+    shown = 0
+    for story in Story.objects.select_related("participant"):
+        person = story.participant
+        consent = Consent.objects.in_force(timezone.localdate()).filter(participant=person).first()
+        latest = story.versions.get(number=story.version)
+        health = latest.sections.filter(category=InformationCategory.HEALTH)
+        if consent is None or "health" not in consent.categories_excluded or not health:
+            continue
+        for member in person.team_members.current().select_related("user"):
+            user = member.user
+            if (
+                user.username not in HANDLERS
+                or not Participant.objects.visible_to(user).filter(pk=person.pk).exists()
+            ):
+                continue
+            seen = {s.kind for s in get_story_for_user(user, person.pk).sections}
+            assert health.get().kind not in seen
+            shown += 1
+    assert shown >= 2
+
+
+def test_plans_come_in_every_state():
+    plans = list(Plan.objects.all())
+    states = Counter(plan.state for plan in plans)
+    assert set(states) == set(Plan.State)
+    assert states[Plan.State.DRAFT] >= 3
+    assert states[Plan.State.INVITED] >= 5
+    assert states[Plan.State.AGREED] >= 15
+    assert states[Plan.State.REVISED] >= 2
+    closed = [plan for plan in plans if plan.state == Plan.State.CLOSED]
+    assert len(closed) == 2
+    assert {plan.close_reason for plan in closed} >= {Plan.CloseReason.PERSON}
+    assert all(plan.close_note for plan in closed)
+    for plan in plans:
+        if plan.state == Plan.State.DRAFT:
+            assert not plan.versions.exists()
+        elif plan.state == Plan.State.INVITED:
+            assert missing_confirmations(plan), plan.pk
+        elif plan.state == Plan.State.AGREED:
+            assert plan.revision == 1
+            assert not missing_confirmations(plan)
+            assert plan.versions.get().number == 1
+            assert plan.approvals.current().filter(revision=1).exists()
+        elif plan.state == Plan.State.REVISED:
+            assert plan.revision == 2
+            assert plan.versions.get().number == 1
+    assert Plan.objects.filter(state=Plan.State.INVITED, revision=2).exists()
+    assert len(set(PlanApproval.objects.values_list("method", flat=True))) >= 2
+    assert Plan.objects.exclude(lead_organisation=F("participant__controlling_organisation"))
+    today = timezone.localdate()
+    assert Plan.objects.active().filter(follow_up_date__lte=today).exists()
+
+
+def test_actions_are_spread_over_organisations_statuses_and_due_dates():
+    actions = list(PlanAction.objects.select_related("responsible_organisation"))
+    kinds = {a.responsible_organisation.kind for a in actions}
+    Kind = Organisation.Kind
+    assert {Kind.MUNICIPALITY, Kind.SOCIAL_INSURANCE, Kind.EMPLOYMENT_SERVICE, Kind.REGION} <= kinds
+    assert {a.status for a in actions} == set(PlanAction.Status)
+    today = timezone.localdate()
+    open_dates = [a.due_date for a in PlanAction.objects.open() if a.due_date]
+    assert any(due < today for due in open_dates)
+    assert any(today <= due <= today + timedelta(days=7) for due in open_dates)
+    assert any(due > today + timedelta(days=7) for due in open_dates)
+
+
+def test_every_action_is_one_the_consent_lets_its_organisation_take():
+    for action in PlanAction.objects.select_related(
+        "plan__participant__association", "responsible_organisation", "responsible_person"
+    ):
+        check_responsible(
+            action.plan.participant,
+            organisation=action.responsible_organisation,
+            person=action.responsible_person,
+            category=action.category,
+        )
+
+
+def test_coordinators_and_handlers_have_work_in_their_worklists():
+    for username in COORDINATORS:
+        worklist = worklist_for(User.objects.get(username=username))
+        assert worklist.actions, username
+        assert worklist.actions[0].is_overdue, username
+    for username in HANDLERS:
+        worklist = worklist_for(User.objects.get(username=username))
+        assert worklist.actions, username
+        assert worklist.actions[0].is_overdue, username
+        assert worklist.awaiting_confirmation, username
+    follow_ups = [
+        worklist_for(User.objects.get(username=username)).follow_ups for username in COORDINATORS
+    ]
+    assert any(follow_ups)
