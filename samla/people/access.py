@@ -171,7 +171,9 @@ def get_participant_for_user(
     return access
 
 
-def get_consent_for_user(user: User, pk: int, consent_pk: int, *, manage: bool = False) -> Consent:
+def get_consent_for_user(
+    user: User, pk: int, consent_pk: int, *, manage: bool = False
+) -> tuple[ParticipantAccess, Consent]:
     access = get_participant_for_user(user, pk, purpose="Samtycke", manage=manage)
     consent = (
         Consent.objects.filter(participant=access.participant, pk=consent_pk)
@@ -181,7 +183,8 @@ def get_consent_for_user(user: User, pk: int, consent_pk: int, *, manage: bool =
     )
     if consent is None:
         raise Http404
-    return consent
+    consent.participant = access.participant
+    return access, consent
 
 
 def get_team_member_for_user(user: User, pk: int, member_pk: int) -> TeamMember:

@@ -13,6 +13,7 @@ from samla.accounts.http import AuthedRequest
 from samla.accounts.models import Role
 from samla.people import actions
 from samla.people.access import (
+    ParticipantAccess,
     get_consent_for_user,
     get_participant_for_user,
     get_team_member_for_user,
@@ -213,45 +214,34 @@ def record_consent(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+def _consent_page(
+    request: AuthedRequest,
+    access: ParticipantAccess,
+    consent: Consent,
+    form: WithdrawConsentForm,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "consent": consent,
+        "participant": access.participant,
+        "form": form,
+        "can_manage": access.can_manage,
+    }
+    return render(request, "people/consent_detail.html", context, status=status)
+
+
 @require_http_methods(["GET"])
 def consent_detail(request: AuthedRequest, pk: int, consent_pk: int) -> HttpResponse:
-    consent = get_consent_for_user(request.user, pk, consent_pk)
-    form = WithdrawConsentForm()
-    return render(
-        request,
-        "people/consent_detail.html",
-        {
-            "consent": consent,
-            "participant": consent.participant,
-            "form": form,
-            "can_manage": _can_manage(request, consent),
-        },
-    )
-
-
-def _can_manage(request: AuthedRequest, consent: Consent) -> bool:
-    return (
-        request.user.organisation_id == consent.participant.controlling_organisation_id
-        and request.user.has_role(Role.COORDINATOR, association=consent.participant.association)
-    )
+    access, consent = get_consent_for_user(request.user, pk, consent_pk)
+    return _consent_page(request, access, consent, WithdrawConsentForm())
 
 
 @require_POST
 def withdraw_consent(request: AuthedRequest, pk: int, consent_pk: int) -> HttpResponse:
-    consent = get_consent_for_user(request.user, pk, consent_pk, manage=True)
+    access, consent = get_consent_for_user(request.user, pk, consent_pk, manage=True)
     form = WithdrawConsentForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "people/consent_detail.html",
-            {
-                "consent": consent,
-                "participant": consent.participant,
-                "form": form,
-                "can_manage": True,
-            },
-            status=422,
-        )
+        return _consent_page(request, access, consent, form, status=422)
     try:
         actions.withdraw_consent(consent, actor=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as error:
