@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "samla.notifications",
     "samla.people",
     "samla.plans",
+    "samla.meetings",
     "samla.stories",
     "samla.oversight",
     "samla.web",
@@ -187,7 +188,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Samla <noreply@samla.
 SAMLA_BASE_URL = os.environ.get("SAMLA_BASE_URL", "http://127.0.0.1:8000")
 # The daily run (manage.py run_scheduler): when, and what it calls, by dotted path.
 SAMLA_DAILY_RUN_AT = os.environ.get("SAMLA_DAILY_RUN_AT", "07:00")
-SAMLA_DAILY_TASKS: list[str] = ["samla.plans.reminders.send_due_reminders"]
+SAMLA_DAILY_TASKS: list[str] = [
+    "samla.plans.reminders.send_due_reminders",
+    "samla.meetings.reminders.send_answer_reminders",
+]
+# Digital meetings: each gets its own room at this address ({token} is random, says nothing of
+# the person). Samla calls no video service; the room is whatever the pattern points at.
+SAMLA_MEETING_ROOM_URL_PATTERN = os.environ.get(
+    "SAMLA_MEETING_ROOM_URL_PATTERN", "https://mote.example.se/samla-{token}"
+)
 
 # Security headers. samla.web.middleware sets the Content-Security-Policy (no inline script/style).
 SECURE_CONTENT_TYPE_NOSNIFF = True

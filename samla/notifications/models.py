@@ -17,6 +17,11 @@ class Kind(models.TextChoices):
     ASSIGNED = "assigned", _("Jag får en ny uppgift")
     DUE_SOON = "due_soon", _("En av mina uppgifter ska snart vara klar")
     OVERDUE = "overdue", _("En av mina uppgifter är försenad")
+    SUMMONED = "summoned", _("Jag blir kallad till ett möte")
+    INVITED = "invited", _("Jag blir inbjuden till ett möte")
+    MEETING_CHANGED = "meeting_changed", _("Ett möte jag är kallad eller inbjuden till ändras")
+    MEETING_CANCELLED = "cancelled", _("Ett möte jag är kallad eller inbjuden till ställs in")
+    REMINDER = "reminder", _("Jag har inte svarat på en kallelse eller inbjudan")
 
 
 class Preference(models.Model):
@@ -46,11 +51,13 @@ class Preference(models.Model):
         return str(self.user)
 
     def wants(self, kind: str) -> bool:
+        """Summonses, invitations and changes to meetings are always sent: a calendar must not
+        keep a meeting that was moved or cancelled."""
         return {
             Kind.ASSIGNED: self.on_assigned,
             Kind.DUE_SOON: self.on_due_soon,
             Kind.OVERDUE: self.on_overdue,
-        }[Kind(kind)]
+        }.get(Kind(kind), True)
 
 
 class Notice(models.Model):
@@ -63,6 +70,8 @@ class Notice(models.Model):
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=40)
     path = models.CharField(max_length=300)
+    # A calendar file sent with the mail (meetings): neutral like the mail itself.
+    ics = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 

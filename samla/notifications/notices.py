@@ -19,9 +19,19 @@ def preference_for(user: User) -> Preference:
     return Preference.objects.filter(user=user).first() or Preference(user=user)
 
 
-def notify(user: User, kind: Kind, *, about: models.Model, path: str) -> Notice | None:
+def notify(
+    user: User,
+    kind: Kind,
+    *,
+    about: models.Model,
+    path: str,
+    occasion: str = "",
+    ics: str = "",
+) -> Notice | None:
     """Queue a neutral mail to ``user`` about ``about`` unless they opted out, have no address,
-    or were already told this kind of thing about it."""
+    or were already told this kind of thing about it. ``occasion`` tells apart things said
+    more than once about the same object (each new version of a meeting); ``ics`` is a
+    calendar file sent with the mail."""
     if not user.is_active or not user.email or not preference_for(user).wants(kind):
         return None
     try:
@@ -30,8 +40,9 @@ def notify(user: User, kind: Kind, *, about: models.Model, path: str) -> Notice 
                 user=user,
                 kind=kind,
                 object_type=about._meta.label_lower,
-                object_id=str(about.pk),
+                object_id=f"{about.pk}:{occasion}" if occasion else str(about.pk),
                 path=path,
+                ics=ics,
             )
     except IntegrityError:
         return None

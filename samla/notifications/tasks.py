@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -16,6 +16,11 @@ SUBJECTS = {
     Kind.ASSIGNED: "Samla: du har fått en ny uppgift",
     Kind.DUE_SOON: "Samla: en uppgift ska snart vara klar",
     Kind.OVERDUE: "Samla: en uppgift är försenad",
+    Kind.SUMMONED: "Samla: du är kallad till ett möte",
+    Kind.INVITED: "Samla: du är inbjuden till ett möte",
+    Kind.MEETING_CHANGED: "Samla: ett möte har ändrats",
+    Kind.MEETING_CANCELLED: "Samla: ett möte är inställt",
+    Kind.REMINDER: "Samla: svara på en kallelse eller inbjudan",
 }
 
 
@@ -29,9 +34,20 @@ def send_notice(notice_id: int) -> bool:
         body = render_to_string(
             "notifications/notice.txt", {"notice": notice, "url": absolute_url(notice.path)}
         )
-        send_mail(SUBJECTS[Kind(notice.kind)], body, None, [notice.user.email])
+        message = EmailMessage(SUBJECTS[Kind(notice.kind)], body, None, [notice.user.email])
+        if notice.ics:
+            message.attach("samla.ics", notice.ics, f"text/calendar; method={_method(notice.ics)}")
+        message.send()
     Notice.objects.filter(pk=notice.pk).update(sent_at=timezone.now())
     return True
+
+
+def _method(ics: str) -> str:
+    """The iTIP method (REQUEST, CANCEL) that calendar clients read from the mail's part."""
+    for line in ics.splitlines():
+        if line.startswith("METHOD:"):
+            return line.removeprefix("METHOD:").strip()
+    return "PUBLISH"
 
 
 @task()

@@ -4,7 +4,7 @@ The routes are found by walking the URLconf, so a new URL is covered the day it 
 whose path takes a parameter this test does not know fails the test. An app whose routes take
 parameters of its own (a plan's pk, a story version) gives them in ``samla/<app>/tests/matrix.py``:
 
-    def parameters(cast: Cast) -> dict[str, int]:   # builds what the routes point at, for Pia
+    def parameters(cast: Cast) -> dict[str, int | str]:   # builds what the routes point at, for Pia
     READABLE_WITH_CONSENT: set[str]                 # GET routes a consenting handler may open
 
 A route that is not about a participant belongs in ``USER_SCOPED_NAMESPACES`` or needs its own test.
@@ -51,9 +51,9 @@ READABLE_WITH_CONSENT = {"people:participant", "people:consent"}.union(
 
 
 @pytest.fixture
-def params(cast: Cast) -> dict[str, int]:
+def params(cast: Cast) -> dict[str, int | str]:
     """The value of every route parameter, all pointing at Pia's records."""
-    values = {
+    values: dict[str, int | str] = {
         "pk": cast.pia.pk,
         "consent_pk": cast.consent_fk.pk,
         "member_pk": cast.fia_membership.pk,
@@ -74,7 +74,7 @@ class Route:
     path: str  # with <param> placeholders
     params: tuple[str, ...]
 
-    def url(self, params: dict[str, int]) -> str:
+    def url(self, params: dict[str, int | str]) -> str:
         url = "/" + self.path
         for param in self.params:
             url = url.replace(f"<{param}>", str(params[param]))
@@ -117,7 +117,7 @@ def test_the_walk_finds_the_participant_routes() -> None:
     assert {"people:participant", "people:consent", "people:team", "oversight:extract"} <= names
 
 
-def test_every_parameter_is_known(params: dict[str, int]) -> None:
+def test_every_parameter_is_known(params: dict[str, int | str]) -> None:
     for route in PARTICIPANT_ROUTES:
         unknown = set(route.params) - set(params)
         assert not unknown, f"{route.name} takes {unknown}: give it in the app's tests/matrix.py"
@@ -126,7 +126,7 @@ def test_every_parameter_is_known(params: dict[str, int]) -> None:
 @pytest.mark.parametrize("who", [*REFUSED, "kim", "fia"])
 @pytest.mark.parametrize("route", USER_ROUTES, ids=lambda r: r.name)
 def test_user_administration_is_for_organisation_administrators_only(
-    route: Route, who: str, cast: Cast, client: Client, params: dict[str, int]
+    route: Route, who: str, cast: Cast, client: Client, params: dict[str, int | str]
 ) -> None:
     sign_in(client, cast.everyone()[who])
     url = "/" + route.path.replace("<pk>", str(cast.kim.pk))
@@ -138,7 +138,7 @@ def test_user_administration_is_for_organisation_administrators_only(
 
 @pytest.mark.parametrize("route", PARTICIPANT_ROUTES, ids=lambda r: r.name)
 def test_anonymous_visitor_is_sent_to_login(
-    route: Route, cast: Cast, client: Client, params: dict[str, int]
+    route: Route, cast: Cast, client: Client, params: dict[str, int | str]
 ) -> None:
     for method in (client.get, client.post):
         response = method(route.url(params))
@@ -149,7 +149,7 @@ def test_anonymous_visitor_is_sent_to_login(
 @pytest.mark.parametrize("who", REFUSED)
 @pytest.mark.parametrize("route", PARTICIPANT_ROUTES, ids=lambda r: r.name)
 def test_refused_users_get_not_found_and_change_nothing(
-    route: Route, who: str, cast: Cast, client: Client, params: dict[str, int]
+    route: Route, who: str, cast: Cast, client: Client, params: dict[str, int | str]
 ) -> None:
     sign_in(client, cast.everyone()[who])
     before = _state()
@@ -164,7 +164,7 @@ def test_refused_users_get_not_found_and_change_nothing(
 
 @pytest.mark.parametrize("route", PARTICIPANT_ROUTES, ids=lambda r: r.name)
 def test_the_coordinator_reaches_every_participant_route(
-    route: Route, cast: Cast, client: Client, params: dict[str, int]
+    route: Route, cast: Cast, client: Client, params: dict[str, int | str]
 ) -> None:
     sign_in(client, cast.kim)
     response = client.get(route.url(params))
@@ -173,7 +173,7 @@ def test_the_coordinator_reaches_every_participant_route(
 
 @pytest.mark.parametrize("route", PARTICIPANT_ROUTES, ids=lambda r: r.name)
 def test_a_consenting_handler_reads_but_does_not_manage(
-    route: Route, cast: Cast, client: Client, params: dict[str, int]
+    route: Route, cast: Cast, client: Client, params: dict[str, int | str]
 ) -> None:
     sign_in(client, cast.fia)
     response = client.get(route.url(params))
@@ -186,7 +186,7 @@ def test_a_consenting_handler_reads_but_does_not_manage(
 @pytest.mark.parametrize("who", REFUSED)
 @pytest.mark.parametrize("route", PLAIN_ROUTES, ids=lambda r: r.name)
 def test_lists_and_pages_never_show_a_refused_user_the_person(
-    route: Route, who: str, cast: Cast, client: Client, params: dict[str, int]
+    route: Route, who: str, cast: Cast, client: Client, params: dict[str, int | str]
 ) -> None:
     sign_in(client, cast.everyone()[who])
     response = client.get(route.url(params), {"q": "Pia"})

@@ -1,0 +1,211 @@
+"""Who may see which meeting, and what of it. Every view reaches a meeting through here.
+
+Reaching the person is ``samla.people.access``'s decision (team, role, consent, protection) and
+it writes the audit row. On top of that:
+
+- the controlling organisation sees every meeting about the person; another organisation sees
+  the meetings it is invited to, and nothing of the others (need to know, R3);
+- the minutes and each decision carry an information category: another organisation sees them
+  only if its consent allows that category (R2), as for the story and the plan;
+- requesting, preparing, summoning, cancelling and writing the minutes need ``manage``: a
+  coordinator of the controlling organisation on the team;
+- an invitation is answered by the person it names, or, if it names nobody, by someone of the
+  invited organisation who may see the person.
+
+A refused read leaves no audit row: the participant read and the meeting lookup are one
+transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from samla.accounts.models import User
+from samla.audit.models import AuditEvent
+from samla.audit.record import record
+from samla.meetings.models import Invitation, Meeting, MeetingQuerySet
+from samla.people.access import (
+    ParticipantAccess,
+    deciding_consents,
+    get_participant_for_user,
+    visible_participants,
+)
+from samla.people.models import InformationCategory, Participant, TeamMember
+
+
+@dataclass(frozen=True)
+class MeetingAccess:
+    """A meeting as one user may see it."""
+
+    access: ParticipantAccess
+    meeting: Meeting
+
+    @property
+    def participant(self) -> Participant:
+        return self.access.participant
+
+    @property
+    def can_manage(self) -> bool:
+        return self.access.can_manage
+
+    def allows(self, category: str) -> bool:
+        return bool(category) and self.access.allows(InformationCategory(category))
+
+    @property
+    def shows_minutes(self) -> bool:
+        return self.allows(self.meeting.minutes_category)
+
+
+def meetings_for(access: ParticipantAccess) -> MeetingQuerySet:
+    """The person's meetings this viewer may know of."""
+    meetings = Meeting.objects.filter(participant=access.participant)
+    if access.is_controller:
+        return meetings
+    if access.user.organisation_id is None:
+        return meetings.none()
+    invited = Invitation.objects.filter(organisation_id=access.user.organisation_id)
+    return meetings.filter(pk__in=invited.values("meeting_id"))
+
+
+def get_meeting_for_user(
+    user: User,
+    pk: int,
+    meeting_pk: int,
+    *,
+    purpose: str,
+    manage: bool = False,
+    action: AuditEvent.Action = AuditEvent.Action.VIEW,
+) -> MeetingAccess:
+    """One of the person's meetings, if this user may see it; 404 for missing and not allowed,
+    403 for a viewer who may see it but not ``manage`` it."""
+    with transaction.atomic():
+        access = get_participant_for_user(user, pk, purpose=purpose, manage=manage, action=action)
+        meeting = (
+            meetings_for(access)
+            .filter(pk=meeting_pk)
+            .select_related("organiser__organisation", "prepares", "follow_up_of")
+            .first()
+        )
+        if meeting is None:
+            raise Http404
+    meeting.participant = access.participant
+    return MeetingAccess(access=access, meeting=meeting)
+
+
+def get_invitation_for_user(user: User, token: str) -> tuple[MeetingAccess, Invitation]:
+    """An invitation reached from the link in its mail: the link is no key, the same rules
+    apply as for the meeting (404 for anyone who may not see it)."""
+    found = Invitation.objects.filter(token=token).values_list(
+        "meeting__participant_id", "meeting_id"
+    )
+    if not found:
+        raise Http404
+    participant_id, meeting_id = found[0]
+    meeting_access = get_meeting_for_user(
+        user, participant_id, meeting_id, purpose="Möte, svar på kallelse"
+    )
+    invitation = Invitation.objects.select_related("organisation", "user").get(token=token)
+    invitation.meeting = meeting_access.meeting
+    return meeting_access, invitation
+
+
+def may_answer(user: User, invitation: Invitation) -> bool:
+    if invitation.user_id is not None:
+        return invitation.user_id == user.pk
+    return invitation.organisation_id == user.organisation_id
+
+
+def may_see_person(user: User, participant: Participant) -> bool:
+    return visible_participants(user).filter(pk=participant.pk).exists()
+
+
+def recipients(invitation: Invitation, participant: Participant) -> list[User]:
+    """Who is told about an invitation: the person it names, or else the invited
+    organisation's people on the team; in both cases only while they may see the person, so
+    that nobody gets a summons to a meeting they cannot open."""
+    if invitation.user_id is not None:
+        candidates = User.objects.filter(pk=invitation.user_id)
+    else:
+        team = TeamMember.objects.current().filter(participant=participant).values("user_id")
+        candidates = User.objects.filter(pk__in=team, organisation_id=invitation.organisation_id)
+    return [
+        user
+        for user in candidates.filter(is_active=True).order_by("pk")
+        if may_see_person(user, participant)
+    ]
+
+
+def busy_users(meeting: Meeting, user_ids: list[int]) -> set[int]:
+    """Which of these users already have another Samla meeting that overlaps this one: one
+    they organise or are invited to by name and have not declined. Only the fact is told,
+    never which meeting or whose (the other meeting may be about someone the viewer may not
+    see)."""
+    if meeting.starts_at is None or meeting.ends_at is None or not user_ids:
+        return set()
+    others = Meeting.objects.overlapping(meeting.starts_at, meeting.ends_at).exclude(pk=meeting.pk)
+    invited = (
+        Invitation.objects.filter(meeting__in=others, user_id__in=user_ids)
+        .exclude(response=Invitation.Response.DECLINED)
+        .values_list("user_id", flat=True)
+    )
+    organising = others.filter(organiser_id__in=user_ids).values_list("organiser_id", flat=True)
+    return {*invited, *organising}
+
+
+def organisations_without_consent(
+    participant: Participant, invitations: list[Invitation]
+) -> set[int]:
+    """The invited organisations that no consent in force names any longer: their people can
+    no longer open the meeting nor get its mail, and the organiser should know."""
+    today = timezone.localdate()
+    return {
+        invitation.organisation_id
+        for invitation in invitations
+        if invitation.organisation_id != participant.controlling_organisation_id
+        and not deciding_consents(invitation.organisation_id, [participant.pk], today)
+    }
+
+
+@dataclass(frozen=True)
+class UpcomingMeetings:
+    mine: list[Meeting]
+    my_organisation: list[Meeting]
+    to_prepare: list[Meeting]
+
+
+def upcoming_for(user: User, now: datetime | None = None) -> UpcomingMeetings:
+    """The meetings ahead for a user: those they organise or are invited to by name, those
+    their organisation is invited to, and the requested ones they are preparing. Only people
+    the user may see right now; the read is logged as one row."""
+    now = now or timezone.now()
+    if user.organisation_id is None or not user.reaches_person_data:
+        return UpcomingMeetings([], [], [])
+    visible = visible_participants(user).values("pk")
+    meetings = Meeting.objects.filter(participant__in=visible).select_related("participant")
+    ahead = meetings.filter(state=Meeting.State.PLANNED, ends_at__gte=now).order_by("starts_at")
+    named = Q(organiser=user) | Q(invitations__user=user)
+    with transaction.atomic():
+        mine = list(ahead.filter(named).distinct())
+        mine_ids = {m.pk for m in mine}
+        organisation = [
+            m
+            for m in ahead.filter(invitations__organisation_id=user.organisation_id).distinct()
+            if m.pk not in mine_ids
+        ]
+        to_prepare = list(
+            meetings.filter(state=Meeting.State.REQUESTED, organiser=user).order_by("created_at")
+        )
+        shown = len(mine) + len(organisation) + len(to_prepare)
+        if shown:
+            record(
+                actor=user,
+                action=AuditEvent.Action.VIEW,
+                summary=f"Mina möten ({shown} visade)",
+            )
+    return UpcomingMeetings(mine, organisation, to_prepare)
