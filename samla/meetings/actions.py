@@ -387,7 +387,9 @@ def cancel_meeting(meeting: Meeting, *, actor: User) -> tuple[Meeting, int]:
 def answer(invitation: Invitation, *, actor: User, response: str) -> Invitation:
     locked = _lock(invitation.meeting)
     if locked.state != Meeting.State.PLANNED:
-        raise ValidationError(_("Mötet är %(state)s.") % {"state": locked.get_state_display()})
+        raise ValidationError(
+            _("Mötet är %(state)s.") % {"state": locked.get_state_display().lower()}
+        )
     current = Invitation.objects.select_for_update().get(pk=invitation.pk)
     current.response = Invitation.Response(response)
     current.responded_at = timezone.now()
