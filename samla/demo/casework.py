@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from samla.accounts.models import Role, User
 from samla.demo.logins import DEMO_USERS
+from samla.demo.meetings import build_meetings
 from samla.notifications.models import Kind as NoticeKind
 from samla.notifications.models import Notice
 from samla.organisations.models import Organisation
@@ -968,5 +969,8 @@ def _demo_usernames() -> list[str]:
 
 
 def build_casework(*, seed: int, today: date, count: int = CASES) -> Counter[str]:
-    """Stories and plans for `count` participants of the demo; see the module's docstring."""
-    return CaseworkBuilder(rng=random.Random(f"casework-{seed}"), today=today).build(count)
+    """Stories and plans for `count` participants of the demo, and meetings for some of them
+    (``samla.demo.meetings``); see the module's docstring."""
+    counts = CaseworkBuilder(rng=random.Random(f"casework-{seed}"), today=today).build(count)
+    counts.update(build_meetings(seed=seed, today=today))
+    return counts

@@ -20,6 +20,9 @@ from samla.accounts.models import Role, User
 from samla.audit.models import AuditEvent
 from samla.demo.data import municipal_shares
 from samla.demo.logins import DEMO_PASSWORD, DEMO_USERS, demo_logins
+from samla.meetings.access import upcoming_for
+from samla.meetings.actions import check_invitable, check_invitee
+from samla.meetings.models import Invitation, Meeting
 from samla.notifications.models import Notice
 from samla.organisations.models import Association, AssociationMember, Organisation
 from samla.people import idnumbers
@@ -74,6 +77,9 @@ def row_counts() -> dict[str, int]:
         "confirmations": PlanConfirmation.objects.count(),
         "approvals": PlanApproval.objects.count(),
         "plan_versions": PlanVersion.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "invitations": Invitation.objects.count(),
+        "notices": Notice.objects.count(),
         "audit_events": AuditEvent.objects.count(),
     }
 
@@ -404,3 +410,85 @@ def test_coordinators_and_handlers_have_work_in_their_worklists():
         worklist_for(User.objects.get(username=username)).follow_ups for username in COORDINATORS
     ]
     assert any(follow_ups)
+
+
+# --- Meetings -------------------------------------------------------------------------------
+
+
+def test_meetings_ahead_are_summoned_prepared_or_requested():
+    meetings = list(Meeting.objects.select_related("participant", "organiser", "prepares"))
+    assert 12 <= len(meetings) <= 20
+    people = {m.participant_id for m in meetings}
+    assert 10 <= len(people) <= 14
+    active = set(Plan.objects.active().values_list("participant_id", flat=True))
+    assert people <= active
+    Kind, State = Meeting.Kind, Meeting.State
+    kinds = Counter(m.kind for m in meetings)
+    assert kinds[Kind.RESOURCE_COUNCIL] >= 3 and kinds[Kind.SIP] >= 3
+    assert kinds[Kind.PREPARATORY] == 2
+    requested = [m for m in meetings if m.state == State.REQUESTED]
+    assert [(m.kind, m.requested_by) for m in requested] == [
+        (Kind.MULTI_PARTY, Meeting.RequestedBy.PERSON)
+    ]
+    assert requested[0].request_note and requested[0].starts_at is None
+    now = timezone.now()
+    summoned = [m for m in meetings if m.state == State.PLANNED]
+    assert len(summoned) == len(meetings) - 1
+    for meeting in summoned:
+        assert meeting.starts_at is not None and meeting.starts_at > now
+        assert timezone.localtime(meeting.starts_at).weekday() < 5
+        assert meeting.question
+        if meeting.kind == Kind.PREPARATORY:
+            prepared = meeting.prepares
+            assert prepared is not None and prepared.starts_at is not None
+            assert prepared.kind == Kind.RESOURCE_COUNCIL
+            assert meeting.starts_at < prepared.starts_at
+    assert not [m for m in meetings if m.state in (State.HELD, State.CANCELLED)]
+    for meeting in meetings:
+        organiser = meeting.organiser
+        assert organiser.organisation_id == meeting.participant.controlling_organisation_id
+        assert meeting.invitations.filter(user=organiser, response="accepted").exists()
+    # No organiser has two of their meetings at the same time.
+    booked = [(m.organiser_id, m.starts_at, m.ends_at, m.pk) for m in summoned]
+    for organiser_id, starts, ends, pk in booked:
+        for other, other_starts, other_ends, other_pk in booked:
+            if pk < other_pk and organiser_id == other:
+                assert starts and ends and other_starts and other_ends
+                assert ends <= other_starts or other_ends <= starts, (pk, other_pk)
+
+
+def test_every_invited_organisation_is_allowed_by_consent():
+    invitations = list(
+        Invitation.objects.select_related("meeting__participant", "organisation", "user")
+    )
+    assert len(invitations) >= 30
+    for invitation in invitations:
+        participant = invitation.meeting.participant
+        check_invitable(participant, invitation.organisation)
+        if invitation.user is not None and invitation.user_id != invitation.meeting.organiser_id:
+            check_invitee(participant, invitation.organisation, invitation.user)
+    answers = Counter(i.response for i in invitations if i.user_id != i.meeting.organiser_id)
+    assert answers[Invitation.Response.PENDING] >= 3
+    assert answers[Invitation.Response.ACCEPTED] >= 3
+    summoned = [i for i in invitations if i.meeting.state == Meeting.State.PLANNED]
+    assert all(i.sent_sequence == i.meeting.sequence for i in summoned)
+    assert not [i for i in invitations if i.meeting.state == "requested" and i.sent_at]
+    assert any(i.obliged and i.user_id != i.meeting.organiser_id for i in invitations)
+    assert not Notice.objects.exists()  # the loader summoned nobody by mail
+    assert AuditEvent.objects.filter(summary="Kallade till mötet").count() == len(
+        {i.meeting_id for i in summoned}
+    )
+
+
+def test_demo_logins_have_meetings_ahead_to_answer():
+    for username in ["koordinator.tyreso", "koordinator.lindesberg"]:
+        upcoming = upcoming_for(User.objects.get(username=username))
+        assert any(m.organiser.username == username for m in upcoming.mine), username
+    for username in ["handlaggare.fk.sofint", "handlaggare.fk.sodertorn"]:
+        user = User.objects.get(username=username)
+        upcoming = upcoming_for(user)
+        assert upcoming.mine, username
+        pending = Invitation.objects.filter(
+            user=user, response="pending", meeting__state=Meeting.State.PLANNED
+        )
+        assert pending.exists(), username
