@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "samla.accounts",
     "samla.notifications",
     "samla.people",
+    "samla.activities",
     "samla.plans",
     "samla.meetings",
     "samla.stories",

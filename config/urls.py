@@ -11,6 +11,7 @@ urlpatterns = [
     path("deltagare/<int:pk>/plan/", include("samla.plans.urls")),
     path("deltagare/<int:pk>/moten/", include("samla.meetings.urls")),
     path("deltagare/", include("samla.people.urls")),
+    path("insatser/", include("samla.activities.urls")),
     path("arbetslista/", include("samla.plans.worklist_urls")),
     path("moten/", include("samla.meetings.my_urls")),
     path("granskning/", include("samla.oversight.urls")),

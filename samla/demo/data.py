@@ -32,6 +32,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from samla.accounts.models import Role, RoleAssignment, User
+from samla.demo.activities import build_activities
 from samla.demo.casework import build_casework
 from samla.demo.logins import DEMO_PASSWORD, DEMO_USERS, OSTRA_SODERTORN, SOFINT
 from samla.organisations.models import (
@@ -419,6 +420,7 @@ def load_demo(*, today: date | None = None, seed: int = DEMO_SEED) -> Summary:
                 former_reserve=1,
             )
         )
+    summary.counts.update(build_activities(today=today))
     # Stories and plans, through the apps' own actions: slower per row, so only here.
     summary.counts.update(build_casework(seed=seed, today=today))
     return summary

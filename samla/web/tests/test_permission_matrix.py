@@ -7,7 +7,9 @@ parameters of its own (a plan's pk, a story version) gives them in ``samla/<app>
     def parameters(cast: Cast) -> dict[str, int | str]:   # builds what the routes point at, for Pia
     READABLE_WITH_CONSENT: set[str]                 # GET routes a consenting handler may open
 
-A route that is not about a participant belongs in ``USER_SCOPED_NAMESPACES`` or needs its own test.
+A route that is not about a participant belongs in ``USER_SCOPED_NAMESPACES`` or
+``ASSOCIATION_SCOPED_NAMESPACES`` (an association's own records, such as its activities, which are
+not person data) or needs its own test.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern
 
+from samla.activities.tests.builders import other_association
 from samla.audit.models import AuditEvent
 from samla.people.models import Consent, TeamMember
 from samla.people.tests.cast import Cast, sign_in
@@ -66,6 +69,9 @@ def params(cast: Cast) -> dict[str, int | str]:
 # Namespaces whose parametrised routes are about users, not participants: their pk is a user's,
 # and only the organisation administrator of that user's organisation may open them.
 USER_SCOPED_NAMESPACES = {"accounts"}
+# Namespaces whose parametrised routes are about an association's own records (not person data):
+# everyone with a role in that association may read them, nobody from another association may.
+ASSOCIATION_SCOPED_NAMESPACES = {"activities"}
 
 
 @dataclass(frozen=True)
@@ -108,7 +114,12 @@ def walk(
 
 ROUTES = [r for r in walk(get_resolver().url_patterns) if r.name not in SKIPPED_ROUTES]
 USER_ROUTES = [r for r in ROUTES if r.params and r.name.split(":")[0] in USER_SCOPED_NAMESPACES]
-PARTICIPANT_ROUTES = [r for r in ROUTES if r.params and r not in USER_ROUTES]
+ASSOCIATION_ROUTES = [
+    r for r in ROUTES if r.params and r.name.split(":")[0] in ASSOCIATION_SCOPED_NAMESPACES
+]
+PARTICIPANT_ROUTES = [
+    r for r in ROUTES if r.params and r not in USER_ROUTES and r not in ASSOCIATION_ROUTES
+]
 PLAIN_ROUTES = [r for r in ROUTES if not r.params]
 
 
@@ -134,6 +145,30 @@ def test_user_administration_is_for_organisation_administrators_only(
     assert set(statuses) <= {404, 405} and 404 in statuses, (route.name, who, statuses)
     cast.kim.refresh_from_db()
     assert cast.kim.first_name == "Kim" and cast.kim.is_active
+
+
+def test_the_walk_finds_the_association_routes() -> None:
+    assert {"activities:detail", "activities:year_edit"} <= {r.name for r in ASSOCIATION_ROUTES}
+
+
+@pytest.mark.parametrize("who", ["kim", "fia", "olle", "bodil"])
+@pytest.mark.parametrize("route", ASSOCIATION_ROUTES, ids=lambda r: r.name)
+def test_another_associations_records_are_not_found(
+    route: Route, who: str, cast: Cast, client: Client
+) -> None:
+    elsewhere = other_association(cast)
+    activity = elsewhere.activity
+    url = route.url({"pk": activity.pk, "year": activity.starts_on.year})
+    sign_in(client, cast.everyone()[who])
+    before = (AuditEvent.objects.count(), activity.version, activity.years.count())
+    statuses = [client.get(url).status_code, client.post(url, {"name": "X"}).status_code]
+    assert set(statuses) <= {404, 405} and 404 in statuses, (route.name, who, statuses)
+    activity.refresh_from_db()
+    assert (AuditEvent.objects.count(), activity.version, activity.years.count()) == before
+    client.logout()
+    assert client.get(url)["Location"].startswith("/konto/logga-in/")
+    sign_in(client, elsewhere.greta)
+    assert client.get(url).status_code == 200, route.name
 
 
 @pytest.mark.parametrize("route", PARTICIPANT_ROUTES, ids=lambda r: r.name)

@@ -1,0 +1,240 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from samla.accounts.http import AuthedRequest
+from samla.activities import actions
+from samla.activities.access import (
+    activities_visible_to,
+    editable_associations,
+    get_activity_for_user,
+    may_edit,
+    reading_association_ids,
+)
+from samla.activities.forms import (
+    ActivityFilterForm,
+    ActivityYearForm,
+    CreateActivityForm,
+    EditActivityForm,
+    StaffCountForm,
+)
+from samla.activities.models import Activity, ActivityYear, StructuralParticipation
+from samla.people.models import TargetGroup
+
+
+def _status(form: forms.Form) -> int:
+    return 422 if form.errors else 200
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_GET
+def activity_list(request: AuthedRequest) -> HttpResponse:
+    association_ids = reading_association_ids(request.user)
+    if not association_ids:
+        raise Http404
+    form = ActivityFilterForm(request.GET or None, association_ids=association_ids)
+    activities = activities_visible_to(request.user).select_related("association", "provider")
+    this_year = timezone.localdate().year
+    if form.is_valid():
+        if form.cleaned_data["association"]:
+            activities = activities.filter(association=form.cleaned_data["association"])
+        if form.cleaned_data["kind"]:
+            activities = activities.filter(kind=form.cleaned_data["kind"])
+        if form.cleaned_data["active"]:
+            activities = activities.active_in(this_year)
+    context = {
+        "form": form,
+        "activities": activities.order_by("association__short_name", "name"),
+        "can_create": bool(editable_associations(request.user)),
+    }
+    return render(request, "activities/activity_list.html", context, status=_status(form))
+
+
+@require_GET
+def activity_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request.user, pk)
+    context = {
+        "activity": activity,
+        "target_groups": TargetGroup.objects.filter(activities=activity),
+        "municipalities": activity.municipalities.all(),
+        "years": ActivityYear.objects.filter(activity=activity),
+        "staff": StructuralParticipation.objects.filter(activity=activity).select_related(
+            "organisation"
+        ),
+        "can_edit": may_edit(request.user, activity),
+        "period": actions.period_label(activity),
+    }
+    return render(request, "activities/activity_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def create_activity(request: AuthedRequest) -> HttpResponse:
+    associations = editable_associations(request.user)
+    if not associations:
+        raise Http404
+    form = CreateActivityForm(request.POST or None, associations=associations)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            activity = actions.create_activity(data.pop("association"), actor=request.user, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Insatsen är skapad. Lägg till budget per år."))
+            return redirect(activity)
+    context = {"form": form, "creating": True}
+    return render(request, "activities/activity_form.html", context, status=_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def edit_activity(request: AuthedRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request.user, pk, edit=True)
+    initial: dict[str, Any] = {
+        name: getattr(activity, name)
+        for name in actions.EDITABLE_FIELDS
+        if name not in actions.MANY_TO_MANY
+    }
+    initial |= {
+        "target_groups": list(activity.target_groups.all()),
+        "municipalities": list(activity.municipalities.all()),
+        "version": activity.version,
+    }
+    form = EditActivityForm(
+        request.POST or None, associations=[activity.association], initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            actions.update_activity(activity, actor=request.user, version=version, **data)
+        except actions.StaleActivity as stale:
+            return _refuse_stale(request, form, stale.current)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Insatsen är sparad."))
+            return redirect(activity)
+    context = {"form": form, "activity": activity}
+    return render(request, "activities/activity_form.html", context, status=_status(form))
+
+
+def _refuse_stale(
+    request: AuthedRequest, form: EditActivityForm, current: Activity
+) -> HttpResponse:
+    """Show the user's input beside what the other person saved, with the new version, so that
+    saving once more is a deliberate choice."""
+    saved = _comparable(current)
+    changed = [
+        (field.label, _shown(saved[name]), _shown(form.cleaned_data[name]))
+        for name, field in form.fields.items()
+        if name != "version" and _key(saved[name]) != _key(form.cleaned_data[name])
+    ]
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    form.data = data
+    form.full_clean()
+    form.add_error(
+        None,
+        _(
+            "Någon annan sparade ändringar i insatsen medan du arbetade. Jämför nedan och "
+            "spara igen om dina uppgifter ska gälla."
+        ),
+    )
+    context = {"form": form, "activity": current, "changed": changed}
+    return render(request, "activities/activity_form.html", context, status=409)
+
+
+def _comparable(activity: Activity) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        name: getattr(activity, name)
+        for name in actions.EDITABLE_FIELDS
+        if name not in actions.MANY_TO_MANY
+    }
+    values["target_groups"] = list(activity.target_groups.all())
+    values["municipalities"] = list(activity.municipalities.all())
+    return values
+
+
+def _key(value: Any) -> Any:
+    if isinstance(value, list | tuple) or hasattr(value, "model"):
+        return sorted(v.pk for v in value)
+    return value
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, list | tuple) or hasattr(value, "model"):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+@require_http_methods(["GET", "POST"])
+def edit_year(request: AuthedRequest, pk: int, year: int | None = None) -> HttpResponse:
+    activity = get_activity_for_user(request.user, pk, edit=True)
+    existing = None
+    initial: dict[str, Any] = {}
+    if year is not None:
+        existing = ActivityYear.objects.filter(activity=activity, year=year).first()
+        if existing is None:
+            raise Http404
+        initial = {
+            "year": existing.year,
+            "budget": existing.budget,
+            "planned_participants": existing.planned_participants,
+        }
+    form = ActivityYearForm(request.POST or None, activity=activity, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.save_year(
+                activity,
+                actor=request.user,
+                year=data["year"],
+                budget=data["budget"],
+                planned_participants=data.get("planned_participants"),
+                existing=existing,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Året är sparat."))
+            return redirect(activity)
+    context = {"form": form, "activity": activity, "existing": existing}
+    return render(request, "activities/year_form.html", context, status=_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def add_staff_count(request: AuthedRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request.user, pk, edit=True)
+    if not activity.is_structural:
+        raise Http404
+    form = StaffCountForm(
+        request.POST or None,
+        activity=activity,
+        organisations=actions.staff_organisations_for(activity.association),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_staff_count(activity, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Antalet medarbetare är sparat."))
+            return redirect(activity)
+    context = {"form": form, "activity": activity}
+    return render(request, "activities/staff_form.html", context, status=_status(form))
