@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "samla.notifications",
     "samla.people",
     "samla.activities",
+    "samla.referrals",
     "samla.plans",
     "samla.meetings",
     "samla.stories",

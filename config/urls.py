@@ -10,6 +10,8 @@ urlpatterns = [
     path("deltagare/<int:pk>/berattelse/", include("samla.stories.urls")),
     path("deltagare/<int:pk>/plan/", include("samla.plans.urls")),
     path("deltagare/<int:pk>/moten/", include("samla.meetings.urls")),
+    # deltagare/<pk>/remisser/ (the person's side) and remisser/ (the provider's side).
+    path("", include("samla.referrals.urls")),
     path("deltagare/", include("samla.people.urls")),
     path("insatser/", include("samla.activities.urls")),
     path("arbetslista/", include("samla.plans.worklist_urls")),

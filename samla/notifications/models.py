@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     MEETING_CHANGED = "meeting_changed", _("Ett möte jag är kallad eller inbjuden till ändras")
     MEETING_CANCELLED = "cancelled", _("Ett möte jag är kallad eller inbjuden till ställs in")
     REMINDER = "reminder", _("Jag har inte svarat på en kallelse eller inbjudan")
+    REFERRAL_CHANGED = "referral_changed", _("En remiss jag skickat har ändrats")
 
 
 class Preference(models.Model):

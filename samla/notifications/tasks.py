@@ -21,6 +21,7 @@ SUBJECTS = {
     Kind.MEETING_CHANGED: "Samla: ett möte har ändrats",
     Kind.MEETING_CANCELLED: "Samla: ett möte är inställt",
     Kind.REMINDER: "Samla: svara på en kallelse eller inbjudan",
+    Kind.REFERRAL_CHANGED: "Samla: en remiss har ändrats",
 }
 
 

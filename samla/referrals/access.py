@@ -1,0 +1,103 @@
+"""Who may see a referral. Every view reaches a referral through here.
+
+Two sides (DOMAIN.md §5E, R2):
+
+- The person's side reaches referrals through ``get_participant_for_user``: whoever may see the
+  person and their work and studies information (the controlling organisation, or an
+  organisation whose consent in force includes it, such as Fia at Försäkringskassan) reads the
+  referrals and their history; only the controlling organisation's coordinator on the team
+  sends, withdraws and reopens them.
+- The provider's side: staff of the organisation that provides the activity (role activity
+  staff in the association) see a referral to their own activity without being on the team,
+  and only what the referral shares: the person's name and the note. Anything else answers 404
+  and is not logged; a read is logged with role "provider" and no consent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+
+from samla.accounts.models import Role, RoleAssignment, User
+from samla.audit.models import AuditEvent
+from samla.audit.record import record
+from samla.people.access import ParticipantAccess, get_participant_for_user
+from samla.people.models import InformationCategory
+from samla.referrals.models import Referral
+
+PROVIDER_ROLE = "provider"
+
+
+@dataclass(frozen=True)
+class ReferralAccess:
+    access: ParticipantAccess
+    referral: Referral
+
+
+def participant_access(
+    user: User, pk: int, *, purpose: str, manage: bool = False
+) -> ParticipantAccess:
+    """The person, if the user may see their referrals (work and studies information)."""
+    access = get_participant_for_user(user, pk, purpose=purpose, manage=manage)
+    if not access.allows(InformationCategory.WORK_STUDIES):
+        raise PermissionDenied
+    return access
+
+
+def get_referral_for_user(
+    user: User, pk: int, referral_pk: int, *, purpose: str, manage: bool = False
+) -> ReferralAccess:
+    access = participant_access(user, pk, purpose=purpose, manage=manage)
+    referral = (
+        Referral.objects.filter(participant=access.participant, pk=referral_pk)
+        .select_related("activity__provider", "referred_by", "referring_organisation")
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    referral.participant = access.participant
+    return ReferralAccess(access=access, referral=referral)
+
+
+def incoming_referrals(user: User) -> QuerySet[Referral]:
+    """Referrals to the activities the user's organisation provides, in the associations where
+    the user is activity staff."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return Referral.objects.none()
+    associations = RoleAssignment.objects.filter(
+        user=user, role=Role.ACTIVITY_STAFF, association__isnull=False
+    ).values("association_id")
+    return Referral.objects.filter(
+        activity__provider_id=user.organisation_id, activity__association_id__in=associations
+    )
+
+
+def is_provider_staff(user: User, referral: Referral) -> bool:
+    return incoming_referrals(user).filter(pk=referral.pk).exists()
+
+
+def get_referral_for_provider(user: User, pk: int) -> Referral:
+    """A referral to the user's own activity, else 404; the read is logged."""
+    with transaction.atomic():
+        referral = (
+            incoming_referrals(user)
+            .select_related("participant", "activity", "referring_organisation", "referred_by")
+            .filter(pk=pk)
+            .first()
+        )
+        if referral is None:
+            raise Http404
+        record(
+            actor=user,
+            action=AuditEvent.Action.VIEW,
+            obj=referral,
+            participant_id=referral.participant_id,
+            role=PROVIDER_ROLE,
+            flagged=referral.participant.is_protected,
+            summary="Remiss (utförare)",
+        )
+    return referral

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samla.activities.models import Activity
+from samla.people.models import Participant
+from samla.referrals.models import ExitReason, Referral
+
+
+class SendForm(forms.Form):
+    activity = forms.ModelChoiceField(queryset=Activity.objects.none(), label=_("Insats"))
+    priority = forms.IntegerField(label=_("Prioritet"), min_value=0, max_value=100, initial=0)
+    note = forms.CharField(
+        label=_("Det här delar remissen med utföraren"),
+        help_text=_("Utföraren ser personens namn och den här texten, inget annat."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, participant: Participant, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["activity"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Activity.objects.filter(
+            association_id=participant.association_id, kind=Activity.Kind.INDIVIDUAL
+        ).select_related("provider")
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+
+
+class OptionalNoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Anteckning"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        required=False,
+    )
+
+
+class StartForm(OptionalNoteForm):
+    started_on = forms.DateField(
+        label=_("Startdatum"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class EndForm(OptionalNoteForm):
+    ended_on = forms.DateField(label=_("Slutdatum"), widget=forms.DateInput(attrs={"type": "date"}))
+    exit_reason = forms.ChoiceField(label=_("Avslutsorsak"), choices=ExitReason.choices)
+
+
+class DeclineForm(forms.Form):
+    declined_by = forms.ChoiceField(label=_("Vem tackade nej"), choices=Referral.DeclinedBy.choices)
+    reason = forms.CharField(
+        label=_("Skäl"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )

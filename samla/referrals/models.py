@@ -1,0 +1,225 @@
+"""Closed-loop referrals to an individual activity (DOMAIN.md §5E).
+
+sent → received → accepted or waitlisted → started → ended (with an exit reason), or declined
+(by the person or by the provider), or withdrawn. A closed referral can be reopened with a
+note: a declined or withdrawn one is sent again, an ended one goes back to started (ended by
+mistake). ``Referral.ALLOWED`` is the one table of legal steps; ``transition()`` refuses any
+other, and check constraints refuse a row whose state lacks what it needs (an ended referral
+without exit reason and end date, a declined one without who declined, a started one without a
+start date). Every step leaves a ``ReferralEvent``: the history is append-only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from samla.activities.models import Activity
+from samla.organisations.models import Organisation
+from samla.people.models import Participant
+
+
+class InvalidTransition(Exception):
+    """The referral's state does not allow this step. The message is for the user, in Swedish."""
+
+
+class ExitReason(models.TextChoices):
+    """DOMAIN.md §6."""
+
+    WORK_UNSUBSIDISED = "work_unsubsidised", _("Arbete utan subvention")
+    WORK_SUBSIDISED = "work_subsidised", _("Arbete med subvention")
+    STUDIES = "studies", _("Studier")
+    JOB_SEEKING_AF = "job_seeking_af", _("Arbetssökande via Arbetsförmedlingen")
+    OTHER_ACTIVITY = "other_activity", _("Annan insats eller aktör")
+    ILL_HEALTH = "ill_health", _("Ohälsa")
+    MOVED = "moved", _("Flyttat")
+    BY_PERSON = "by_person", _("Avslutat av personen")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Samtycket återkallat")
+    DIED = "died", _("Avliden")
+    IN_ERROR = "in_error", _("Felaktigt registrerad")
+    OTHER = "other", _("Annat skäl")
+
+
+class Referral(models.Model):
+    class State(models.TextChoices):
+        SENT = "sent", _("Skickad")
+        RECEIVED = "received", _("Mottagen")
+        ACCEPTED = "accepted", _("Antagen")
+        WAITLISTED = "waitlisted", _("På väntelista")
+        STARTED = "started", _("Påbörjad")
+        ENDED = "ended", _("Avslutad")
+        DECLINED = "declined", _("Avböjd")
+        WITHDRAWN = "withdrawn", _("Återkallad")
+
+    class DeclinedBy(models.TextChoices):
+        PERSON = "person", _("Personen tackade nej")
+        PROVIDER = "provider", _("Utföraren tackade nej")
+
+    CLOSED_STATES = frozenset({State.ENDED, State.DECLINED, State.WITHDRAWN})
+    # From each state, the states one step may lead to. Reopening is the step out of a closed
+    # state: declined or withdrawn → sent again, ended → started (it was ended by mistake).
+    ALLOWED: dict[str, frozenset[str]] = {
+        State.SENT: frozenset({State.RECEIVED, State.DECLINED, State.WITHDRAWN}),
+        State.RECEIVED: frozenset(
+            {State.ACCEPTED, State.WAITLISTED, State.DECLINED, State.WITHDRAWN}
+        ),
+        State.ACCEPTED: frozenset({State.STARTED, State.DECLINED, State.WITHDRAWN}),
+        State.WAITLISTED: frozenset({State.ACCEPTED, State.DECLINED, State.WITHDRAWN}),
+        State.STARTED: frozenset({State.ENDED}),
+        State.ENDED: frozenset({State.STARTED}),
+        State.DECLINED: frozenset({State.SENT}),
+        State.WITHDRAWN: frozenset({State.SENT}),
+    }
+
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("deltagare"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("insats"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("remitterad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    referring_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("remitterande organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("läge"), max_length=12, choices=State.choices, default=State.SENT, editable=False
+    )
+    priority = models.PositiveSmallIntegerField(_("prioritet"), default=0)
+    note = models.TextField(
+        _("Det här delar remissen med utföraren"),
+        max_length=2000,
+        help_text=_("Utföraren ser personens namn och den här texten, inget annat."),
+    )
+    sent_at = models.DateTimeField(_("skickad"), default=timezone.now, editable=False)
+    started_on = models.DateField(_("startdatum"), null=True, blank=True)
+    ended_on = models.DateField(_("slutdatum"), null=True, blank=True)
+    exit_reason = models.CharField(
+        _("avslutsorsak"), max_length=20, choices=ExitReason.choices, blank=True
+    )
+    declined_by = models.CharField(
+        _("vem tackade nej"), max_length=8, choices=DeclinedBy.choices, blank=True
+    )
+    decline_reason = models.TextField(_("skäl"), max_length=1000, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("remiss")
+        verbose_name_plural = _("remisser")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=[
+                        "sent",
+                        "received",
+                        "accepted",
+                        "waitlisted",
+                        "started",
+                        "ended",
+                        "declined",
+                        "withdrawn",
+                    ]
+                ),
+                name="referrals_referral_state_known",
+            ),
+            # Spelled out with isnull: a CHECK lets NULL through.
+            models.CheckConstraint(
+                condition=(Q(state="ended") & Q(ended_on__isnull=False) & ~Q(exit_reason=""))
+                | (~Q(state="ended") & Q(ended_on__isnull=True) & Q(exit_reason="")),
+                name="referrals_referral_ended_has_date_and_exit_reason",
+            ),
+            models.CheckConstraint(
+                condition=(Q(state="declined") & ~Q(declined_by=""))
+                | (~Q(state="declined") & Q(declined_by="")),
+                name="referrals_referral_declined_says_who",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["started", "ended"]) | Q(started_on__isnull=False),
+                name="referrals_referral_started_has_start_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=F("started_on")),
+                name="referrals_referral_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Remiss till %(activity)s") % {"activity": self.activity}
+
+    def get_absolute_url(self) -> str:
+        return reverse("referrals:detail", args=[self.participant_id, self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state in self.CLOSED_STATES
+
+    def can(self, to_state: str) -> bool:
+        return to_state in self.ALLOWED[self.state]
+
+    def transition(self, to_state: str, **fields: Any) -> None:
+        """Move to ``to_state`` and set what that state needs (``fields``), or raise
+        ``InvalidTransition``. Leaving ended or declined clears what belonged to it. Saving is
+        the caller's business."""
+        if not self.can(to_state):
+            raise InvalidTransition(
+                gettext("Det går inte att gå från ”%(state)s” till ”%(to)s”.")
+                % {"state": self.get_state_display(), "to": self.State(to_state).label}
+            )
+        if self.state == self.State.ENDED:
+            self.ended_on, self.exit_reason = None, ""
+        if self.state == self.State.DECLINED:
+            self.declined_by, self.decline_reason = "", ""
+        if to_state == self.State.SENT:
+            self.started_on = None
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.state = to_state
+        self.version += 1
+
+
+class ReferralEvent(models.Model):
+    """One step of a referral, as it happened. Never changed or deleted."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
+    from_state = models.CharField(
+        _("från"), max_length=12, choices=Referral.State.choices, blank=True
+    )
+    to_state = models.CharField(_("till"), max_length=12, choices=Referral.State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("av"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("tidpunkt"), default=timezone.now, editable=False)
+    note = models.TextField(_("anteckning"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("remisshändelse")
+        verbose_name_plural = _("remisshändelser")
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.from_state} → {self.to_state}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("A referral's history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("A referral's history is append-only.")

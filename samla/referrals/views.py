@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from samla.accounts.http import AuthedRequest
+from samla.audit.models import AuditEvent
+from samla.audit.record import record
+from samla.referrals import actions
+from samla.referrals.access import (
+    get_referral_for_provider,
+    get_referral_for_user,
+    incoming_referrals,
+    participant_access,
+)
+from samla.referrals.forms import (
+    DeclineForm,
+    EndForm,
+    NoteForm,
+    OptionalNoteForm,
+    SendForm,
+    StartForm,
+)
+from samla.referrals.models import InvalidTransition, Referral
+
+State = Referral.State
+
+# step name → (the state it leads to, its form, what to do with the form's data)
+Step = tuple[str, type[forms.Form], Callable[..., Referral]]
+PROVIDER_STEPS: dict[str, Step] = {
+    "receive": (State.RECEIVED, OptionalNoteForm, actions.receive),
+    "accept": (State.ACCEPTED, OptionalNoteForm, actions.accept),
+    "waitlist": (State.WAITLISTED, OptionalNoteForm, actions.waitlist),
+    "start": (State.STARTED, StartForm, actions.start),
+    "end": (State.ENDED, EndForm, actions.end),
+    "decline": (State.DECLINED, DeclineForm, actions.decline),
+}
+REFERRER_STEPS: dict[str, Step] = {
+    "withdraw": (State.WITHDRAWN, OptionalNoteForm, actions.withdraw),
+    "reopen": (State.SENT, NoteForm, actions.reopen),
+}
+
+
+def _run(request: AuthedRequest, referral: Referral, step: Step) -> None:
+    _target, form_class, action = step
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return
+    try:
+        action(referral, actor=request.user, **form.cleaned_data)
+    except (InvalidTransition, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("Remissen är uppdaterad."))
+
+
+def _available(referral: Referral, steps: dict[str, Step]) -> list[tuple[str, forms.Form]]:
+    if referral.is_closed and "reopen" in steps:
+        return [("reopen", NoteForm())]
+    return [
+        (name, form_class())
+        for name, (target, form_class, _action) in steps.items()
+        if name != "reopen" and referral.can(target)
+    ]
+
+
+@require_GET
+def referral_list(request: AuthedRequest, pk: int) -> HttpResponse:
+    access = participant_access(request.user, pk, purpose="Remisser")
+    referrals = Referral.objects.filter(participant=access.participant).select_related(
+        "activity__provider", "referring_organisation"
+    )
+    context = {"participant": access.participant, "access": access, "referrals": referrals}
+    return render(request, "referrals/list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def send(request: AuthedRequest, pk: int) -> HttpResponse:
+    access = participant_access(request.user, pk, purpose="Ny remiss", manage=True)
+    participant = access.participant
+    form = SendForm(request.POST or None, participant=participant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = actions.send_referral(participant, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Remissen är skickad."))
+            return redirect(referral)
+    context = {"participant": participant, "form": form}
+    return render(request, "referrals/send.html", context, status=422 if form.errors else 200)
+
+
+def _detail(request: AuthedRequest, pk: int, referral_pk: int) -> HttpResponse:
+    found = get_referral_for_user(request.user, pk, referral_pk, purpose="Remiss")
+    referral = found.referral
+    steps = _available(referral, REFERRER_STEPS) if found.access.can_manage else []
+    context: dict[str, Any] = {
+        "participant": found.access.participant,
+        "referral": referral,
+        "events": referral.events.select_related("actor"),
+        "steps": steps,
+    }
+    return render(request, "referrals/detail.html", context)
+
+
+@require_GET
+def detail(request: AuthedRequest, pk: int, referral_pk: int) -> HttpResponse:
+    return _detail(request, pk, referral_pk)
+
+
+@require_POST
+def referrer_step(request: AuthedRequest, pk: int, referral_pk: int, step: str) -> HttpResponse:
+    referral = get_referral_for_user(
+        request.user, pk, referral_pk, purpose="Ändra remiss", manage=True
+    ).referral
+    if step not in REFERRER_STEPS:
+        raise Http404
+    _run(request, referral, REFERRER_STEPS[step])
+    return redirect(referral)
+
+
+@require_GET
+def incoming(request: AuthedRequest) -> HttpResponse:
+    # Like people.access.read_list: one audit row with the number of people shown.
+    with transaction.atomic():
+        referrals = list(
+            incoming_referrals(request.user)
+            .exclude(state__in=Referral.CLOSED_STATES)
+            .select_related("participant", "activity", "referring_organisation")
+            .order_by("activity__name", "-priority", "sent_at")
+        )
+        if referrals:
+            record(
+                actor=request.user,
+                action=AuditEvent.Action.VIEW,
+                role="provider",
+                summary=f"Inkomna remisser ({len(referrals)} visade)",
+            )
+    return render(request, "referrals/incoming.html", {"referrals": referrals})
+
+
+@require_GET
+def incoming_detail(request: AuthedRequest, referral_pk: int) -> HttpResponse:
+    """The provider's view. Anyone else who may see the person (the referrer's side) gets the
+    person's side of the referral; everyone else 404."""
+    if incoming_referrals(request.user).filter(pk=referral_pk).exists():
+        referral = get_referral_for_provider(request.user, referral_pk)
+        context = {
+            "referral": referral,
+            "events": referral.events.select_related("actor"),
+            "steps": _available(referral, PROVIDER_STEPS),
+        }
+        return render(request, "referrals/incoming_detail.html", context)
+    participant_id = (
+        Referral.objects.filter(pk=referral_pk).values_list("participant_id", flat=True).first()
+    )
+    if participant_id is None:
+        raise Http404
+    return _detail(request, participant_id, referral_pk)
+
+
+@require_POST
+def provider_step(request: AuthedRequest, referral_pk: int, step: str) -> HttpResponse:
+    referral = get_referral_for_provider(request.user, referral_pk)
+    if step not in PROVIDER_STEPS:
+        raise Http404
+    _run(request, referral, PROVIDER_STEPS[step])
+    return redirect("referrals:incoming_detail", referral_pk=referral.pk)
