@@ -28,12 +28,12 @@ from django.utils import timezone
 
 from samla.accounts.models import User
 from samla.audit.models import AuditEvent
-from samla.audit.record import record
 from samla.meetings.models import Invitation, Meeting, MeetingQuerySet
 from samla.people.access import (
     ParticipantAccess,
     deciding_consents,
     get_participant_for_user,
+    log_list_read,
     visible_participants,
 )
 from samla.people.models import InformationCategory, Participant, TeamMember
@@ -202,10 +202,5 @@ def upcoming_for(user: User, now: datetime | None = None) -> UpcomingMeetings:
             meetings.filter(state=Meeting.State.REQUESTED, organiser=user).order_by("created_at")
         )
         shown = len(mine) + len(organisation) + len(to_prepare)
-        if shown:
-            record(
-                actor=user,
-                action=AuditEvent.Action.VIEW,
-                summary=f"Mina möten ({shown} visade)",
-            )
+        log_list_read(user, shown, purpose="Mina möten")
     return UpcomingMeetings(mine, organisation, to_prepare)

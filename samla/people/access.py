@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -33,6 +34,8 @@ from samla.people.models import (
     ParticipantQuerySet,
     TeamMember,
 )
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -72,19 +75,24 @@ def visible_participants(user: User) -> ParticipantQuerySet:
     return Participant.objects.visible_to(user)
 
 
-def read_list(
-    user: User, participants: Iterable[Participant], *, purpose: str
-) -> list[Participant]:
-    """Evaluate a list of participants and log that it was shown, in one transaction. A list
-    writes one row with the number shown, not one per person (ADR 0002)."""
+def log_list_read(user: User, shown: int, *, purpose: str, role: str = "") -> None:
+    """Log that a list of people was shown: one row with the number shown, not one per person
+    (ADR 0002). Call it inside the transaction that read the list."""
+    if shown:
+        record(
+            actor=user,
+            action=AuditEvent.Action.VIEW,
+            role=role,
+            summary=f"{purpose} ({shown} visade)",
+        )
+
+
+def read_list(user: User, rows: Iterable[T], *, purpose: str, role: str = "") -> list[T]:
+    """Evaluate a list of people (or of their referrals, meetings...) and log that it was shown,
+    in one transaction."""
     with transaction.atomic():
-        shown = list(participants)
-        if shown:
-            record(
-                actor=user,
-                action=AuditEvent.Action.VIEW,
-                summary=f"{purpose} ({len(shown)} visade)",
-            )
+        shown = list(rows)
+        log_list_read(user, len(shown), purpose=purpose, role=role)
     return shown
 
 

@@ -6,15 +6,13 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samla.accounts.http import AuthedRequest
-from samla.audit.models import AuditEvent
-from samla.audit.record import record
+from samla.people.access import read_list
 from samla.referrals import actions
 from samla.referrals.access import (
     get_referral_for_provider,
@@ -134,21 +132,15 @@ def referrer_step(request: AuthedRequest, pk: int, referral_pk: int, step: str) 
 
 @require_GET
 def incoming(request: AuthedRequest) -> HttpResponse:
-    # Like people.access.read_list: one audit row with the number of people shown.
-    with transaction.atomic():
-        referrals = list(
-            incoming_referrals(request.user)
-            .exclude(state__in=Referral.CLOSED_STATES)
-            .select_related("participant", "activity", "referring_organisation")
-            .order_by("activity__name", "-priority", "sent_at")
-        )
-        if referrals:
-            record(
-                actor=request.user,
-                action=AuditEvent.Action.VIEW,
-                role="provider",
-                summary=f"Inkomna remisser ({len(referrals)} visade)",
-            )
+    referrals = read_list(
+        request.user,
+        incoming_referrals(request.user)
+        .exclude(state__in=Referral.CLOSED_STATES)
+        .select_related("participant", "activity", "referring_organisation")
+        .order_by("activity__name", "-priority", "sent_at"),
+        purpose="Inkomna remisser",
+        role="provider",
+    )
     return render(request, "referrals/incoming.html", {"referrals": referrals})
 
 
