@@ -102,7 +102,6 @@ def meeting_detail(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResp
     shown = get_meeting_for_user(request.user, pk, meeting_pk, purpose="Möte")
     meeting, access = shown.meeting, shown.access
     invitations = _invitations(meeting)
-    own_org = request.user.organisation_id
     context = {
         "shown": shown,
         "meeting": meeting,
@@ -111,9 +110,7 @@ def meeting_detail(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResp
         "invitations": invitations,
         # Another organisation reads only what was asked of it.
         "need_to_know": [
-            i
-            for i in invitations
-            if i.need_to_know and (access.is_controller or i.organisation_id == own_org)
+            i for i in invitations if i.need_to_know and access.sees_part_of(i.organisation_id)
         ],
         "busy": busy_users(meeting, [i.user_id for i in invitations if i.user_id])
         if shown.can_manage

@@ -58,6 +58,12 @@ class ParticipantAccess:
             Role.COORDINATOR, association=self.participant.association
         )
 
+    def sees_part_of(self, organisation_id: int | None) -> bool:
+        """Whether this user sees an organisation's own part (what a meeting asks of it, its
+        confirmation of a plan): the controlling organisation sees every part, another
+        organisation only its own."""
+        return self.is_controller or organisation_id == self.user.organisation_id
+
     def allows(self, category: InformationCategory) -> bool:
         """Whether this user may see information of a category. The controlling organisation
         sees all it holds; another organisation what the consent includes and does not exclude."""

@@ -102,9 +102,7 @@ def _plan_context(plan_access: PlanAccess) -> dict[str, Any]:
         "view": view,
         "followable": {a.id for a in view.actions if plan_access.may_follow_up(by_id[a.id])},
         # Another organisation learns only about its own part, not who else takes part.
-        "confirmations": [
-            c for c in confirmations if access.is_controller or c.organisation_id == own
-        ],
+        "confirmations": [c for c in confirmations if access.sees_part_of(c.organisation_id)],
         "missing": Organisation.objects.filter(pk__in=required - confirmed)
         if access.is_controller
         else [],
