@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "samla.people",
     "samla.activities",
     "samla.referrals",
+    "samla.measurements",
     "samla.plans",
     "samla.meetings",
     "samla.stories",
