@@ -194,7 +194,14 @@ SAMLA_DAILY_RUN_AT = os.environ.get("SAMLA_DAILY_RUN_AT", "07:00")
 SAMLA_DAILY_TASKS: list[str] = [
     "samla.plans.reminders.send_due_reminders",
     "samla.meetings.reminders.send_answer_reminders",
+    "samla.referrals.reminders.lapse_offers",
+    "samla.referrals.reminders.offer_waiting_places",
+    "samla.referrals.reminders.flag_unanswered",
 ]
+# Referrals: a provider that has not answered a referral within this many days is flagged to both
+# sides; a place offered from the waitlist must be answered within this many days.
+SAMLA_REFERRAL_ANSWER_DAYS = env_int("SAMLA_REFERRAL_ANSWER_DAYS", 10)
+SAMLA_WAITLIST_OFFER_DAYS = env_int("SAMLA_WAITLIST_OFFER_DAYS", 5)
 # Digital meetings: each gets its own room at this address ({token} is random, says nothing of
 # the person). Samla calls no video service; the room is whatever the pattern points at.
 SAMLA_MEETING_ROOM_URL_PATTERN = os.environ.get(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("deltagare/<int:pk>/moten/", include("samla.meetings.urls")),
     # deltagare/<pk>/remisser/ (the person's side) and remisser/ (the provider's side).
     path("", include("samla.referrals.urls")),
+    path("utforare/", include("samla.referrals.provider_urls")),
     path("deltagare/", include("samla.people.urls")),
     path("insatser/", include("samla.activities.urls")),
     path("arbetslista/", include("samla.plans.worklist_urls")),

@@ -23,6 +23,8 @@ class Kind(models.TextChoices):
     MEETING_CANCELLED = "cancelled", _("Ett möte jag är kallad eller inbjuden till ställs in")
     REMINDER = "reminder", _("Jag har inte svarat på en kallelse eller inbjudan")
     REFERRAL_CHANGED = "referral_changed", _("En remiss jag skickat har ändrats")
+    REFERRAL_INCOMING = "incoming", _("En ny remiss till en insats vi utför")
+    REFERRAL_UNANSWERED = "unanswered", _("En remiss har inte besvarats i tid")
 
 
 class Preference(models.Model):

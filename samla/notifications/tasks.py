@@ -22,6 +22,8 @@ SUBJECTS = {
     Kind.MEETING_CANCELLED: "Samla: ett möte är inställt",
     Kind.REMINDER: "Samla: svara på en kallelse eller inbjudan",
     Kind.REFERRAL_CHANGED: "Samla: en remiss har ändrats",
+    Kind.REFERRAL_INCOMING: "Samla: en ny remiss",
+    Kind.REFERRAL_UNANSWERED: "Samla: en remiss väntar på svar",
 }
 
 

@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from samla.accounts.models import Role, RoleAssignment, User
+from samla.activities.models import Activity
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.people.access import ParticipantAccess, get_participant_for_user
@@ -63,17 +64,42 @@ def get_referral_for_user(
     return ReferralAccess(access=access, referral=referral)
 
 
-def incoming_referrals(user: User) -> QuerySet[Referral]:
-    """Referrals to the activities the user's organisation provides, in the associations where
-    the user is activity staff."""
+def provided_activities(user: User) -> QuerySet[Activity]:
+    """The individual activities the user's organisation provides, in the associations where the
+    user is activity staff."""
     if not user.is_authenticated or user.organisation_id is None:
-        return Referral.objects.none()
+        return Activity.objects.none()
     associations = RoleAssignment.objects.filter(
         user=user, role=Role.ACTIVITY_STAFF, association__isnull=False
     ).values("association_id")
-    return Referral.objects.filter(
-        activity__provider_id=user.organisation_id, activity__association_id__in=associations
+    return Activity.objects.filter(
+        kind=Activity.Kind.INDIVIDUAL,
+        provider_id=user.organisation_id,
+        association_id__in=associations,
     )
+
+
+def get_activity_for_provider(user: User, pk: int) -> Activity:
+    activity = provided_activities(user).filter(pk=pk).first()
+    if activity is None:
+        raise Http404
+    return activity
+
+
+def incoming_referrals(user: User) -> QuerySet[Referral]:
+    """Referrals to the activities the user's organisation provides, in the associations where
+    the user is activity staff."""
+    return Referral.objects.filter(activity__in=provided_activities(user))
+
+
+def provider_staff(activity: Activity) -> QuerySet[User]:
+    """Who answers referrals to the activity: its provider's activity staff in its association."""
+    return User.objects.filter(
+        is_active=True,
+        organisation_id=activity.provider_id,
+        role_assignments__role=Role.ACTIVITY_STAFF,
+        role_assignments__association_id=activity.association_id,
+    ).distinct()
 
 
 def is_provider_staff(user: User, referral: Referral) -> bool:

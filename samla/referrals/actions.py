@@ -1,12 +1,15 @@
-"""Writes to a referral. Each step is one transaction: the referral row is locked, the step is
-checked against ``Referral.ALLOWED``, and the step's audit row, its ``ReferralEvent`` and the
-notice to the referrer (unless the referrer took the step) are written with it."""
+"""Writes to a referral. Each step is one transaction: the activity and then the referral row
+are locked, the step is checked against ``Referral.ALLOWED`` (and against the activity's places
+when it takes one), and the step's audit row, its ``ReferralEvent`` and the notice to the
+referrer (unless the referrer took the step) are written with it. A step that frees a place
+offers it to the next on the waitlist in the same transaction."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -21,6 +24,7 @@ from samla.notifications.models import Kind
 from samla.notifications.notices import notify
 from samla.people.access import deciding_consents, visible_participants
 from samla.people.models import Participant
+from samla.referrals.access import provider_staff
 from samla.referrals.models import ExitReason, InvalidTransition, Referral, ReferralEvent
 
 State = Referral.State
@@ -71,6 +75,7 @@ def send_referral(
         priority=priority,
     )
     ReferralEvent.objects.create(referral=referral, from_state="", to_state=State.SENT, actor=actor)
+    _tell_provider(referral)
     record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -82,18 +87,98 @@ def send_referral(
     return referral
 
 
+class StaleReferral(InvalidTransition):
+    """Someone else changed the referral after this user loaded it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Någon annan har ändrat remissen medan du hade den öppen. Inget är ändrat: se "
+                "hur det ser ut nu och försök igen."
+            )
+        )
+
+
+class ActivityFull(InvalidTransition):
+    """Accepting would take a place the activity does not have, or jump its waitlist."""
+
+
+def _lock(referral: Referral) -> tuple[Activity, Referral]:
+    """Lock the activity, then the referral: every step takes the locks in this order, so steps
+    on one activity take turns (no two accepts see the same free place) and cannot deadlock."""
+    activity_id = Referral.objects.filter(pk=referral.pk).values_list("activity_id", flat=True)
+    activity = Activity.objects.select_for_update().get(pk__in=activity_id)
+    locked = Referral.objects.select_for_update().select_related("participant").get(pk=referral.pk)
+    locked.activity = activity
+    return activity, locked
+
+
+def places_left(activity: Activity) -> int:
+    assert activity.capacity is not None, "an individual activity always has places"
+    return activity.capacity - Referral.objects.filter(activity=activity).holding_places().count()
+
+
+def _check_place(activity: Activity, from_state: str) -> None:
+    """Taking a place needs a free one. A person from the waitlist holds their offered place
+    already; anyone else must not jump the list."""
+    if from_state == State.OFFERED:
+        return
+    left = places_left(activity)
+    if left <= 0:
+        raise ActivityFull(
+            _(
+                "%(activity)s är full: alla %(capacity)s platser är tagna. Sätt personen på "
+                "väntelistan, så erbjuds hen nästa lediga plats i tur och ordning."
+            )
+            % {"activity": activity, "capacity": activity.capacity}
+        )
+    if from_state in (State.WAITLISTED, State.ENDED):
+        return  # offered in line order; back from an end made by mistake
+    if Referral.objects.filter(activity=activity, state=State.WAITLISTED).exists():
+        raise ActivityFull(
+            _(
+                "Det står personer på väntelistan till %(activity)s. Sätt personen på "
+                "väntelistan: lediga platser erbjuds i tur och ordning."
+            )
+            % {"activity": activity}
+        )
+
+
+def _tell_provider(referral: Referral) -> None:
+    """A referral sent (or sent again) reaches the provider's activity staff as a neutral
+    notice, once per sending."""
+    for user in provider_staff(referral.activity):
+        notify(
+            user,
+            Kind.REFERRAL_INCOMING,
+            about=referral,
+            path=reverse("referrals:incoming_detail", args=[referral.pk]),
+            occasion=referral.sent_at.isoformat(),
+        )
+
+
 def _step(
     referral: Referral,
     to_state: str,
     *,
-    actor: User,
+    actor: User | None,
     note: str = "",
     reopening: bool = False,
+    version: int | None = None,
+    only_from: str = "",
     **fields: Any,
 ) -> Referral:
-    """Only reopening leads out of a closed state (ended, declined, withdrawn)."""
-    locked = Referral.objects.select_for_update().select_related("participant").get(pk=referral.pk)
+    """Only reopening leads out of a closed state (ended, declined, withdrawn). ``only_from``
+    refuses the step unless the referral is (still) in that state. ``actor`` None is Samla
+    itself (an automatic offer, a lapsed offer)."""
+    activity, locked = _lock(referral)
     from_state = locked.state
+    if version is not None and version != locked.version:
+        raise StaleReferral()
+    if only_from and from_state != only_from:
+        raise InvalidTransition(
+            _("Remissen är inte längre ”%(state)s”.") % {"state": State(only_from).label}
+        )
     if locked.is_closed != reopening:
         raise InvalidTransition(
             _("Remissen är avslutad och måste öppnas igen först.")
@@ -101,19 +186,22 @@ def _step(
             else _("Bara en avslutad remiss kan öppnas igen.")
         )
     locked.transition(to_state, **fields)
+    if to_state in Referral.PLACE_STATES and from_state not in Referral.PLACE_STATES:
+        _check_place(activity, from_state)
     locked.save()
     event = ReferralEvent.objects.create(
         referral=locked, from_state=from_state, to_state=to_state, actor=actor, note=note
     )
     record(
         actor=actor,
+        actor_name="" if actor else "Samla",
         action=AuditEvent.Action.UPDATE,
         obj=locked,
         participant_id=locked.participant_id,
         flagged=locked.participant.is_protected,
         summary=f"Remiss: {from_state} → {to_state}",
     )
-    if actor.pk != locked.referred_by_id:
+    if actor is None or actor.pk != locked.referred_by_id:
         notify(
             locked.referred_by,
             Kind.REFERRAL_CHANGED,
@@ -121,27 +209,92 @@ def _step(
             path=reverse("referrals:detail", args=[locked.participant_id, locked.pk]),
             occasion=str(event.pk),
         )
+    if to_state == State.SENT:
+        _tell_provider(locked)
+    if from_state in Referral.PLACE_STATES and to_state not in Referral.PLACE_STATES:
+        offer_free_places(activity)
     return locked
 
 
-@transaction.atomic
-def receive(referral: Referral, *, actor: User, note: str = "") -> Referral:
-    return _step(referral, State.RECEIVED, actor=actor, note=note)
+def offer_free_places(activity: Activity, today: date | None = None) -> list[Referral]:
+    """Offer the activity's free places to the first on its waitlist (highest priority, then
+    longest wait), each with ``SAMLA_WAITLIST_OFFER_DAYS`` to answer. Call with the activity
+    locked (inside a step, or from ``lock_and_offer``)."""
+    answer_by = (today or timezone.localdate()) + timedelta(days=settings.SAMLA_WAITLIST_OFFER_DAYS)
+    left = places_left(activity)
+    if left <= 0:
+        return []
+    offered = []
+    for waiting in Referral.objects.filter(activity=activity, state=State.WAITLISTED).in_line()[
+        :left
+    ]:
+        offered.append(
+            _step(
+                waiting,
+                State.OFFERED,
+                actor=None,
+                only_from=State.WAITLISTED,
+                note=_("Plats erbjuden automatiskt från väntelistan."),
+                answer_by=answer_by,
+            )
+        )
+    return offered
 
 
 @transaction.atomic
-def accept(referral: Referral, *, actor: User, note: str = "") -> Referral:
-    return _step(referral, State.ACCEPTED, actor=actor, note=note)
+def lock_and_offer(activity: Activity, today: date | None = None) -> list[Referral]:
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    return offer_free_places(locked, today)
 
 
 @transaction.atomic
-def waitlist(referral: Referral, *, actor: User, note: str = "") -> Referral:
-    return _step(referral, State.WAITLISTED, actor=actor, note=note)
+def lapse_offer(referral: Referral) -> Referral:
+    """The date to answer an offered place has passed: the place goes to the next in line."""
+    return _step(
+        referral,
+        State.DECLINED,
+        actor=None,
+        only_from=State.OFFERED,
+        note=_("Erbjudandet om plats besvarades inte i tid."),
+        declined_by=Referral.DeclinedBy.PERSON,
+        decline_reason=_("Svarade inte på erbjudandet om plats i tid."),
+    )
 
 
 @transaction.atomic
-def start(referral: Referral, *, actor: User, started_on: date, note: str = "") -> Referral:
-    return _step(referral, State.STARTED, actor=actor, note=note, started_on=started_on)
+def receive(
+    referral: Referral, *, actor: User, note: str = "", version: int | None = None
+) -> Referral:
+    return _step(referral, State.RECEIVED, actor=actor, note=note, version=version)
+
+
+@transaction.atomic
+def accept(
+    referral: Referral, *, actor: User, note: str = "", version: int | None = None
+) -> Referral:
+    """Give the person a place: refused when the activity is full or others wait before them."""
+    return _step(referral, State.ACCEPTED, actor=actor, note=note, version=version)
+
+
+@transaction.atomic
+def waitlist(
+    referral: Referral, *, actor: User, note: str = "", version: int | None = None
+) -> Referral:
+    return _step(referral, State.WAITLISTED, actor=actor, note=note, version=version)
+
+
+@transaction.atomic
+def start(
+    referral: Referral,
+    *,
+    actor: User,
+    started_on: date,
+    note: str = "",
+    version: int | None = None,
+) -> Referral:
+    return _step(
+        referral, State.STARTED, actor=actor, note=note, version=version, started_on=started_on
+    )
 
 
 @transaction.atomic
@@ -152,17 +305,29 @@ def end(
     ended_on: date,
     exit_reason: ExitReason | str,
     note: str = "",
+    version: int | None = None,
 ) -> Referral:
     if not exit_reason:
         raise ValidationError(_("Ange en avslutsorsak."))
     return _step(
-        referral, State.ENDED, actor=actor, note=note, ended_on=ended_on, exit_reason=exit_reason
+        referral,
+        State.ENDED,
+        actor=actor,
+        note=note,
+        version=version,
+        ended_on=ended_on,
+        exit_reason=exit_reason,
     )
 
 
 @transaction.atomic
 def decline(
-    referral: Referral, *, actor: User, declined_by: Referral.DeclinedBy | str, reason: str
+    referral: Referral,
+    *,
+    actor: User,
+    declined_by: Referral.DeclinedBy | str,
+    reason: str,
+    version: int | None = None,
 ) -> Referral:
     if not declined_by:
         raise ValidationError(_("Ange om personen eller utföraren tackade nej."))
@@ -171,20 +336,40 @@ def decline(
         State.DECLINED,
         actor=actor,
         note=reason,
+        version=version,
         declined_by=declined_by,
         decline_reason=reason,
     )
 
 
 @transaction.atomic
-def withdraw(referral: Referral, *, actor: User, note: str = "") -> Referral:
-    return _step(referral, State.WITHDRAWN, actor=actor, note=note)
+def withdraw(
+    referral: Referral, *, actor: User, note: str = "", version: int | None = None
+) -> Referral:
+    return _step(referral, State.WITHDRAWN, actor=actor, note=note, version=version)
 
 
 @transaction.atomic
-def reopen(referral: Referral, *, actor: User, note: str) -> Referral:
+def accept_offer(
+    referral: Referral, *, actor: User, note: str = "", version: int | None = None
+) -> Referral:
+    """The person says yes to the place they were offered (told through the referrer)."""
+    return _step(
+        referral,
+        State.ACCEPTED,
+        actor=actor,
+        note=note,
+        version=version,
+        only_from=State.OFFERED,
+    )
+
+
+@transaction.atomic
+def reopen(referral: Referral, *, actor: User, note: str, version: int | None = None) -> Referral:
+    """A declined or withdrawn referral is sent again; an ended one goes back to started, if
+    the activity still has a place for the person."""
     if not note.strip():
         raise ValidationError(_("Skriv varför remissen öppnas igen."))
-    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    _activity, locked = _lock(referral)
     target = State.STARTED if locked.state == State.ENDED else State.SENT
-    return _step(locked, target, actor=actor, note=note, reopening=True)
+    return _step(locked, target, actor=actor, note=note, reopening=True, version=version)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samla.activities.models import Activity
 from samla.people.models import Participant
-from samla.referrals.models import ExitReason, Referral
+from samla.referrals.models import Attendance, ExitReason, Referral
 
 
 class SendForm(forms.Form):
@@ -29,13 +29,20 @@ class SendForm(forms.Form):
         ).select_related("provider")
 
 
-class NoteForm(forms.Form):
+class StepForm(forms.Form):
+    """Every step carries the version of the referral the user saw: a step taken on a page that
+    someone else's step has made stale is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class NoteForm(StepForm):
     note = forms.CharField(
         label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
     )
 
 
-class OptionalNoteForm(forms.Form):
+class OptionalNoteForm(StepForm):
     note = forms.CharField(
         label=_("Anteckning"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -55,8 +62,33 @@ class EndForm(OptionalNoteForm):
     exit_reason = forms.ChoiceField(label=_("Avslutsorsak"), choices=ExitReason.choices)
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(StepForm):
     declined_by = forms.ChoiceField(label=_("Vem tackade nej"), choices=Referral.DeclinedBy.choices)
     reason = forms.CharField(
         label=_("Skäl"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
     )
+
+
+class DayForm(forms.Form):
+    day = forms.DateField(label=_("Dag"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AttendanceForm(forms.Form):
+    """One radio group per person taking part that day; an empty answer records nothing."""
+
+    def __init__(self, *args: Any, register: list[tuple[Referral, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register = register
+        for referral, status in register:
+            participant = referral.participant
+            self.fields[f"r{referral.pk}"] = forms.ChoiceField(
+                label=f"{participant.first_name} {participant.last_name}".strip()
+                or str(participant),
+                choices=Attendance.Status.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=status,
+            )
+
+    def statuses(self) -> dict[int, str]:
+        return {referral.pk: self.cleaned_data[f"r{referral.pk}"] for referral, _s in self.register}

@@ -1,16 +1,23 @@
 """Closed-loop referrals to an individual activity (DOMAIN.md §5E).
 
 sent → received → accepted or waitlisted → started → ended (with an exit reason), or declined
-(by the person or by the provider), or withdrawn. A closed referral can be reopened with a
-note: a declined or withdrawn one is sent again, an ended one goes back to started (ended by
-mistake). ``Referral.ALLOWED`` is the one table of legal steps; ``transition()`` refuses any
-other, and check constraints refuse a row whose state lacks what it needs (an ended referral
-without exit reason and end date, a declined one without who declined, a started one without a
-start date). Every step leaves a ``ReferralEvent``: the history is append-only.
+(by the person or by the provider), or withdrawn. A waitlisted referral is offered a freed place
+(offered, with a date to answer by) and goes on to accepted, or to declined when the person says
+no or lets the date pass; nobody jumps the list (``actions.offer_free_places``). A closed
+referral can be reopened with a note: a declined or withdrawn one is sent again, an ended one
+goes back to started (ended by mistake).
+
+``Referral.ALLOWED`` is the one table of legal steps; ``transition()`` refuses any other, check
+constraints refuse a row whose state lacks what it needs (an ended referral without exit reason
+and end date, a declined one without who declined, a started one without a start date, an
+offered one without its date to answer by), and a database trigger refuses a step outside the
+table from anywhere else (migration 0003). Every step leaves a ``ReferralEvent``: the history
+is append-only.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -47,12 +54,35 @@ class ExitReason(models.TextChoices):
     OTHER = "other", _("Annat skäl")
 
 
+def answer_deadline(now: datetime | None = None) -> datetime:
+    """A referral sent before this has waited too long for the provider's answer."""
+    return (now or timezone.now()) - timedelta(days=settings.SAMLA_REFERRAL_ANSWER_DAYS)
+
+
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def unanswered(self, now: datetime | None = None) -> ReferralQuerySet:
+        """Sent (or received) longer ago than ``SAMLA_REFERRAL_ANSWER_DAYS`` and still without
+        the provider's answer: accepted, waitlisted or declined."""
+        return self.filter(
+            state__in=[Referral.State.SENT, Referral.State.RECEIVED],
+            sent_at__lt=answer_deadline(now),
+        )
+
+    def holding_places(self) -> ReferralQuerySet:
+        return self.filter(state__in=Referral.PLACE_STATES)
+
+    def in_line(self) -> ReferralQuerySet:
+        """A fair waitlist: first come within priority."""
+        return self.order_by("-priority", "waitlisted_at", "pk")
+
+
 class Referral(models.Model):
     class State(models.TextChoices):
         SENT = "sent", _("Skickad")
         RECEIVED = "received", _("Mottagen")
         ACCEPTED = "accepted", _("Antagen")
         WAITLISTED = "waitlisted", _("På väntelista")
+        OFFERED = "offered", _("Erbjuden plats")
         STARTED = "started", _("Påbörjad")
         ENDED = "ended", _("Avslutad")
         DECLINED = "declined", _("Avböjd")
@@ -63,6 +93,8 @@ class Referral(models.Model):
         PROVIDER = "provider", _("Utföraren tackade nej")
 
     CLOSED_STATES = frozenset({State.ENDED, State.DECLINED, State.WITHDRAWN})
+    # A referral in one of these holds one of the activity's places.
+    PLACE_STATES = frozenset({State.OFFERED, State.ACCEPTED, State.STARTED})
     # From each state, the states one step may lead to. Reopening is the step out of a closed
     # state: declined or withdrawn → sent again, ended → started (it was ended by mistake).
     ALLOWED: dict[str, frozenset[str]] = {
@@ -71,7 +103,8 @@ class Referral(models.Model):
             {State.ACCEPTED, State.WAITLISTED, State.DECLINED, State.WITHDRAWN}
         ),
         State.ACCEPTED: frozenset({State.STARTED, State.DECLINED, State.WITHDRAWN}),
-        State.WAITLISTED: frozenset({State.ACCEPTED, State.DECLINED, State.WITHDRAWN}),
+        State.WAITLISTED: frozenset({State.OFFERED, State.DECLINED, State.WITHDRAWN}),
+        State.OFFERED: frozenset({State.ACCEPTED, State.DECLINED, State.WITHDRAWN}),
         State.STARTED: frozenset({State.ENDED}),
         State.ENDED: frozenset({State.STARTED}),
         State.DECLINED: frozenset({State.SENT}),
@@ -106,6 +139,8 @@ class Referral(models.Model):
         help_text=_("Utföraren ser personens namn och den här texten, inget annat."),
     )
     sent_at = models.DateTimeField(_("skickad"), default=timezone.now, editable=False)
+    waitlisted_at = models.DateTimeField(_("på väntelistan sedan"), null=True, blank=True)
+    answer_by = models.DateField(_("svara senast"), null=True, blank=True)
     started_on = models.DateField(_("startdatum"), null=True, blank=True)
     ended_on = models.DateField(_("slutdatum"), null=True, blank=True)
     exit_reason = models.CharField(
@@ -116,6 +151,8 @@ class Referral(models.Model):
     )
     decline_reason = models.TextField(_("skäl"), max_length=1000, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
@@ -129,6 +166,7 @@ class Referral(models.Model):
                         "received",
                         "accepted",
                         "waitlisted",
+                        "offered",
                         "started",
                         "ended",
                         "declined",
@@ -147,6 +185,15 @@ class Referral(models.Model):
                 condition=(Q(state="declined") & ~Q(declined_by=""))
                 | (~Q(state="declined") & Q(declined_by="")),
                 name="referrals_referral_declined_says_who",
+            ),
+            models.CheckConstraint(
+                condition=(Q(state="offered") & Q(answer_by__isnull=False))
+                | (~Q(state="offered") & Q(answer_by__isnull=True)),
+                name="referrals_referral_offer_has_answer_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="waitlisted") | Q(waitlisted_at__isnull=False),
+                name="referrals_referral_waitlisted_has_time",
             ),
             models.CheckConstraint(
                 condition=~Q(state__in=["started", "ended"]) | Q(started_on__isnull=False),
@@ -170,6 +217,30 @@ class Referral(models.Model):
     def is_closed(self) -> bool:
         return self.state in self.CLOSED_STATES
 
+    @property
+    def is_unanswered(self) -> bool:
+        """The provider has not answered within ``SAMLA_REFERRAL_ANSWER_DAYS``: shown to both
+        sides."""
+        return self.state in (self.State.SENT, self.State.RECEIVED) and (
+            self.sent_at < answer_deadline()
+        )
+
+    def waitlist_position(self) -> int | None:
+        """1 for the next in line, or None when not on the waitlist."""
+        if self.state != self.State.WAITLISTED:
+            return None
+        same = Q(activity_id=self.activity_id, state=self.State.WAITLISTED)
+        ahead = (
+            Q(priority__gt=self.priority)
+            | Q(priority=self.priority, waitlisted_at__lt=self.waitlisted_at)
+            | Q(priority=self.priority, waitlisted_at=self.waitlisted_at, pk__lt=self.pk)
+        )
+        return Referral.objects.filter(same & ahead).count() + 1
+
+    @property
+    def days_waiting(self) -> int:
+        return (timezone.now() - self.sent_at).days
+
     def can(self, to_state: str) -> bool:
         return to_state in self.ALLOWED[self.state]
 
@@ -186,8 +257,12 @@ class Referral(models.Model):
             self.ended_on, self.exit_reason = None, ""
         if self.state == self.State.DECLINED:
             self.declined_by, self.decline_reason = "", ""
+        if self.state == self.State.OFFERED:
+            self.answer_by = None
         if to_state == self.State.SENT:
-            self.started_on = None
+            self.started_on, self.sent_at = None, timezone.now()
+        if to_state == self.State.WAITLISTED:
+            self.waitlisted_at = timezone.now()
         for name, value in fields.items():
             setattr(self, name, value)
         self.state = to_state
@@ -202,8 +277,14 @@ class ReferralEvent(models.Model):
         _("från"), max_length=12, choices=Referral.State.choices, blank=True
     )
     to_state = models.CharField(_("till"), max_length=12, choices=Referral.State.choices)
+    # None: Samla itself took the step (a freed place offered, an offer that lapsed).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("av"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     at = models.DateTimeField(_("tidpunkt"), default=timezone.now, editable=False)
     note = models.TextField(_("anteckning"), max_length=1000, blank=True)
@@ -223,3 +304,39 @@ class ReferralEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("A referral's history is append-only.")
+
+
+class Attendance(models.Model):
+    """Whether a participant came to the activity on a day, as the provider records it."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Närvarande")
+        ABSENT_NOTIFIED = "notified", _("Frånvarande, hade meddelat")
+        ABSENT = "absent", _("Frånvarande utan att meddela")
+
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("deltagande"), on_delete=models.PROTECT, related_name="attendance"
+    )
+    on = models.DateField(_("dag"))
+    status = models.CharField(_("närvaro"), max_length=8, choices=Status.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["on", "referral"]
+        verbose_name = _("närvaro")
+        verbose_name_plural = _("närvaro")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "on"], name="referrals_attendance_once_a_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["present", "notified", "absent"]),
+                name="referrals_attendance_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.on}: {self.get_status_display()}"

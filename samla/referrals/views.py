@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -8,19 +9,22 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samla.accounts.http import AuthedRequest
-from samla.people.access import read_list
 from samla.referrals import actions
 from samla.referrals.access import (
+    get_activity_for_provider,
     get_referral_for_provider,
     get_referral_for_user,
     incoming_referrals,
     participant_access,
 )
 from samla.referrals.forms import (
+    AttendanceForm,
+    DayForm,
     DeclineForm,
     EndForm,
     NoteForm,
@@ -29,6 +33,7 @@ from samla.referrals.forms import (
     StartForm,
 )
 from samla.referrals.models import InvalidTransition, Referral
+from samla.referrals.provider import boards_for, read_register, record_attendance
 
 State = Referral.State
 
@@ -43,6 +48,7 @@ PROVIDER_STEPS: dict[str, Step] = {
     "decline": (State.DECLINED, DeclineForm, actions.decline),
 }
 REFERRER_STEPS: dict[str, Step] = {
+    "accept_offer": (State.ACCEPTED, OptionalNoteForm, actions.accept_offer),
     "withdraw": (State.WITHDRAWN, OptionalNoteForm, actions.withdraw),
     "reopen": (State.SENT, NoteForm, actions.reopen),
 }
@@ -65,12 +71,15 @@ def _run(request: AuthedRequest, referral: Referral, step: Step) -> None:
 
 
 def _available(referral: Referral, steps: dict[str, Step]) -> list[tuple[str, forms.Form]]:
+    initial = {"version": referral.version}
     if referral.is_closed and "reopen" in steps:
-        return [("reopen", NoteForm())]
+        return [("reopen", NoteForm(initial=initial))]
     return [
-        (name, form_class())
+        (name, form_class(initial=initial))
         for name, (target, form_class, _action) in steps.items()
-        if name != "reopen" and referral.can(target)
+        if name != "reopen"
+        and referral.can(target)
+        and (name != "accept_offer" or referral.state == State.OFFERED)
     ]
 
 
@@ -110,6 +119,7 @@ def _detail(request: AuthedRequest, pk: int, referral_pk: int) -> HttpResponse:
         "referral": referral,
         "events": referral.events.select_related("actor"),
         "steps": steps,
+        "position": referral.waitlist_position(),
     }
     return render(request, "referrals/detail.html", context)
 
@@ -132,16 +142,9 @@ def referrer_step(request: AuthedRequest, pk: int, referral_pk: int, step: str) 
 
 @require_GET
 def incoming(request: AuthedRequest) -> HttpResponse:
-    referrals = read_list(
-        request.user,
-        incoming_referrals(request.user)
-        .exclude(state__in=Referral.CLOSED_STATES)
-        .select_related("participant", "activity", "referring_organisation")
-        .order_by("activity__name", "-priority", "sent_at"),
-        purpose="Inkomna remisser",
-        role="provider",
-    )
-    return render(request, "referrals/incoming.html", {"referrals": referrals})
+    """The provider's boards: per activity, new referrals, offered places, the waitlist in line
+    order, and who takes part."""
+    return render(request, "referrals/incoming.html", {"boards": boards_for(request.user)})
 
 
 @require_GET
@@ -154,6 +157,8 @@ def incoming_detail(request: AuthedRequest, referral_pk: int) -> HttpResponse:
             "referral": referral,
             "events": referral.events.select_related("actor"),
             "steps": _available(referral, PROVIDER_STEPS),
+            "position": referral.waitlist_position(),
+            "places_left": actions.places_left(referral.activity),
         }
         return render(request, "referrals/incoming_detail.html", context)
     participant_id = (
@@ -171,3 +176,31 @@ def provider_step(request: AuthedRequest, referral_pk: int, step: str) -> HttpRe
         raise Http404
     _run(request, referral, PROVIDER_STEPS[step])
     return redirect("referrals:incoming_detail", referral_pk=referral.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def attendance(request: AuthedRequest, activity_pk: int) -> HttpResponse:
+    activity = get_activity_for_provider(request.user, activity_pk)
+    picked = DayForm(request.GET or None)
+    day = picked.cleaned_data["day"] if picked.is_valid() else timezone.localdate()
+    register = read_register(request.user, activity, day)
+    form = AttendanceForm(request.POST or None, register=register)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = record_attendance(
+                activity, actor=request.user, day=day, statuses=form.statuses()
+            )
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Närvaron är sparad (%(n)s ändrade).") % {"n": changed})
+            return redirect(f"{request.path}?day={day.isoformat()}")
+    context = {
+        "activity": activity,
+        "day": day,
+        "day_form": DayForm(initial={"day": day}),
+        "form": form,
+        "previous": day - timedelta(days=1),
+        "next": day + timedelta(days=1),
+    }
+    return render(request, "referrals/attendance.html", context, status=422 if form.errors else 200)

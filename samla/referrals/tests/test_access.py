@@ -69,11 +69,14 @@ def test_the_provider_moves_the_referral_and_the_referrer_is_told(
 ) -> None:
     sign_in(client, setting.ulla)
     url = f"/remisser/{setting.referral.pk}/"
-    assert client.post(url + "receive/").status_code == 302
-    assert client.post(url + "start/", {"started_on": "2026-03-02"}).status_code == 302
+    assert client.post(url + "receive/", {"version": 1}).status_code == 302
+    response = client.post(url + "start/", {"started_on": "2026-03-02", "version": 2})
+    assert response.status_code == 302
     setting.referral.refresh_from_db()
     assert setting.referral.state == Referral.State.RECEIVED  # start is not allowed yet
-    client.post(url + "decline/", {"declined_by": "provider", "reason": "Fullt i vår."})
+    client.post(
+        url + "decline/", {"declined_by": "provider", "reason": "Fullt i vår.", "version": 2}
+    )
     setting.referral.refresh_from_db()
     assert setting.referral.state == Referral.State.DECLINED
     assert Notice.objects.filter(user=cast.kim, kind=Kind.REFERRAL_CHANGED).count() == 2
@@ -91,10 +94,10 @@ def test_the_coordinator_sends_withdraws_and_reopens(
     referral = Referral.objects.latest("pk")
     assert response.status_code == 302 and response["Location"] == referral.get_absolute_url()
     assert client.get(base).status_code == 200
-    client.post(f"{base}{referral.pk}/withdraw/", {"note": ""})
+    client.post(f"{base}{referral.pk}/withdraw/", {"note": "", "version": 1})
     referral.refresh_from_db()
     assert referral.state == Referral.State.WITHDRAWN
-    client.post(f"{base}{referral.pk}/reopen/", {"note": "Pia ångrade sig."})
+    client.post(f"{base}{referral.pk}/reopen/", {"note": "Pia ångrade sig.", "version": 2})
     referral.refresh_from_db()
     assert referral.state == Referral.State.SENT
     body = client.get(f"{base}{referral.pk}/").content.decode()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from samla.accounts.models import User
 from samla.activities.tests.builders import structural
@@ -41,24 +43,39 @@ STEPS: dict[str, tuple[str, Callable[[Referral, User], Referral]]] = {
         ),
     ),
     "withdraw": (State.WITHDRAWN, lambda r, u: actions.withdraw(r, actor=u)),
+    "accept_offer": (State.ACCEPTED, lambda r, u: actions.accept_offer(r, actor=u)),
     "reopen": (State.SENT, lambda r, u: actions.reopen(r, actor=u, note="Nytt försök.")),
 }
 
 FIELDS_FOR: dict[str, dict[str, object]] = {
+    State.WAITLISTED: {"waitlisted_at": timezone.now()},
+    State.OFFERED: {"answer_by": TODAY},
     State.STARTED: {"started_on": TODAY},
     State.ENDED: {"started_on": TODAY, "ended_on": TODAY, "exit_reason": ExitReason.OTHER},
     State.DECLINED: {"declined_by": Referral.DeclinedBy.PROVIDER, "decline_reason": "Fullt."},
 }
 
 
-def put_in(referral: Referral, state: str) -> None:
-    Referral.objects.filter(pk=referral.pk).update(state=state, **FIELDS_FOR.get(state, {}))
+def put_in(referral: Referral, state: str) -> Referral:
+    """A referral like this one, already in ``state``: inserted as it is, since the database
+    refuses an update that is not an allowed step."""
+    return Referral.objects.create(
+        participant=referral.participant,
+        activity=referral.activity,
+        referred_by=referral.referred_by,
+        referring_organisation=referral.referring_organisation,
+        note=referral.note,
+        state=state,
+        **FIELDS_FOR.get(state, {}),
+    )
 
 
 def expected_target(state: str, step: str) -> str | None:
     closed = state in Referral.CLOSED_STATES
     if step == "reopen":
         return (State.STARTED if state == State.ENDED else State.SENT) if closed else None
+    if step == "accept_offer" and state != State.OFFERED:
+        return None
     target = STEPS[step][0]
     return target if not closed and target in Referral.ALLOWED[state] else None
 
@@ -81,8 +98,7 @@ def setting(cast: Cast) -> Setting:
 @pytest.mark.parametrize("state", [s.value for s in State])
 @pytest.mark.parametrize("step", list(STEPS))
 def test_every_step_from_every_state(setting: Setting, state: str, step: str) -> None:
-    referral = setting.referral
-    put_in(referral, state)
+    referral = put_in(setting.referral, state)
     target = expected_target(state, step)
     if target is None:
         before = snapshot(referral)
@@ -95,11 +111,12 @@ def test_every_step_from_every_state(setting: Setting, state: str, step: str) ->
     referral.refresh_from_db()
     assert referral.state == target
     assert referral.version == 2
-    event = ReferralEvent.objects.latest("pk")
+    event = ReferralEvent.objects.filter(referral=referral).latest("pk")
     assert (event.from_state, event.to_state, event.actor) == (state, target, setting.ulla)
     assert ReferralEvent.objects.count() == events + 1
     assert AuditEvent.objects.count() == audits + 1
     audit = AuditEvent.objects.latest("seq")
+    assert audit.object_id == str(referral.pk)
     assert audit.participant_id == referral.participant_id
     assert audit.action == AuditEvent.Action.UPDATE
 
@@ -168,6 +185,42 @@ def test_the_database_refuses_a_state_without_what_it_needs(
 ) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         Referral.objects.filter(pk=setting.referral.pk).update(**change)
+
+
+@pytest.mark.parametrize(
+    ("from_state", "to_state", "fields"),
+    [
+        ("sent", "started", {"started_on": TODAY}),
+        ("sent", "accepted", {}),
+        ("waitlisted", "accepted", {}),
+        ("declined", "accepted", {"declined_by": ""}),
+        ("started", "withdrawn", {}),
+    ],
+)
+def test_the_database_refuses_a_step_outside_the_table(
+    setting: Setting, from_state: str, to_state: str, fields: dict[str, object]
+) -> None:
+    referral = put_in(setting.referral, from_state)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Referral.objects.filter(pk=referral.pk).update(state=to_state, **fields)
+    assert Referral.objects.get(pk=referral.pk).state == from_state
+
+
+def test_the_database_trigger_knows_the_same_steps_as_the_model() -> None:
+    migration = importlib.import_module("samla.referrals.migrations.0003_refuse_illegal_steps")
+    in_model = {(a, b) for a, targets in Referral.ALLOWED.items() for b in targets}
+    assert set(migration.STEPS) == in_model
+
+
+def test_a_stale_step_changes_nothing(cast: Cast, setting: Setting) -> None:
+    referral = setting.referral
+    seen = referral.version
+    actions.receive(referral, actor=setting.ulla, version=seen)
+    before = snapshot(referral)
+    with pytest.raises(actions.StaleReferral) as error:
+        actions.withdraw(referral, actor=cast.kim, version=seen)
+    assert "Någon annan har ändrat remissen" in str(error.value)
+    assert snapshot(referral) == before
 
 
 def test_history_is_append_only(setting: Setting) -> None:

@@ -30,6 +30,7 @@ from samla.activities.tests.builders import other_association
 from samla.audit.models import AuditEvent
 from samla.people.models import Consent, TeamMember
 from samla.people.tests.cast import Cast, sign_in
+from samla.referrals.tests.builders import build as referral_setting
 
 SKIPPED_NAMESPACES = {"admin"}  # Django admin: staff only, and our users are not staff
 SKIPPED_ROUTES = {"set_language", "accounts:logout", "accounts:login", "web:healthz"}
@@ -117,8 +118,19 @@ USER_ROUTES = [r for r in ROUTES if r.params and r.name.split(":")[0] in USER_SC
 ASSOCIATION_ROUTES = [
     r for r in ROUTES if r.params and r.name.split(":")[0] in ASSOCIATION_SCOPED_NAMESPACES
 ]
+# Namespaces whose parametrised routes are about one of a provider's activities (its attendance
+# register): only the provider's activity staff may open them, nobody in the cast.
+PROVIDER_SCOPED_NAMESPACES = {"provider"}
+PROVIDER_ROUTES = [
+    r for r in ROUTES if r.params and r.name.split(":")[0] in PROVIDER_SCOPED_NAMESPACES
+]
 PARTICIPANT_ROUTES = [
-    r for r in ROUTES if r.params and r not in USER_ROUTES and r not in ASSOCIATION_ROUTES
+    r
+    for r in ROUTES
+    if r.params
+    and r not in USER_ROUTES
+    and r not in ASSOCIATION_ROUTES
+    and r not in PROVIDER_ROUTES
 ]
 PLAIN_ROUTES = [r for r in ROUTES if not r.params]
 
@@ -168,6 +180,28 @@ def test_another_associations_records_are_not_found(
     client.logout()
     assert client.get(url)["Location"].startswith("/konto/logga-in/")
     sign_in(client, elsewhere.greta)
+    assert client.get(url).status_code == 200, route.name
+
+
+def test_the_walk_finds_the_provider_routes() -> None:
+    assert {"provider:attendance"} <= {r.name for r in PROVIDER_ROUTES}
+
+
+@pytest.mark.parametrize("who", [*REFUSED, "kim", "fia"])
+@pytest.mark.parametrize("route", PROVIDER_ROUTES, ids=lambda r: r.name)
+def test_a_providers_pages_are_for_its_activity_staff(
+    route: Route, who: str, cast: Cast, client: Client
+) -> None:
+    setting = referral_setting(cast)
+    url = route.url({"activity_pk": setting.activity.pk})
+    sign_in(client, cast.everyone()[who])
+    before = _state()
+    statuses = [client.get(url).status_code, client.post(url, {"x": "1"}).status_code]
+    assert set(statuses) <= {404, 405} and 404 in statuses, (route.name, who, statuses)
+    assert _state() == before
+    client.logout()
+    assert client.get(url)["Location"].startswith("/konto/logga-in/")
+    sign_in(client, setting.ulla)
     assert client.get(url).status_code == 200, route.name
 
 

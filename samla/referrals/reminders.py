@@ -1,0 +1,67 @@
+"""The daily run for referrals (``SAMLA_DAILY_TASKS``).
+
+- ``lapse_offers``: an offered place whose date to answer by has passed goes to the next in line
+  (the referral is declined on the person's behalf and can be reopened).
+- ``offer_waiting_places``: places freed by more capacity are offered to the waitlist.
+- ``flag_unanswered``: a referral the provider has not answered within
+  ``SAMLA_REFERRAL_ANSWER_DAYS`` is told to both sides, once per sending: the referrer and the
+  provider's activity staff. The pages flag it too, whether or not anyone reads mail.
+
+Each referral or activity is its own transaction, so one that fails does not hold up the rest.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from samla.activities.models import Activity
+from samla.notifications.models import Kind
+from samla.notifications.notices import notify
+from samla.referrals import actions
+from samla.referrals.access import provider_staff
+from samla.referrals.models import InvalidTransition, Referral
+
+
+def lapse_offers(today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    lapsed = 0
+    for referral in Referral.objects.filter(state=Referral.State.OFFERED, answer_by__lt=today):
+        try:
+            actions.lapse_offer(referral)
+        except InvalidTransition:
+            continue  # answered while this ran
+        lapsed += 1
+    return lapsed
+
+
+def offer_waiting_places(today: date | None = None) -> int:
+    waiting = Activity.objects.filter(referrals__state=Referral.State.WAITLISTED).distinct()
+    return sum(len(actions.lock_and_offer(activity, today)) for activity in waiting)
+
+
+def flag_unanswered(now: datetime | None = None) -> int:
+    queued = 0
+    unanswered = Referral.objects.unanswered(now).select_related("activity", "referred_by")
+    for referral in unanswered:
+        occasion = referral.sent_at.isoformat()  # reopened and sent again: told again
+        if notify(
+            referral.referred_by,
+            Kind.REFERRAL_UNANSWERED,
+            about=referral,
+            path=reverse("referrals:detail", args=[referral.participant_id, referral.pk]),
+            occasion=occasion,
+        ):
+            queued += 1
+        for user in provider_staff(referral.activity):
+            if notify(
+                user,
+                Kind.REFERRAL_UNANSWERED,
+                about=referral,
+                path=reverse("referrals:incoming_detail", args=[referral.pk]),
+                occasion=occasion,
+            ):
+                queued += 1
+    return queued
