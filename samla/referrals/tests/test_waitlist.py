@@ -40,9 +40,7 @@ def states(*referrals: Referral) -> list[str]:
     return [Referral.objects.get(pk=r.pk).state for r in referrals]
 
 
-def test_a_full_activity_refuses_one_more_and_changes_nothing(
-    cast: Cast, setting: Setting
-) -> None:
+def test_a_full_activity_refuses_one_more_and_changes_nothing(cast: Cast, setting: Setting) -> None:
     first, second, third = (another(cast, setting) for _ in range(3))
     actions.accept(first, actor=setting.ulla)
     actions.accept(second, actor=setting.ulla)
