@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samla.accounts.models import PERSON_ROLES, User
+from samla.activities.models import Activity
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.meetings import summons
@@ -29,6 +30,7 @@ from samla.people.access import deciding_consents
 from samla.people.models import Participant, TeamMember
 from samla.plans import actions as plan_actions
 from samla.plans.models import Plan
+from samla.referrals import actions as referral_actions
 
 
 class StaleMeeting(Exception):
@@ -415,6 +417,7 @@ class DecisionInput:
     responsible_person: User | None
     due_date: date | None
     category: str
+    activity: Activity | None = None  # the meeting decided to refer the person to it
 
 
 @dataclass(frozen=True)
@@ -496,11 +499,17 @@ def _decide(
         due_date=decision.due_date,
         category=decision.category,
     )
+    referral = None
+    if decision.activity is not None:
+        referral = referral_actions.send_referral(
+            meeting.participant, actor=actor, activity=decision.activity, note=decision.text
+        )
     saved = Decision.objects.create(
         meeting=meeting,
         text=decision.text,
         category=decision.category,
         plan_action=plan_action,
+        referral=referral,
         created_by=actor,
     )
     record(

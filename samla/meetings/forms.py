@@ -5,11 +5,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samla.accounts.models import User
+from samla.activities.models import Activity
 from samla.meetings.models import (
     LONGEST_MEETING_MINUTES,
     MAX_MINUTES_LENGTH,
@@ -315,15 +317,28 @@ class DecisionForm(forms.Form):
         choices=InformationCategory.choices,
         initial=InformationCategory.WORK_STUDIES,
     )
+    activity = forms.ModelChoiceField(
+        label=gettext_lazy("Remiss till en insats (valfritt)"),
+        queryset=Activity.objects.none(),
+        required=False,
+        help_text=gettext_lazy(
+            "Välj en insats om mötet beslutade att remittera personen dit. Remissen skickas när "
+            "protokollet sparas, och utföraren ser personens namn och beslutet, inget annat."
+        ),
+    )
 
     def __init__(
         self,
         *args: Any,
         organisations: list[Organisation],
         candidates: list[User],
+        activities: QuerySet[Activity] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        activity_field = self.fields["activity"]
+        assert isinstance(activity_field, forms.ModelChoiceField)
+        activity_field.queryset = activities if activities is not None else Activity.objects.none()
         self.fields["responsible_organisation"] = OrganisationChoiceField(
             organisations=organisations, label=gettext_lazy("Ansvarig organisation")
         )

@@ -296,7 +296,8 @@ class Invitation(models.Model):
 
 class Decision(models.Model):
     """What the meeting decided. A decision that someone is to act on becomes a plan action in
-    the same transaction; its category decides who else sees it, as for the action."""
+    the same transaction, and a decision to refer the person to an activity also sends the
+    referral; its category decides who else sees it, as for the action."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
     text = models.TextField(_("beslut"), max_length=2000)
@@ -306,6 +307,16 @@ class Decision(models.Model):
     plan_action = models.OneToOneField(
         "plans.PlanAction",
         verbose_name=_("insats i planen"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decision",
+    )
+    # A decision to refer the person to an activity: the referral is sent in the same step, and
+    # its page links back to this meeting.
+    referral = models.OneToOneField(
+        "referrals.Referral",
+        verbose_name=_("remiss"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -45,6 +45,7 @@ from samla.people.access import get_participant_for_user
 from samla.people.models import Participant, TeamMember
 from samla.plans.actions import planning_organisations, responsible_candidates
 from samla.plans.models import Plan
+from samla.referrals.actions import referable_activities
 from samla.stories.access import current_story_for
 
 STALE_MESSAGE = gettext_lazy(
@@ -123,7 +124,9 @@ def meeting_detail(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResp
         "decisions": [
             d
             for d in meeting.decisions.select_related(
-                "plan_action__responsible_organisation", "plan_action__responsible_person"
+                "plan_action__responsible_organisation",
+                "plan_action__responsible_person",
+                "referral__activity",
             )
             if shown.allows(d.category)
         ],
@@ -378,6 +381,7 @@ def minutes(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
             form_kwargs={
                 "organisations": planning_organisations(participant),
                 "candidates": responsible_candidates(participant),
+                "activities": referable_activities(participant),
             },
         )
     status = 200
@@ -415,6 +419,11 @@ def minutes(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
                     request,
                     _("%(count)s beslut blev insatser i planen.") % {"count": len(taken)},
                 )
+            referred = sum(1 for d in taken if d.activity is not None)
+            if referred:
+                messages.success(
+                    request, _("%(count)s remisser är skickade.") % {"count": referred}
+                )
             return redirect(meeting)
     if (form.errors or (decisions is not None and decisions.total_error_count())) and status == 200:
         status = 422
@@ -445,6 +454,7 @@ def _decisions(formset: Any) -> list[actions.DecisionInput]:
             responsible_person=form.cleaned_data.get("responsible_person"),
             due_date=form.cleaned_data.get("due_date"),
             category=form.cleaned_data["category"],
+            activity=form.cleaned_data.get("activity"),
         )
         for form in formset
         if form.has_changed() and form.cleaned_data

@@ -30,7 +30,7 @@ from samla.people.forms import (
     SearchForm,
     WithdrawConsentForm,
 )
-from samla.people.models import Consent, Participant
+from samla.people.models import Consent, InformationCategory, Participant
 
 PAGE_SIZE = 25
 EDITABLE_FIELDS = [f for f in EditParticipantForm.Meta.fields if f != "target_groups"]
@@ -97,6 +97,7 @@ def participant_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "consents": consents,
         "target_groups": participant.target_groups.all(),
         "today": timezone.localdate(),
+        "sees_work_studies": access.allows(InformationCategory.WORK_STUDIES),
     }
     return render(request, "people/participant_detail.html", context)
 

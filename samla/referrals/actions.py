@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,13 @@ from samla.referrals.access import provider_staff
 from samla.referrals.models import ExitReason, InvalidTransition, Referral, ReferralEvent
 
 State = Referral.State
+
+
+def referable_activities(participant: Participant) -> QuerySet[Activity]:
+    """The activities a person can be referred to: the individual ones of their association."""
+    return Activity.objects.filter(
+        association_id=participant.association_id, kind=Activity.Kind.INDIVIDUAL
+    ).select_related("provider")
 
 
 def check_can_refer(participant: Participant, activity: Activity) -> None:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samla.activities.models import Activity
 from samla.people.models import Participant
+from samla.referrals.actions import referable_activities
 from samla.referrals.models import Attendance, ExitReason, Referral
 
 
@@ -24,9 +25,7 @@ class SendForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["activity"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Activity.objects.filter(
-            association_id=participant.association_id, kind=Activity.Kind.INDIVIDUAL
-        ).select_related("provider")
+        field.queryset = referable_activities(participant)
 
 
 class StepForm(forms.Form):

@@ -19,6 +19,8 @@ from samla.people.models import InformationCategory
 from samla.people.tests.cast import Cast, sign_in
 from samla.plans.models import Plan, PlanAction
 from samla.plans.tests.matrix import build_agreed_plan
+from samla.referrals.tests.builders import build as referral_setting
+from samla.referrals.tests.builders import consent_for_provider
 from samla.stories import actions as story_actions
 from samla.stories.models import SectionContent
 
@@ -325,3 +327,49 @@ def test_figures_count_meetings_held_by_kind_form_and_organisation(
     assert (figures.digital, figures.physical) == (1, 0)
     assert figures.organisations_present == {"Försäkringskassan": 1, "Tyresö kommun": 1}
     assert meetings_held(cast.association, 1999).total == 0
+
+
+def test_a_decision_to_refer_sends_the_referral_and_links_back_to_the_meeting(
+    cast: Cast, client: Client, held: PiasCouncil
+) -> None:
+    build_agreed_plan(cast)
+    setting = referral_setting(cast, with_consent=False)
+    consent_for_provider(cast)
+    sign_in(client, cast.kim)
+    response = client.post(
+        url(held.council, "protokoll/"),
+        minutes_form(held.council)
+        | decision(0, cast.tyreso.pk, "Pia börjar i Mia Vidare.", activity=setting.activity.pk),
+        follow=True,
+    )
+    assert "1 remisser är skickade." in response.content.decode()
+    made = Decision.objects.get(meeting=held.council)
+    referral = made.referral
+    assert referral is not None
+    assert (referral.activity, referral.note, referral.state) == (
+        setting.activity,
+        "Pia börjar i Mia Vidare.",
+        "sent",
+    )
+    assert "remiss till Mia Vidare" in client.get(url(held.council)).content.decode()
+    page = client.get(referral.get_absolute_url()).content.decode()
+    assert held.council.get_absolute_url() in page and "Beslutad" in page
+    sign_in(client, setting.ulla)
+    assert "Pia" in client.get("/remisser/").content.decode()
+
+
+def test_a_referral_the_consent_does_not_allow_leaves_the_minutes_unsaved(
+    cast: Cast, client: Client, held: PiasCouncil
+) -> None:
+    build_agreed_plan(cast)
+    setting = referral_setting(cast, with_consent=False)
+    sign_in(client, cast.kim)
+    response = client.post(
+        url(held.council, "protokoll/"),
+        minutes_form(held.council)
+        | decision(0, cast.tyreso.pk, "Pia börjar i Mia Vidare.", activity=setting.activity.pk),
+    )
+    assert response.status_code == 422
+    assert "inget gällande samtycke" in response.content.decode()
+    assert not Decision.objects.exists()
+    assert Meeting.objects.get(pk=held.council.pk).state == Meeting.State.PLANNED

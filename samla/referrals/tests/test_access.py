@@ -124,3 +124,13 @@ def test_a_consenting_handler_reads_but_does_not_send(
     assert client.get(f"{base}{setting.referral.pk}/").status_code == 200
     assert client.get(base + "ny/").status_code == 403
     assert client.post(f"{base}{setting.referral.pk}/withdraw/").status_code == 403
+
+
+def test_the_participant_page_leads_to_the_referrals_for_those_who_may_read_them(
+    cast: Cast, setting: Setting, client: Client
+) -> None:
+    link = f'href="/deltagare/{cast.pia.pk}/remisser/"'
+    sign_in(client, cast.kim)
+    assert link in client.get(f"/deltagare/{cast.pia.pk}/").content.decode()
+    sign_in(client, cast.fia)  # her consent includes work and studies
+    assert link in client.get(f"/deltagare/{cast.pia.pk}/").content.decode()

@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from samla.accounts.models import Role
+from samla.activities.tests.builders import provider
 from samla.audit.models import AuditEvent
 from samla.people.tests.cast import Cast, sign_in, user
 from samla.referrals import actions
@@ -128,7 +129,7 @@ def test_only_the_providers_activity_staff_reach_the_register(
 ) -> None:
     taking_part = referred(cast, setting, to=State.STARTED)
     people = cast.everyone() | {
-        "colleague": user("ulf", "Ulf", "Utan", setting.ulla.organisation),
+        "colleague": user("ulf", "Ulf", "Utan", provider(cast)),
         "other": user("rita", "Rita", "R", cast.region, (Role.ACTIVITY_STAFF, cast.association)),
     }
     sign_in(client, people[who])
