@@ -24,6 +24,7 @@ from samla.audit.record import record
 from samla.notifications.models import Kind
 from samla.notifications.notices import notify
 from samla.people.access import deciding_consents, visible_participants
+from samla.people.actions import register_participant
 from samla.people.models import Participant
 from samla.referrals.access import provider_staff
 from samla.referrals.models import ExitReason, InvalidTransition, Referral, ReferralEvent
@@ -150,6 +151,51 @@ def _check_place(activity: Activity, from_state: str) -> None:
             )
             % {"activity": activity}
         )
+
+
+@transaction.atomic
+def register_anonymous_participation(
+    activity: Activity, *, actor: User, sex: str, start_year: int, started_on: date
+) -> Referral:
+    """A person who takes part without consent, or with a protected identity, is registered by
+    the provider with sex and start year only (R5): an anonymous participant of the provider's
+    own, and a participation that has started. It takes a place like any other and counts in
+    every figure."""
+    if activity.kind != Activity.Kind.INDIVIDUAL or activity.provider_id != actor.organisation_id:
+        raise ValidationError(_("Du kan bara registrera deltagare i insatser som ni utför."))
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    _check_place(locked, State.RECEIVED)
+    participant = register_participant(
+        actor=actor,
+        association=locked.association,
+        identity=None,
+        sex=sex,
+        start_year=start_year,
+    )
+    referral = Referral.objects.create(
+        participant=participant,
+        activity=locked,
+        referred_by=actor,
+        referring_organisation_id=actor.organisation_id,
+        note=_("Anonymt deltagande, registrerat av utföraren."),
+        state=State.STARTED,
+        started_on=started_on,
+    )
+    ReferralEvent.objects.create(
+        referral=referral,
+        from_state="",
+        to_state=State.STARTED,
+        actor=actor,
+        note=_("Anonymt deltagande"),
+    )
+    record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=referral,
+        participant_id=participant.pk,
+        summary="Anonymt deltagande",
+    )
+    return referral
 
 
 def _tell_provider(referral: Referral) -> None:

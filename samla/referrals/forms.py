@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samla.activities.models import Activity
-from samla.people.models import Participant
+from samla.people.models import Participant, Sex
 from samla.referrals.actions import referable_activities
 from samla.referrals.models import Attendance, ExitReason, Referral
 
@@ -81,8 +81,7 @@ class AttendanceForm(forms.Form):
         for referral, status in register:
             participant = referral.participant
             self.fields[f"r{referral.pk}"] = forms.ChoiceField(
-                label=f"{participant.first_name} {participant.last_name}".strip()
-                or str(participant),
+                label=str(participant),
                 choices=Attendance.Status.choices,
                 widget=forms.RadioSelect,
                 required=False,
@@ -91,3 +90,11 @@ class AttendanceForm(forms.Form):
 
     def statuses(self) -> dict[int, str]:
         return {referral.pk: self.cleaned_data[f"r{referral.pk}"] for referral, _s in self.register}
+
+
+class AnonymousParticipationForm(forms.Form):
+    sex = forms.ChoiceField(label=_("Kön"), choices=Sex.choices, widget=forms.RadioSelect)
+    start_year = forms.IntegerField(label=_("Startår"), min_value=1990, max_value=2200)
+    started_on = forms.DateField(
+        label=_("Startdatum"), widget=forms.DateInput(attrs={"type": "date"})
+    )

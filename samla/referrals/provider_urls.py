@@ -7,4 +7,5 @@ from samla.referrals import views
 app_name = "provider"
 urlpatterns = [
     path("insatser/<int:activity_pk>/narvaro/", views.attendance, name="attendance"),
+    path("insatser/<int:activity_pk>/anonym/", views.register_anonymous, name="register_anonymous"),
 ]

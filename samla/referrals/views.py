@@ -23,6 +23,7 @@ from samla.referrals.access import (
     participant_access,
 )
 from samla.referrals.forms import (
+    AnonymousParticipationForm,
     AttendanceForm,
     DayForm,
     DeclineForm,
@@ -204,3 +205,26 @@ def attendance(request: AuthedRequest, activity_pk: int) -> HttpResponse:
         "next": day + timedelta(days=1),
     }
     return render(request, "referrals/attendance.html", context, status=422 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def register_anonymous(request: AuthedRequest, activity_pk: int) -> HttpResponse:
+    activity = get_activity_for_provider(request.user, activity_pk)
+    today = timezone.localdate()
+    form = AnonymousParticipationForm(
+        request.POST or None, initial={"start_year": today.year, "started_on": today}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.register_anonymous_participation(
+                activity, actor=request.user, **form.cleaned_data
+            )
+        except (InvalidTransition, ValidationError) as error:
+            form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Det anonyma deltagandet är registrerat."))
+            return redirect("referrals:incoming")
+    context = {"activity": activity, "form": form}
+    return render(
+        request, "referrals/register_anonymous.html", context, status=422 if form.errors else 200
+    )
