@@ -35,6 +35,7 @@ from samla.accounts.models import Role, RoleAssignment, User
 from samla.demo.activities import build_activities
 from samla.demo.casework import build_casework
 from samla.demo.logins import DEMO_PASSWORD, DEMO_USERS, OSTRA_SODERTORN, SOFINT
+from samla.demo.referrals import build_referrals
 from samla.organisations.models import (
     Association,
     AssociationMember,
@@ -291,6 +292,8 @@ class Summary:
             "plan_confirmations": "bekräftelser av planer",
             "plan_approvals": "personens godkännanden av planer",
             "plan_versions": "överenskomna versioner av planer",
+            "referrals": "remisser och deltaganden",
+            "attendance": "närvaronoteringar",
             "skipped": "hoppades över (inget ledigt testnummer)",
         }
         return [
@@ -423,6 +426,7 @@ def load_demo(*, today: date | None = None, seed: int = DEMO_SEED) -> Summary:
     summary.counts.update(build_activities(today=today))
     # Stories and plans, through the apps' own actions: slower per row, so only here.
     summary.counts.update(build_casework(seed=seed, today=today))
+    summary.counts.update(build_referrals(seed=seed, today=today))
     return summary
 
 

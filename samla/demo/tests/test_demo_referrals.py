@@ -1,0 +1,48 @@
+"""The demo's referrals: Mia Vidare full, with a waitlist, an offer, an unanswered referral,
+participations under way and ended, anonymous participations and this week's attendance."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from samla.accounts.models import User
+from samla.activities.models import Activity
+from samla.demo.activities import MIA_VIDARE
+from samla.demo.referrals import PROVIDER_LOGIN
+from samla.referrals.models import Attendance, Referral
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def demo() -> None:
+    call_command("load_demo_data", stdout=StringIO())
+
+
+def test_mia_vidare_is_full_and_keeps_a_waitlist() -> None:
+    mia = Activity.objects.get(name=MIA_VIDARE)
+    referrals = Referral.objects.filter(activity=mia)
+    assert referrals.holding_places().count() == mia.capacity == 20
+    states = {s: referrals.filter(state=s).count() for s in Referral.State}
+    assert states["waitlisted"] == 2 and states["offered"] == 1
+    assert states["ended"] == 5 and states["started"] == 17
+    assert referrals.filter(participant__kind="anonymous").count() == 3
+    assert referrals.unanswered().count() == 1
+    assert set(referrals.filter(state="ended").values_list("exit_reason", flat=True)) >= {
+        "work_subsidised",
+        "studies",
+    }
+    assert Attendance.objects.filter(referral__activity=mia).exists()
+
+
+def test_the_provider_login_sees_its_board(client: Client, settings: Any) -> None:
+    settings.SAMLA_REQUIRE_MFA = False
+    client.force_login(User.objects.get(username=PROVIDER_LOGIN))
+    body = client.get("/remisser/").content.decode()
+    assert "20 av 20 platser tagna." in body
+    assert "obesvarad" in body and "Erbjudna platser" in body
