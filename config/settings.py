@@ -197,6 +197,7 @@ SAMLA_DAILY_TASKS: list[str] = [
     "samla.referrals.reminders.lapse_offers",
     "samla.referrals.reminders.offer_waiting_places",
     "samla.referrals.reminders.flag_unanswered",
+    "samla.measurements.reminders.send_follow_up_reminders",
 ]
 # Referrals: a provider that has not answered a referral within this many days is flagged to both
 # sides; a place offered from the waitlist must be answered within this many days.

@@ -10,6 +10,8 @@ urlpatterns = [
     path("deltagare/<int:pk>/berattelse/", include("samla.stories.urls")),
     path("deltagare/<int:pk>/plan/", include("samla.plans.urls")),
     path("deltagare/<int:pk>/moten/", include("samla.meetings.urls")),
+    # A referral's measurements (under both sides' referral addresses) and insatser/fragor/.
+    path("", include("samla.measurements.urls")),
     # deltagare/<pk>/remisser/ (the person's side) and remisser/ (the provider's side).
     path("", include("samla.referrals.urls")),
     path("utforare/", include("samla.referrals.provider_urls")),

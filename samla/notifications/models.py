@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     REFERRAL_CHANGED = "referral_changed", _("En remiss jag skickat har ändrats")
     REFERRAL_INCOMING = "incoming", _("En ny remiss till en insats vi utför")
     REFERRAL_UNANSWERED = "unanswered", _("En remiss har inte besvarats i tid")
+    FOLLOW_UP_DUE = "follow_up_due", _("En uppföljning efter avslut ska göras")
 
 
 class Preference(models.Model):

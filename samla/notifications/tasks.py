@@ -24,6 +24,7 @@ SUBJECTS = {
     Kind.REFERRAL_CHANGED: "Samla: en remiss har ändrats",
     Kind.REFERRAL_INCOMING: "Samla: en ny remiss",
     Kind.REFERRAL_UNANSWERED: "Samla: en remiss väntar på svar",
+    Kind.FOLLOW_UP_DUE: "Samla: en uppföljning ska göras",
 }
 
 

@@ -113,3 +113,25 @@ def test_the_daily_run_calls_each_configured_task(cast: Cast, settings) -> None:
 
 def daily_probe() -> None:
     daily_probe.calls.append("ran")  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("kind", "says"),
+    [
+        (Kind.REFERRAL_CHANGED, "En remiss som du har skickat har ändrats"),
+        (Kind.REFERRAL_INCOMING, "En ny remiss till en insats som ni utför"),
+        (Kind.REFERRAL_UNANSWERED, "har väntat på svar från utföraren"),
+        (Kind.REMINDER, "Du har inte svarat på en kallelse"),
+    ],
+)
+def test_each_kind_says_what_happened_and_nothing_of_the_person(
+    cast: Cast, kind: Kind, says: str
+) -> None:
+    with transaction.atomic():
+        notify(cast.fia, kind, about=cast.pia, path="/remisser/")
+    run_worker()
+    message = mail.outbox[-1]
+    assert says in message.body
+    for secret in ("Pia", "Persson", cast.pia.id_number):
+        assert secret not in message.subject and secret not in message.body

@@ -6,6 +6,7 @@ parameters of its own (a plan's pk, a story version) gives them in ``samla/<app>
 
     def parameters(cast: Cast) -> dict[str, int | str]:   # builds what the routes point at, for Pia
     READABLE_WITH_CONSENT: set[str]                 # GET routes a consenting handler may open
+    OWNED_BY_KIM: set[str]        # optional: routes to Kim's own record, 404 for everyone else
 
 A route that is not about a participant belongs in ``USER_SCOPED_NAMESPACES`` or
 ``ASSOCIATION_SCOPED_NAMESPACES`` (an association's own records, such as its activities, which are
@@ -52,6 +53,11 @@ def matrix_modules() -> list[ModuleType]:
 READABLE_WITH_CONSENT = {"people:participant", "people:consent"}.union(
     *(getattr(module, "READABLE_WITH_CONSENT", set()) for module in matrix_modules())
 )
+# Routes to a record that is Kim's own rather than Pia's (an import job he uploaded): a consenting
+# handler gets 404 there, like everyone else but Kim.
+OWNED_BY_KIM: set[str] = set().union(
+    *(getattr(module, "OWNED_BY_KIM", set()) for module in matrix_modules())
+)
 
 
 @pytest.fixture
@@ -72,7 +78,7 @@ def params(cast: Cast) -> dict[str, int | str]:
 USER_SCOPED_NAMESPACES = {"accounts"}
 # Namespaces whose parametrised routes are about an association's own records (not person data):
 # everyone with a role in that association may read them, nobody from another association may.
-ASSOCIATION_SCOPED_NAMESPACES = {"activities"}
+ASSOCIATION_SCOPED_NAMESPACES = {"activities", "questions"}
 
 
 @dataclass(frozen=True)
@@ -170,7 +176,11 @@ def test_another_associations_records_are_not_found(
 ) -> None:
     elsewhere = other_association(cast)
     activity = elsewhere.activity
-    url = route.url({"pk": activity.pk, "year": activity.starts_on.year})
+    values: dict[str, int | str] = {"pk": activity.pk, "year": activity.starts_on.year}
+    for module in matrix_modules():  # an app's other association records, in Norrbygden
+        if hasattr(module, "association_parameters"):
+            values |= module.association_parameters(elsewhere)
+    url = route.url(values)
     sign_in(client, cast.everyone()[who])
     before = (AuditEvent.objects.count(), activity.version, activity.years.count())
     statuses = [client.get(url).status_code, client.post(url, {"name": "X"}).status_code]
@@ -248,6 +258,8 @@ def test_a_consenting_handler_reads_but_does_not_manage(
     response = client.get(route.url(params))
     if route.name in READABLE_WITH_CONSENT:
         assert response.status_code == 200
+    elif route.name in OWNED_BY_KIM:
+        assert response.status_code == 404, (route.name, response.status_code)
     else:
         assert response.status_code in (403, 405), (route.name, response.status_code)
 
