@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samla.accounts.http import AuthedRequest
@@ -422,7 +422,11 @@ def minutes(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
             referred = sum(1 for d in taken if d.activity is not None)
             if referred:
                 messages.success(
-                    request, _("%(count)s remisser är skickade.") % {"count": referred}
+                    request,
+                    ngettext(
+                        "%(count)s remiss är skickad.", "%(count)s remisser är skickade.", referred
+                    )
+                    % {"count": referred},
                 )
             return redirect(meeting)
     if (form.errors or (decisions is not None and decisions.total_error_count())) and status == 200:

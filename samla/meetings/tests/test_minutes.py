@@ -342,7 +342,7 @@ def test_a_decision_to_refer_sends_the_referral_and_links_back_to_the_meeting(
         | decision(0, cast.tyreso.pk, "Pia börjar i Mia Vidare.", activity=setting.activity.pk),
         follow=True,
     )
-    assert "1 remisser är skickade." in response.content.decode()
+    assert "1 remiss är skickad." in response.content.decode()
     made = Decision.objects.get(meeting=held.council)
     referral = made.referral
     assert referral is not None
