@@ -9,10 +9,11 @@ people referred to those activities by name and nothing else of them (R2).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samla.accounts.models import User
@@ -33,19 +34,26 @@ class Board:
     offered: list[Referral] = field(default_factory=list)
     waiting: list[Referral] = field(default_factory=list)
     taking_part: list[Referral] = field(default_factory=list)
+    ended: list[Referral] = field(default_factory=list)  # recently: their follow-ups are due
 
     @property
     def places_taken(self) -> int:
         return len(self.offered) + len(self.taking_part)
 
 
-def boards_for(user: User) -> list[Board]:
+# Ended participations stay on the board this long, for the follow-up six months after exit.
+ENDED_SHOWN_DAYS = 240
+
+
+def boards_for(user: User, today: date | None = None) -> list[Board]:
     """Two queries and one audit row, however many activities and referrals."""
+    today = today or timezone.localdate()
     boards = {a.pk: Board(a) for a in provided_activities(user).order_by("name")}
     with transaction.atomic():
         referrals = list(
             incoming_referrals(user)
-            .exclude(state__in=Referral.CLOSED_STATES)
+            .exclude(state__in=[State.DECLINED, State.WITHDRAWN])
+            .exclude(state=State.ENDED, ended_on__lt=today - timedelta(days=ENDED_SHOWN_DAYS))
             .select_related("participant", "referring_organisation")
             .order_by("-priority", "waitlisted_at", "sent_at", "pk")
         )
@@ -59,6 +67,8 @@ def boards_for(user: User) -> list[Board]:
             board.offered.append(referral)
         elif referral.state == State.WAITLISTED:
             board.waiting.append(referral)  # already in line: priority, then time on the list
+        elif referral.state == State.ENDED:
+            board.ended.append(referral)
         else:
             board.taking_part.append(referral)
     return list(boards.values())

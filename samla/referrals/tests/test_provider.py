@@ -66,6 +66,16 @@ def test_the_board_sorts_each_referral_into_its_place(
     assert f"/utforare/insatser/{setting.activity.pk}/narvaro/" in body
 
 
+def test_recently_ended_participations_stay_on_the_board_for_their_follow_ups(
+    cast: Cast, setting: Setting, client: Client
+) -> None:
+    ended = referred(cast, setting, to=State.ENDED)
+    sign_in(client, setting.ulla)
+    body = client.get("/remisser/").content.decode()
+    assert "Avslutade de senaste månaderna" in body
+    assert f"/remisser/{ended.pk}/" in body and "Studier" in body
+
+
 def test_the_board_costs_the_same_however_many_referrals(cast: Cast, setting: Setting) -> None:
     client = Client()
     sign_in(client, setting.ulla)
