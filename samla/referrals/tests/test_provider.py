@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from samla.accounts.models import Role
 from samla.activities.tests.builders import provider
@@ -69,11 +70,18 @@ def test_the_board_sorts_each_referral_into_its_place(
 def test_recently_ended_participations_stay_on_the_board_for_their_follow_ups(
     cast: Cast, setting: Setting, client: Client
 ) -> None:
-    ended = referred(cast, setting, to=State.ENDED)
+    ended = actions.end(
+        referred(cast, setting, to=State.STARTED),
+        actor=setting.ulla,
+        ended_on=timezone.localdate() - timedelta(days=200),
+        exit_reason=ExitReason.STUDIES,
+    )
+    long_ago = referred(cast, setting, to=State.ENDED)  # ended on DAY, more than 240 days ago
     sign_in(client, setting.ulla)
     body = client.get("/remisser/").content.decode()
     assert "Avslutade de senaste månaderna" in body
     assert f"/remisser/{ended.pk}/" in body and "Studier" in body
+    assert f"/remisser/{long_ago.pk}/" not in body
 
 
 def test_the_board_costs_the_same_however_many_referrals(cast: Cast, setting: Setting) -> None:
