@@ -4,6 +4,7 @@ Runs against its own database: a fresh SQLite file in ``var/`` by default, or th
 ``BENCH_DATABASE_URL`` names (for example a throwaway PostgreSQL from ``scripts/test-postgres``,
 which exports ``DATABASE_URL``: ``scripts/test-postgres make bench`` uses that one). The sizes can
 be set with ``BENCH_SIZES`` (default ``1000,20000``: participants added to the demo data).
+``BENCH_ONLY=import`` runs only the import of history (``bench/imports.py``), on a fresh database.
 
 Never a pass/fail test: timings on a shared two-core machine vary. The ratios say whether a path
 grows with the data (ratio near 1 = it does not).
@@ -55,6 +56,14 @@ def median_ms(action: Callable[[], object], repeats: int = REPEATS) -> float:
 def main() -> int:
     engine = configure()
     from django.core.management import call_command
+
+    if os.environ.get("BENCH_ONLY") == "import":
+        from bench import imports
+
+        print(f"Samla benchmarks on {engine}: the import of history only")
+        call_command("migrate", verbosity=0)
+        imports.run()
+        return 0
     from django.test import Client
 
     from samla.accounts.models import User
@@ -125,6 +134,10 @@ def main() -> int:
     print("\nAccess log")
     print(f"  {'record(), events/s':36} {appends / append_s:10.0f}")
     print(f"  {'verify_audit, rows/s':36} {rows / verify_s:10.0f}   ({rows} rows, ok={report.ok})")
+
+    from bench import imports
+
+    imports.run()
     return 0
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "samla.activities",
     "samla.referrals",
     "samla.measurements",
+    "samla.imports",
     "samla.plans",
     "samla.meetings",
     "samla.stories",

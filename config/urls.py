@@ -17,6 +17,7 @@ urlpatterns = [
     path("utforare/", include("samla.referrals.provider_urls")),
     path("deltagare/", include("samla.people.urls")),
     path("insatser/", include("samla.activities.urls")),
+    path("import/", include("samla.imports.urls")),
     path("arbetslista/", include("samla.plans.worklist_urls")),
     path("moten/", include("samla.meetings.my_urls")),
     path("granskning/", include("samla.oversight.urls")),

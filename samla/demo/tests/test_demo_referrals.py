@@ -28,7 +28,7 @@ def test_mia_vidare_is_full_and_keeps_a_waitlist() -> None:
     mia = Activity.objects.get(name=MIA_VIDARE)
     referrals = Referral.objects.filter(activity=mia)
     assert referrals.holding_places().count() == mia.capacity == 20
-    states = {s: referrals.filter(state=s).count() for s in Referral.State}
+    states = {str(s): referrals.filter(state=s).count() for s in Referral.State}
     assert states["waitlisted"] == 2 and states["offered"] == 1
     assert states["ended"] == 5 and states["started"] == 17
     assert referrals.filter(participant__kind="anonymous").count() == 3

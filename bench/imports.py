@@ -1,0 +1,187 @@
+"""The import of history at scale: a generated 100 000-row CSV, checked and written.
+
+Run alone with ``BENCH_ONLY=import python -m bench`` (``BENCH_IMPORT_ROWS`` sets the size), or as
+the last part of the full bench. Seven rows in ten are identified by Skatteverket's test numbers
+(some people on two rows), three are anonymous; half the participations have ended, with an exit
+measurement; every row has an entry measurement with income sources. Prints the time to check
+the file alone, then the whole task (read, check with progress, write in one transaction).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import random
+import time
+from datetime import date, timedelta
+
+ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
+
+HEADER = [
+    "insats",
+    "personnummer",
+    "förnamn",
+    "efternamn",
+    "kön",
+    "startdatum",
+    "slutdatum",
+    "avslutsorsak",
+    "sysselsättning vid start",
+    "utbildningsnivå vid start",
+    "mående vid start",
+    "närhet vid start",
+    "inkomstkällor vid start",
+    "sysselsättning vid avslut",
+    "mående vid avslut",
+    "inkomstkällor vid avslut",
+]
+FIRST_NAMES = ["Anna", "Bo", "Cecilia", "David", "Elin", "Fredrik", "Greta", "Hassan", "Ida"]
+LAST_NAMES = ["Andersson", "Berg", "Lind", "Nilsson", "Öberg", "Karlsson", "Ali", "Holm"]
+OCCUPATIONS = ["Arbetssökande", "Sjukskriven, arbetar inte", "I förberedande insats", "Studerar"]
+EXIT_REASONS = ["Studier", "Arbete utan subvention", "Ohälsa", "Flyttat", "Annat skäl"]
+INCOMES = ["Ekonomiskt bistånd:100", "Sjukpenning:50; Lön:50", "Ingen inkomst", "Studiemedel:100"]
+
+
+def generate(activity_names: list[str], rows: int, seed: int = 5) -> bytes:
+    from samla.people import idnumbers
+
+    rng = random.Random(seed)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(HEADER)
+    people: list[tuple[str, str, str]] = []
+    taken: set[tuple[str, str, date]] = set()  # the same participation twice is an error
+    first_day = date(1960, 1, 1)
+    for n in range(rows):
+        activity = rng.choice(activity_names)
+        started = date(2019, 1, 1) + timedelta(days=rng.randrange(5 * 365))
+        if n % 10 < 7:
+            if people and rng.random() < 0.15:
+                number, first, last = rng.choice(people)  # a second participation
+                while (number, activity, started) in taken:
+                    started += timedelta(days=1)
+            else:
+                born = first_day + timedelta(days=len(people) // 20)
+                sex = "F" if len(people) % 2 else "M"
+                parsed = idnumbers.test_personnummer(born, sex, index=(len(people) // 2) % 10)
+                number = parsed.formatted()
+                first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+                people.append((number, first, last))
+            taken.add((number, activity, started))
+            identity = [number, first, last, ""]
+        else:
+            identity = ["", "", "", rng.choice(["Kvinna", "Man", "X"])]
+        ended = started + timedelta(days=rng.randrange(30, 400)) if n % 2 else None
+        if ended and ended > date(2025, 12, 31):
+            ended = None
+        writer.writerow(
+            [
+                activity,
+                *identity,
+                started.isoformat(),
+                ended.isoformat() if ended else "",
+                rng.choice(EXIT_REASONS) if ended else "",
+                rng.choice(OCCUPATIONS),
+                "Gymnasial",
+                str(rng.randint(1, 5)),
+                str(rng.randint(1, 5)),
+                rng.choice(INCOMES),
+                rng.choice(OCCUPATIONS) if ended else "",
+                str(rng.randint(1, 5)) if ended else "",
+                rng.choice(INCOMES) if ended else "",
+            ]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def setting():
+    """A provider with four individual activities in an association of its own, and its
+    coordinator, who imports."""
+    from samla.accounts.models import Role, RoleAssignment, User
+    from samla.activities.models import Activity
+    from samla.organisations.models import Association, Organisation
+
+    suffix = f"{time.time_ns() % 10**9:09d}"
+    office = Organisation.objects.create(
+        name=f"Bänkförbundet {suffix}",
+        kind=Organisation.Kind.ASSOCIATION,
+        organisation_number=f"91{suffix[:4]}-{suffix[4:8]}",
+    )
+    association = Association.objects.create(organisation=office, short_name=f"Bänk {suffix}")
+    provider = Organisation.objects.create(
+        name=f"Bänkutföraren {suffix}",
+        kind=Organisation.Kind.PROVIDER,
+        organisation_number=f"92{suffix[:4]}-{suffix[4:8]}",
+    )
+    importer = User.objects.create_user(
+        username=f"bench.import.{suffix}", password=None, organisation=provider
+    )
+    RoleAssignment.objects.create(user=importer, role=Role.COORDINATOR, association=association)
+    names = [f"Insats {letter}" for letter in "ABCD"]
+    for name in names:
+        Activity.objects.create(
+            association=association,
+            name=name,
+            kind=Activity.Kind.INDIVIDUAL,
+            provider=provider,
+            starts_on=date(2018, 1, 1),
+            capacity=1000,
+            created_by=importer,
+        )
+    return association, importer, names
+
+
+def run() -> dict[str, float]:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from samla.imports import actions
+    from samla.imports.models import ImportJob
+    from samla.imports.reading import read
+    from samla.imports.tasks import run_import
+    from samla.imports.validation import Validator
+    from samla.referrals.models import Referral
+
+    association, importer, names = setting()
+    content = generate(names, ROWS)
+    print(f"\nImport of history: {ROWS} rows, {len(content) / 1e6:.1f} MB of CSV")
+
+    started = time.perf_counter()
+    sheet = read("bench.csv", content)
+    validator = Validator(
+        organisation_id=importer.organisation_id,
+        association_id=association.pk,
+        today=timezone.localdate(),
+    )
+    assert validator.check_header(sheet.header)
+    for number, cells in sheet.rows:
+        validator.check_row(number, cells)
+    check_s = time.perf_counter() - started
+    assert validator.is_clean, validator.errors[:5]
+
+    with transaction.atomic():  # the queued task is never run by a worker here; run it below
+        job = actions.create_job(
+            actor=importer, association=association, file_name="bench.csv", content=content
+        )
+    before = Referral.objects.count()
+    started = time.perf_counter()
+    state = run_import.call(job.pk)
+    total_s = time.perf_counter() - started
+    job = ImportJob.objects.get(pk=job.pk)
+    assert state == ImportJob.State.DONE, job.errors[:5]
+    assert Referral.objects.count() - before == ROWS
+    figures = {
+        "check only (read + validate), rows/s": ROWS / check_s,
+        "check only, s": check_s,
+        "whole task (read, check, write), rows/s": ROWS / total_s,
+        "whole task, s": total_s,
+    }
+    for name, value in figures.items():
+        print(f"  {name:42} {value:10.1f}")
+    print(
+        f"  written: {job.participants_created} new participants, {job.participations_created} "
+        f"participations, {job.measurements_created} measurements, "
+        f"{job.income_sources_created} income sources"
+    )
+    return figures

@@ -1,0 +1,91 @@
+"""The background task that checks an uploaded file and, if every row is right, writes it.
+
+Progress is written every ``PROGRESS_EVERY`` rows in its own short transaction (the worker runs
+in autocommit), so the job page, polling, sees the count move while the file is checked. The
+write itself is one transaction: the page says "Sparar…" until it commits.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import IntegrityError
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from samla.imports import actions
+from samla.imports.models import ImportJob
+from samla.imports.reading import UnreadableFile, read
+from samla.imports.validation import Validator
+
+PROGRESS_EVERY = 1000
+
+
+@task()
+def run_import(job_id: int) -> str:
+    """Check the job's file and write it, all or nothing. Returns the job's final state."""
+    claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
+        state=ImportJob.State.VALIDATING, started_at=timezone.now()
+    )
+    if not claimed:
+        return "not queued"  # already taken by another run of the task
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            return _run(job)
+        except Exception:
+            actions.reject_job(job, [actions.unexpected_failure()], 1)
+            raise
+
+
+def report_progress(job_id: int, rows_checked: int) -> None:
+    ImportJob.objects.filter(pk=job_id).update(rows_checked=rows_checked)
+
+
+def _run(job: ImportJob) -> str:
+    try:
+        sheet = read(job.file_name, bytes(job.content))
+    except UnreadableFile as error:
+        actions.reject_job(job, [actions.failure(str(error))], 1)
+        return ImportJob.State.FAILED
+    if not sheet.rows:
+        actions.reject_job(job, [actions.failure(_("filen har inga rader under rubrikraden."))], 1)
+        return ImportJob.State.FAILED
+    ImportJob.objects.filter(pk=job.pk).update(total_rows=len(sheet.rows))
+
+    validator = Validator(
+        organisation_id=job.organisation_id,
+        association_id=job.association_id,
+        today=timezone.localdate(),
+    )
+    if validator.check_header(sheet.header):
+        for checked, (number, cells) in enumerate(sheet.rows, start=1):
+            validator.check_row(number, cells)
+            if checked % PROGRESS_EVERY == 0:
+                report_progress(job.pk, checked)
+        report_progress(job.pk, len(sheet.rows))
+    if not validator.is_clean:
+        actions.reject_job(job, validator.errors, validator.error_count)
+        return ImportJob.State.FAILED
+
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.IMPORTING)
+    try:
+        actions.write_import(job, validator.plan, actor=job.created_by)
+    except IntegrityError:
+        # Someone changed Samla between the check and the write: say, a colleague registered
+        # one of the people. The transaction is rolled back; nothing of the file is kept.
+        actions.reject_job(
+            job,
+            [
+                actions.failure(
+                    _(
+                        "något i Samla ändrades medan filen kontrollerades (till exempel "
+                        "registrerades en av personerna av en kollega). Inget sparades. Ladda "
+                        "upp filen igen."
+                    )
+                )
+            ],
+            1,
+        )
+        return ImportJob.State.FAILED
+    return ImportJob.State.DONE
