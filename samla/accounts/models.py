@@ -76,6 +76,10 @@ class User(AbstractUser):
         return self.has_role(*PERSON_ROLES)
 
     @property
+    def is_activity_staff(self) -> bool:
+        return self.has_role(Role.ACTIVITY_STAFF)
+
+    @property
     def is_org_admin(self) -> bool:
         return self.has_role(Role.ORG_ADMIN)
 

@@ -64,6 +64,7 @@ def _run(job: ImportJob) -> str:
             if checked % PROGRESS_EVERY == 0:
                 report_progress(job.pk, checked)
         report_progress(job.pk, len(sheet.rows))
+        validator.check_places()
     if not validator.is_clean:
         actions.reject_job(job, validator.errors, validator.error_count)
         return ImportJob.State.FAILED

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypedDict
 
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from samla.activities.models import Activity
@@ -74,6 +75,7 @@ class ActivityInfo:
     provider_id: int
     starts_on: date
     ends_on: date | None
+    capacity: int | None
 
 
 @dataclass
@@ -106,7 +108,7 @@ class Validator:
         self.activities_by_pk: dict[int, ActivityInfo] = {}
         self.activities_by_name: dict[str, list[ActivityInfo]] = {}
         for values in Activity.objects.filter(association_id=association_id).values(
-            "pk", "name", "kind", "provider_id", "starts_on", "ends_on"
+            "pk", "name", "kind", "provider_id", "starts_on", "ends_on", "capacity"
         ):
             info = ActivityInfo(**values)
             self.activities_by_pk[info.pk] = info
@@ -126,6 +128,37 @@ class Validator:
                 started_on__isnull=False,
             ).values_list("participant_id", "activity_id", "started_on")
         )
+
+    def check_places(self) -> None:
+        """After the last row: participations still under way (no end date) take places, and an
+        activity never has more people in it than places (one query)."""
+        ongoing: dict[int, list[int]] = {}
+        for row in self.plan.participations:
+            if row.ended_on is None:
+                ongoing.setdefault(row.activity_id, []).append(row.row)
+        if not ongoing:
+            return
+        taken = dict(
+            Referral.objects.filter(activity_id__in=list(ongoing))
+            .holding_places()
+            .values_list("activity_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for activity_id, rows in ongoing.items():
+            activity = self.activities_by_pk[activity_id]
+            free = (activity.capacity or 0) - taken.get(activity_id, 0)
+            if len(rows) > free:
+                self.error(
+                    rows[max(free, 0)],
+                    c.ENDED_ON,
+                    _(
+                        "%(activity)s har %(free)s lediga platser, men filen har %(count)s "
+                        "deltaganden i insatsen utan slutdatum. Ange slutdatum för dem som har "
+                        "slutat, eller öka antalet platser först."
+                    )
+                    % {"activity": activity.name, "free": max(free, 0), "count": len(rows)},
+                )
 
     @property
     def is_clean(self) -> bool:

@@ -487,3 +487,29 @@ def test_an_unknown_code_is_reported_with_the_values_allowed(cast: Cast) -> None
             "arbetar inte; Annat.",
         )
     ]
+
+
+def test_participations_under_way_must_fit_the_places(cast: Cast) -> None:
+    setting = build(cast)
+    setting.own.capacity = 2
+    setting.own.save()
+    ongoing = [
+        anonymous_row(startdatum=f"2024-03-0{day}", kön=sex)
+        for day, sex in ((4, "M"), (5, "K"), (6, "M"))
+    ]
+    ended = anonymous_row(slutdatum="2024-06-01", avslutsorsak="Studier")
+    job = run(cast.kim, cast, csv_file([*ongoing, ended]))
+    assert job.state == ImportJob.State.FAILED
+    assert errors_of(job) == [
+        (
+            4,
+            "slutdatum",
+            "Tyresö arbetsträning har 2 lediga platser, men filen har 3 deltaganden i insatsen "
+            "utan slutdatum. Ange slutdatum för dem som har slutat, eller öka antalet platser "
+            "först.",
+        )
+    ]
+    assert not Referral.objects.exists()
+    job = run(cast.kim, cast, csv_file([*ongoing[:2], ended]))
+    assert job.state == ImportJob.State.DONE
+    assert Referral.objects.filter(activity=setting.own).holding_places().count() == 2
