@@ -294,6 +294,7 @@ class Summary:
             "plan_versions": "överenskomna versioner av planer",
             "referrals": "remisser och deltaganden",
             "attendance": "närvaronoteringar",
+            "measurements": "mätningar",
             "skipped": "hoppades över (inget ledigt testnummer)",
         }
         return [

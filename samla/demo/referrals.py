@@ -1,7 +1,8 @@
 """Referrals for the demo: Mia Vidare (Östra Södertörn, 20 places, run by Arbetsmarknadsenheten
 Södertörn) full, with a waitlist, a place offered from it, new referrals (one the provider has
-left unanswered for twelve days), participations under way with this week's attendance,
-participations ended with their exit reasons, and three anonymous participations.
+left unanswered for twelve days), participations under way with this week's attendance and
+their entry measurements, participations ended with their exit reasons and their measurements at
+entry, exit and one month after, and three anonymous participations.
 
 Written through ``samla.people.actions`` and ``samla.referrals.actions`` (consents naming the
 provider, referrals sent by the persons' coordinators, each step taken by the provider's demo
@@ -19,6 +20,14 @@ from django.utils import timezone
 from samla.accounts.models import User
 from samla.activities.models import Activity
 from samla.demo.activities import MIA_VIDARE
+from samla.measurements.actions import save_measurement
+from samla.measurements.models import (
+    Education,
+    IncomeSourceKind,
+    Occasion,
+    Occupation,
+    SupportTime,
+)
 from samla.notifications.models import Notice
 from samla.people.actions import record_consent
 from samla.people.models import Consent, InformationCategory, Participant, TeamMember
@@ -67,17 +76,27 @@ def build_referrals(*, seed: int, today: date) -> Counter[str]:
 
     def started(index: int, days_ago: int) -> Referral:
         referral = actions.accept(actions.receive(send(index), actor=staff), actor=staff)
-        return actions.start(referral, actor=staff, started_on=today - timedelta(days=days_ago))
+        referral = actions.start(referral, actor=staff, started_on=today - timedelta(days=days_ago))
+        assert referral.started_on is not None
+        _measure(referral, Occasion.ENTRY, staff, rng, referral.started_on)
+        counts["measurements"] += 1
+        return referral
 
     index = 0
     for reason in ENDED:  # first, so that the places they free are free when the rest come
         referral = started(index, days_ago=rng.randint(180, 280))
-        actions.end(
+        ended_on = today - timedelta(days=rng.randint(35, 90))
+        referral = actions.end(referral, actor=staff, ended_on=ended_on, exit_reason=reason)
+        _measure(referral, Occasion.EXIT, staff, rng, ended_on, reason=reason)
+        _measure(
             referral,
-            actor=staff,
-            ended_on=today - timedelta(days=rng.randint(35, 90)),
-            exit_reason=reason,
+            Occasion.AFTER_1_MONTH,
+            staff,
+            rng,
+            ended_on + timedelta(days=31),
+            reason=reason,
         )
+        counts["measurements"] += 2
         index += 1
     for _ in range(UNDER_WAY):
         started(index, days_ago=rng.randint(5, 150))
@@ -148,6 +167,59 @@ def _people(activity: Activity) -> list[tuple[Participant, User]]:
             note="Samtycke till remiss till Mia Vidare.",
         )
     return chosen
+
+
+# What the person does after an exit for this reason, at the exit and the follow-ups.
+AFTER_EXIT = {
+    ExitReason.WORK_SUBSIDISED: Occupation.EMPLOYED_SUBSIDISED,
+    ExitReason.WORK_UNSUBSIDISED: Occupation.EMPLOYED_UNSUBSIDISED,
+    ExitReason.STUDIES: Occupation.STUDYING,
+    ExitReason.JOB_SEEKING_AF: Occupation.JOB_SEEKING,
+    ExitReason.ILL_HEALTH: Occupation.SICK_LEAVE,
+}
+INCOME_AFTER_EXIT = {
+    Occupation.EMPLOYED_SUBSIDISED: IncomeSourceKind.SALARY,
+    Occupation.EMPLOYED_UNSUBSIDISED: IncomeSourceKind.SALARY,
+    Occupation.STUDYING: IncomeSourceKind.STUDENT_AID,
+    Occupation.JOB_SEEKING: IncomeSourceKind.PROGRAMME_BENEFIT,
+    Occupation.SICK_LEAVE: IncomeSourceKind.SICKNESS_BENEFIT,
+}
+
+
+def _measure(
+    referral: Referral,
+    occasion: str,
+    staff: User,
+    rng: random.Random,
+    day: date,
+    *,
+    reason: str = "",
+) -> None:
+    """The person's situation on the day: at entry far from work and on benefits, after an
+    exit as the exit reason says, and feeling a little better than at the start."""
+    entry = occasion == Occasion.ENTRY
+    occupation = Occupation.PREPARATORY if entry else AFTER_EXIT[ExitReason(reason)]
+    income = (
+        [(rng.choice([IncomeSourceKind.SOCIAL_ASSISTANCE, IncomeSourceKind.SICKNESS_BENEFIT]), 100)]
+        if entry
+        else [(INCOME_AFTER_EXIT[occupation], rng.choice([50, 75, 100]))]
+    )
+    save_measurement(
+        referral,
+        occasion,
+        actor=staff,
+        version=0,
+        measured_on=day,
+        occupation=occupation,
+        education=rng.choice(list(Education)),
+        support_time=rng.choice(list(SupportTime)) if entry else "",
+        wellbeing=rng.randint(1, 3) if entry else rng.randint(3, 5),
+        closeness=rng.randint(1, 2) if entry else rng.randint(3, 5),
+        ocn_modules=0 if entry else rng.randint(1, 4),
+        ocn_points=0 if entry else rng.randint(2, 10),
+        income_sources=income,
+        answers={},
+    )
 
 
 def _attendance(activity: Activity, staff: User, today: date, rng: random.Random) -> int:

@@ -46,3 +46,17 @@ def test_the_provider_login_sees_its_board(client: Client, settings: Any) -> Non
     body = client.get("/remisser/").content.decode()
     assert "20 av 20 platser tagna." in body
     assert "obesvarad" in body and "Erbjudna platser" in body
+
+
+def test_participations_have_their_measurements() -> None:
+    mia = Activity.objects.get(name=MIA_VIDARE)
+    ended = Referral.objects.filter(activity=mia, state="ended")
+    for referral in ended:
+        occasions = set(referral.measurements.values_list("occasion", flat=True))
+        assert occasions == {"entry", "exit", "after_1"}
+    subsidised = ended.get(exit_reason="work_subsidised")
+    assert subsidised.measurements.get(occasion="exit").occupation == "employed_subsidised"
+    identified_under_way = Referral.objects.filter(
+        activity=mia, state="started", participant__kind="identified"
+    )
+    assert all(r.measurements.filter(occasion="entry").exists() for r in identified_under_way)
