@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -54,19 +54,26 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def assignments(self) -> list[RoleAssignment]:
+        """The user's roles, read once per user object (once per request for request.user,
+        however many questions the menu and the views ask of them)."""
+        if "role_assignments" not in getattr(self, "_prefetched_objects_cache", {}):
+            prefetch_related_objects([self], "role_assignments")
+        return list(self.role_assignments.all())
+
     def has_role(self, *roles: Role, association: Association | None = None) -> bool:
         return any(
             assignment.role in roles
             and (association is None or assignment.association_id == association.pk)
-            for assignment in self.role_assignments.all()
+            for assignment in self.assignments()
         )
 
     def roles_in(self, association: Association) -> set[str]:
-        return {a.role for a in self.role_assignments.all() if a.association_id == association.pk}
+        return {a.role for a in self.assignments() if a.association_id == association.pk}
 
     def associations(self) -> list[Association]:
         seen: dict[int, Association] = {}
-        for assignment in self.role_assignments.all():
+        for assignment in self.assignments():
             if assignment.association is not None:
                 seen.setdefault(assignment.association.pk, assignment.association)
         return sorted(seen.values(), key=lambda a: a.short_name)
