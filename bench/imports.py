@@ -126,7 +126,7 @@ def setting():
             kind=Activity.Kind.INDIVIDUAL,
             provider=provider,
             starts_on=date(2018, 1, 1),
-            capacity=1000,
+            capacity=50_000,  # a history with many people still taking part
             created_by=importer,
         )
     return association, importer, names
