@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samla.accounts.http import AuthedRequest
-from samla.accounts.models import User
 from samla.measurements import actions
 from samla.measurements.access import (
     Participation,
@@ -26,8 +25,7 @@ from samla.measurements.models import IncomeSource, LocalQuestion, Measurement, 
 from samla.measurements.occasions import BY_SLUG, due_on, refusal
 from samla.measurements.questions import answers_shown, asked_questions, with_versions
 from samla.people.models import InformationCategory
-from samla.referrals.access import incoming_referrals
-from samla.referrals.models import Referral
+from samla.referrals.access import person_side_of
 
 
 @dataclass(frozen=True)
@@ -59,19 +57,6 @@ def _shown(participation: Participation, measurement: Measurement) -> Shown:
     )
 
 
-def _person_side(user: User, referral_pk: int) -> int | None:
-    """For an address on the provider's side: None for the provider's staff, else the person
-    whose side of the referral the user gets (404 if there is no such referral)."""
-    if incoming_referrals(user).filter(pk=referral_pk).exists():
-        return None
-    participant_id = (
-        Referral.objects.filter(pk=referral_pk).values_list("participant_id", flat=True).first()
-    )
-    if participant_id is None:
-        raise Http404
-    return participant_id
-
-
 @require_GET
 def detail(request: AuthedRequest, pk: int, referral_pk: int, occasion: str) -> HttpResponse:
     chosen = _occasion(occasion)
@@ -81,7 +66,7 @@ def detail(request: AuthedRequest, pk: int, referral_pk: int, occasion: str) -> 
 
 @require_GET
 def provider_detail(request: AuthedRequest, referral_pk: int, occasion: str) -> HttpResponse:
-    participant_id = _person_side(request.user, referral_pk)
+    participant_id = person_side_of(request.user, referral_pk)
     if participant_id is not None:
         return detail(request, participant_id, referral_pk, occasion)
     chosen = _occasion(occasion)
@@ -123,7 +108,7 @@ def record(request: AuthedRequest, pk: int, referral_pk: int, occasion: str) -> 
 
 @require_http_methods(["GET", "POST"])
 def provider_record(request: AuthedRequest, referral_pk: int, occasion: str) -> HttpResponse:
-    participant_id = _person_side(request.user, referral_pk)
+    participant_id = person_side_of(request.user, referral_pk)
     if participant_id is not None:
         return record(request, participant_id, referral_pk, occasion)
     chosen = _occasion(occasion)

@@ -106,6 +106,21 @@ def is_provider_staff(user: User, referral: Referral) -> bool:
     return incoming_referrals(user).filter(pk=referral.pk).exists()
 
 
+def person_side_of(user: User, referral_pk: int) -> int | None:
+    """For an address on the provider's side (remisser/<pk>/...): None when the user is the
+    provider's staff, else the person whose side of the referral the user is sent to, where
+    ``get_referral_for_user`` decides the rest. 404 when there is no such referral. Nothing about
+    the person is read here, so nothing is logged."""
+    if incoming_referrals(user).filter(pk=referral_pk).exists():
+        return None
+    participant_id = (
+        Referral.objects.filter(pk=referral_pk).values_list("participant_id", flat=True).first()
+    )
+    if participant_id is None:
+        raise Http404
+    return participant_id
+
+
 def get_referral_for_provider(user: User, pk: int) -> Referral:
     """A referral to the user's own activity, else 404; the read is logged."""
     with transaction.atomic():

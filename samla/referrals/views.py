@@ -19,8 +19,8 @@ from samla.referrals.access import (
     get_activity_for_provider,
     get_referral_for_provider,
     get_referral_for_user,
-    incoming_referrals,
     participant_access,
+    person_side_of,
 )
 from samla.referrals.forms import (
     AnonymousParticipationForm,
@@ -152,22 +152,18 @@ def incoming(request: AuthedRequest) -> HttpResponse:
 def incoming_detail(request: AuthedRequest, referral_pk: int) -> HttpResponse:
     """The provider's view. Anyone else who may see the person (the referrer's side) gets the
     person's side of the referral; everyone else 404."""
-    if incoming_referrals(request.user).filter(pk=referral_pk).exists():
-        referral = get_referral_for_provider(request.user, referral_pk)
-        context = {
-            "referral": referral,
-            "events": referral.events.select_related("actor"),
-            "steps": _available(referral, PROVIDER_STEPS),
-            "position": referral.waitlist_position(),
-            "places_left": actions.places_left(referral.activity),
-        }
-        return render(request, "referrals/incoming_detail.html", context)
-    participant_id = (
-        Referral.objects.filter(pk=referral_pk).values_list("participant_id", flat=True).first()
-    )
-    if participant_id is None:
-        raise Http404
-    return _detail(request, participant_id, referral_pk)
+    participant_id = person_side_of(request.user, referral_pk)
+    if participant_id is not None:
+        return _detail(request, participant_id, referral_pk)
+    referral = get_referral_for_provider(request.user, referral_pk)
+    context = {
+        "referral": referral,
+        "events": referral.events.select_related("actor"),
+        "steps": _available(referral, PROVIDER_STEPS),
+        "position": referral.waitlist_position(),
+        "places_left": actions.places_left(referral.activity),
+    }
+    return render(request, "referrals/incoming_detail.html", context)
 
 
 @require_POST
