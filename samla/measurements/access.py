@@ -86,12 +86,6 @@ def get_participation_for_provider(user: User, referral_pk: int) -> Participatio
     )
 
 
-def may_record_for_person(user: User, referral: Referral) -> bool:
-    """Whether the person's side of this referral offers recording to the user (the controlling
-    organisation's coordinator). Nothing is read, so nothing is logged."""
-    return ParticipantAccess(participant=referral.participant, user=user, consent=None).can_manage
-
-
 def office_associations(user: User) -> list[Association]:
     return editable_associations(user)
 

@@ -121,6 +121,7 @@ def _detail(request: AuthedRequest, pk: int, referral_pk: int) -> HttpResponse:
         "events": referral.events.select_related("actor"),
         "steps": steps,
         "position": referral.waitlist_position(),
+        "can_manage": found.access.can_manage,
     }
     return render(request, "referrals/detail.html", context)
 
