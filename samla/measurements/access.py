@@ -26,7 +26,6 @@ from samla.accounts.models import User
 from samla.activities.access import editable_associations
 from samla.measurements.models import LocalQuestion, Occasion
 from samla.measurements.occasions import SLUGS
-from samla.organisations.models import Association
 from samla.people.access import ParticipantAccess
 from samla.people.models import InformationCategory
 from samla.referrals.access import get_referral_for_provider, get_referral_for_user
@@ -86,14 +85,10 @@ def get_participation_for_provider(user: User, referral_pk: int) -> Participatio
     )
 
 
-def office_associations(user: User) -> list[Association]:
-    return editable_associations(user)
-
-
 def get_question_for_office(user: User, question_pk: int) -> LocalQuestion:
     question = (
         LocalQuestion.objects.filter(
-            pk=question_pk, association__in=[a.pk for a in office_associations(user)]
+            pk=question_pk, association__in=[a.pk for a in editable_associations(user)]
         )
         .select_related("association")
         .first()

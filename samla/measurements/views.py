@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samla.accounts.http import AuthedRequest
+from samla.activities.access import editable_associations
 from samla.measurements import actions
 from samla.measurements.access import (
     Participation,
     get_participation_for_provider,
     get_participation_for_user,
     get_question_for_office,
-    office_associations,
 )
 from samla.measurements.forms import MeasurementForm, QuestionForm, WordingForm
 from samla.measurements.models import IncomeSource, LocalQuestion, Measurement, Occasion
@@ -183,7 +183,7 @@ def _refuse_stale(
 
 @require_GET
 def question_list(request: AuthedRequest) -> HttpResponse:
-    associations = office_associations(request.user)
+    associations = editable_associations(request.user)
     if not associations:
         raise Http404
     questions = (
@@ -202,7 +202,7 @@ def question_list(request: AuthedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def add_question(request: AuthedRequest) -> HttpResponse:
-    associations = office_associations(request.user)
+    associations = editable_associations(request.user)
     if not associations:
         raise Http404
     form = QuestionForm(request.POST or None, associations=associations)
