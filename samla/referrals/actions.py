@@ -74,6 +74,25 @@ def send_referral(
     if not visible_participants(actor).filter(pk=participant.pk).exists():
         raise ValidationError(_("Du kan inte remittera den här personen."))
     check_can_refer(participant, activity)
+    referral = _create(
+        participant, activity, actor=actor, note=note, summary="Remiss skickad", priority=priority
+    )
+    _tell_provider(referral)
+    return referral
+
+
+def _create(
+    participant: Participant,
+    activity: Activity,
+    *,
+    actor: User,
+    note: str,
+    summary: str,
+    event_note: str = "",
+    **fields: Any,
+) -> Referral:
+    """A new referral (sent, unless ``fields`` say otherwise) with its first event and its
+    audit row."""
     assert actor.organisation_id is not None
     referral = Referral.objects.create(
         participant=participant,
@@ -81,17 +100,18 @@ def send_referral(
         referred_by=actor,
         referring_organisation_id=actor.organisation_id,
         note=note,
-        priority=priority,
+        **fields,
     )
-    ReferralEvent.objects.create(referral=referral, from_state="", to_state=State.SENT, actor=actor)
-    _tell_provider(referral)
+    ReferralEvent.objects.create(
+        referral=referral, from_state="", to_state=referral.state, actor=actor, note=event_note
+    )
     record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
         obj=referral,
         participant_id=participant.pk,
         flagged=participant.is_protected,
-        summary="Remiss skickad",
+        summary=summary,
     )
     return referral
 
@@ -172,30 +192,16 @@ def register_anonymous_participation(
         sex=sex,
         start_year=start_year,
     )
-    referral = Referral.objects.create(
-        participant=participant,
-        activity=locked,
-        referred_by=actor,
-        referring_organisation_id=actor.organisation_id,
+    return _create(
+        participant,
+        locked,
+        actor=actor,
         note=_("Anonymt deltagande, registrerat av utföraren."),
+        summary="Anonymt deltagande",
+        event_note=_("Anonymt deltagande"),
         state=State.STARTED,
         started_on=started_on,
     )
-    ReferralEvent.objects.create(
-        referral=referral,
-        from_state="",
-        to_state=State.STARTED,
-        actor=actor,
-        note=_("Anonymt deltagande"),
-    )
-    record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=referral,
-        participant_id=participant.pk,
-        summary="Anonymt deltagande",
-    )
-    return referral
 
 
 def _tell_provider(referral: Referral) -> None:
