@@ -64,7 +64,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         """Sent (or received) longer ago than ``SAMLA_REFERRAL_ANSWER_DAYS`` and still without
         the provider's answer: accepted, waitlisted or declined."""
         return self.filter(
-            state__in=[Referral.State.SENT, Referral.State.RECEIVED],
+            state__in=Referral.AWAITING_ANSWER,
             sent_at__lt=answer_deadline(now),
         )
 
@@ -95,6 +95,8 @@ class Referral(models.Model):
     CLOSED_STATES = frozenset({State.ENDED, State.DECLINED, State.WITHDRAWN})
     # A referral in one of these holds one of the activity's places.
     PLACE_STATES = frozenset({State.OFFERED, State.ACCEPTED, State.STARTED})
+    # Still waiting for the provider's answer (accepted, waitlisted or declined).
+    AWAITING_ANSWER = frozenset({State.SENT, State.RECEIVED})
     # From each state, the states one step may lead to. Reopening is the step out of a closed
     # state: declined or withdrawn → sent again, ended → started (it was ended by mistake).
     ALLOWED: dict[str, frozenset[str]] = {
@@ -221,9 +223,7 @@ class Referral(models.Model):
     def is_unanswered(self) -> bool:
         """The provider has not answered within ``SAMLA_REFERRAL_ANSWER_DAYS``: shown to both
         sides."""
-        return self.state in (self.State.SENT, self.State.RECEIVED) and (
-            self.sent_at < answer_deadline()
-        )
+        return self.state in self.AWAITING_ANSWER and (self.sent_at < answer_deadline())
 
     def waitlist_position(self) -> int | None:
         """1 for the next in line, or None when not on the waitlist."""

@@ -46,22 +46,16 @@ def flag_unanswered(now: datetime | None = None) -> int:
     queued = 0
     unanswered = Referral.objects.unanswered(now).select_related("activity", "referred_by")
     for referral in unanswered:
-        occasion = referral.sent_at.isoformat()  # reopened and sent again: told again
-        if notify(
-            referral.referred_by,
-            Kind.REFERRAL_UNANSWERED,
-            about=referral,
-            path=reverse("referrals:detail", args=[referral.participant_id, referral.pk]),
-            occasion=occasion,
-        ):
-            queued += 1
-        for user in provider_staff(referral.activity):
-            if notify(
-                user,
-                Kind.REFERRAL_UNANSWERED,
-                about=referral,
-                path=reverse("referrals:incoming_detail", args=[referral.pk]),
-                occasion=occasion,
-            ):
+        # Each side is sent to its own side of the referral.
+        told = [
+            (referral.referred_by, referral.get_absolute_url()),
+            *(
+                (user, reverse("referrals:incoming_detail", args=[referral.pk]))
+                for user in provider_staff(referral.activity)
+            ),
+        ]
+        for user, path in told:
+            occasion = referral.sent_at.isoformat()  # reopened and sent again: told again
+            if notify(user, Kind.REFERRAL_UNANSWERED, about=referral, path=path, occasion=occasion):
                 queued += 1
     return queued
