@@ -4,7 +4,8 @@ Runs against its own database: a fresh SQLite file in ``var/`` by default, or th
 ``BENCH_DATABASE_URL`` names (for example a throwaway PostgreSQL from ``scripts/test-postgres``,
 which exports ``DATABASE_URL``: ``scripts/test-postgres make bench`` uses that one). The sizes can
 be set with ``BENCH_SIZES`` (default ``1000,20000``: participants added to the demo data).
-``BENCH_ONLY=import`` runs only the import of history (``bench/imports.py``), on a fresh database.
+``BENCH_ONLY=import`` runs only the import of history (``bench/imports.py``), on a fresh database;
+``BENCH_ONLY=indicators`` only the dashboards against hand-written SQL (``bench/indicators.py``).
 
 Never a pass/fail test: timings on a shared two-core machine vary. The ratios say whether a path
 grows with the data (ratio near 1 = it does not).
@@ -63,6 +64,14 @@ def main() -> int:
         print(f"Samla benchmarks on {engine}: the import of history only")
         call_command("migrate", verbosity=0)
         imports.run()
+        return 0
+    if os.environ.get("BENCH_ONLY") == "indicators":
+        from bench import indicators
+
+        print(f"Samla benchmarks on {engine}: the dashboards only")
+        call_command("migrate", verbosity=0)
+        call_command("load_demo_data", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        indicators.run()
         return 0
     from django.test import Client
 
@@ -135,9 +144,10 @@ def main() -> int:
     print(f"  {'record(), events/s':36} {appends / append_s:10.0f}")
     print(f"  {'verify_audit, rows/s':36} {rows / verify_s:10.0f}   ({rows} rows, ok={report.ok})")
 
-    from bench import imports
+    from bench import imports, indicators
 
     imports.run()
+    indicators.run()
     return 0
 
 

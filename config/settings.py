@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "samla.imports",
     "samla.plans",
     "samla.meetings",
+    "samla.statistics",
+    "samla.indicators",
     "samla.stories",
     "samla.oversight",
     "samla.web",

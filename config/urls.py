@@ -20,6 +20,7 @@ urlpatterns = [
     path("import/", include("samla.imports.urls")),
     path("arbetslista/", include("samla.plans.worklist_urls")),
     path("moten/", include("samla.meetings.my_urls")),
+    path("statistik/", include("samla.indicators.urls")),
     path("granskning/", include("samla.oversight.urls")),
     path("aviseringar/", include("samla.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -34,6 +34,7 @@ from django.utils import timezone
 from samla.accounts.models import Role, RoleAssignment, User
 from samla.demo.activities import build_activities
 from samla.demo.casework import build_casework
+from samla.demo.indicators import build_indicators
 from samla.demo.logins import DEMO_PASSWORD, DEMO_USERS, OSTRA_SODERTORN, SOFINT
 from samla.demo.referrals import build_referrals
 from samla.organisations.models import (
@@ -428,6 +429,7 @@ def load_demo(*, today: date | None = None, seed: int = DEMO_SEED) -> Summary:
     # Stories and plans, through the apps' own actions: slower per row, so only here.
     summary.counts.update(build_casework(seed=seed, today=today))
     summary.counts.update(build_referrals(seed=seed, today=today))
+    summary.counts.update(build_indicators(seed=seed))
     return summary
 
 

@@ -35,6 +35,8 @@ from samla.referrals.tests.builders import build as referral_setting
 
 SKIPPED_NAMESPACES = {"admin"}  # Django admin: staff only, and our users are not staff
 SKIPPED_ROUTES = {"set_language", "accounts:logout", "accounts:login", "web:healthz"}
+# Open without login by design: a survey round's shared link (samla/surveys/tests cover it).
+SKIPPED_ROUTES |= {"survey_answer:answer"}
 # Roles that must never see Pia, on any route.
 REFUSED = ["wera", "nils", "tove", "olle", "bodil"]
 
@@ -78,7 +80,7 @@ def params(cast: Cast) -> dict[str, int | str]:
 USER_SCOPED_NAMESPACES = {"accounts"}
 # Namespaces whose parametrised routes are about an association's own records (not person data):
 # everyone with a role in that association may read them, nobody from another association may.
-ASSOCIATION_SCOPED_NAMESPACES = {"activities", "questions"}
+ASSOCIATION_SCOPED_NAMESPACES = {"activities", "questions", "indicators", "surveys"}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,442 @@
+"""A dashboard: the sections the association office and the board read (issue 6 part 3), each a
+list of published tables with a chart beside them. The same objects feed the page, the CSV and
+XLSX exports and the annual report, so every one of them shows the same suppressed figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from samla.activities.models import Activity
+from samla.indicators import dimensions as d
+from samla.indicators.figures import Figures, Filters, Scope, percent
+from samla.indicators.models import Target
+from samla.organisations.models import Municipality
+from samla.people.models import Sex
+from samla.statistics.charts import Chart, bar_chart, line_chart, share_chart
+from samla.statistics.tables import Category, Figure, ShareTable, Table, count_table
+
+Row = list[str | int | None]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One category before and after: counts, shares of all, and the change."""
+
+    category: Category
+    before: Figure
+    after: Figure
+    share_before: str
+    share_after: str
+
+    @property
+    def change(self) -> str:
+        if self.before.value is None or self.after.value is None:
+            return "–"
+        return f"{self.after.value - self.before.value:+d}".replace("-", "−")
+
+
+@dataclass(frozen=True)
+class BeforeAfter:
+    """A before→after cross-tabulation and, from its margins, the change per category (the
+    tables FK's national follow-up showed). The change table uses only the cross-tabulation's
+    published margins, so it hides exactly what the cross-tabulation hides."""
+
+    title: str
+    crosstab: Table
+
+    @property
+    def changes(self) -> list[Change]:
+        total = self.crosstab.total
+        return [
+            Change(
+                category=category,
+                before=self.crosstab.row_total(category.key),
+                after=self.crosstab.column_total(category.key),
+                share_before=_share(self.crosstab.row_total(category.key), total),
+                share_after=_share(self.crosstab.column_total(category.key), total),
+            )
+            for category in self.crosstab.rows
+        ]
+
+    @property
+    def any_hidden(self) -> bool:
+        return self.crosstab.any_hidden
+
+    def records(self) -> list[Row]:
+        rows: list[Row] = [
+            [
+                self.crosstab.row_heading,
+                _("Antal vid start"),
+                _("Antal vid avslut"),
+                _("Förändring"),
+                _("Andel vid start"),
+                _("Andel vid avslut"),
+            ]
+        ]
+        for c in self.changes:
+            rows.append(
+                [
+                    c.category.label,
+                    _value(c.before),
+                    _value(c.after),
+                    c.change,
+                    c.share_before,
+                    c.share_after,
+                ]
+            )
+        return rows
+
+
+def _share(part: Figure, whole: Figure) -> str:
+    if part.value is None or whole.value is None or whole.value == 0:
+        return "–"
+    return f"{percent(part.value, whole.value)} %".replace(".", ",")
+
+
+def _value(figure: Figure) -> str | int:
+    return figure.value if figure.value is not None else "–"
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    target: Target
+    goal: str
+    actual: str
+    attained: Decimal | None  # the actual as a percentage of the goal, when it can be shown
+
+    @property
+    def reached(self) -> bool | None:
+        return None if self.attained is None else self.attained >= 100
+
+
+@dataclass(frozen=True)
+class Targets:
+    title: str
+    rows: tuple[TargetRow, ...]
+    progress: Chart | None
+
+    @property
+    def any_hidden(self) -> bool:
+        return any(row.actual == "–" for row in self.rows)
+
+    def records(self) -> list[Row]:
+        rows: list[Row] = [[_("Mål"), _("Avser"), _("Målvärde"), _("Utfall"), _("Andel av målet")]]
+        for r in self.rows:
+            attained = f"{r.attained} %".replace(".", ",") if r.attained is not None else "–"
+            rows.append(
+                [
+                    r.target.get_kind_display(),
+                    r.target.breakdown_label or _("Hela perioden"),
+                    r.goal,
+                    r.actual,
+                    attained,
+                ]
+            )
+        return rows
+
+
+Published = Table | ShareTable | BeforeAfter | Targets
+
+
+@dataclass(frozen=True)
+class Item:
+    slug: str
+    content: Published
+    chart: Chart | None = None
+
+    @property
+    def kind(self) -> str:
+        return type(self.content).__name__.lower()
+
+    @property
+    def title(self) -> str:
+        return self.content.title
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    title: str
+    items: tuple[Item, ...]
+
+
+class Dashboard:
+    def __init__(self, scope: Scope, filters: Filters) -> None:
+        self.scope, self.filters = scope, filters
+        self.figures = Figures(scope, filters)
+        self._by_year: dict[int | None, Figures] = {}
+        self._target_tables: dict[tuple[int | None, str], Table] = {}
+
+    def describe_filters(self) -> str:
+        """The selection in words: "2011, Nora, kvinnor" or the whole period."""
+        f, first, last = self.filters, self.figures.first, self.figures.last
+        parts = [str(f.year) if f.year else f"{first:%Y-%m-%d}–{last:%Y-%m-%d}"]
+        if f.activity:
+            parts.append(str(Activity.objects.get(pk=f.activity)))
+        if f.municipality:
+            parts.append(str(Municipality.objects.get(pk=f.municipality)))
+        if f.sex:
+            parts.append(str(Sex(f.sex).label).lower())
+        return ", ".join(parts)
+
+    def sections(self) -> list[Section]:
+        return [
+            section
+            for section in (
+                self.targets_section(),
+                self.participants_section(),
+                self.outcomes_section(),
+                self.before_after_section(),
+                self.time_section(),
+                self.referrals_section(),
+            )
+            if section.items
+        ]
+
+    def items(self) -> Iterator[Item]:
+        for section in self.sections():
+            yield from section.items
+
+    def item(self, slug: str) -> Item | None:
+        return next((item for item in self.items() if item.slug == slug), None)
+
+    # --- sections ---
+
+    def targets_section(self) -> Section:
+        targets = [t for t in self.scope.targets() if self._applies(t)]
+        if not targets and self.scope.programme is None and self.scope.activity is None:
+            return Section("targets", _("Mål och utfall"), ())
+        content = Targets(
+            title=_("Mål och utfall"),
+            rows=tuple(self._target_row(t) for t in targets),
+            progress=self._progress(targets),
+        )
+        return Section(
+            "targets", _("Mål och utfall"), (Item("targets", content, content.progress),)
+        )
+
+    def participants_section(self) -> Section:
+        f = self.figures
+        started = f.table(
+            f.started(), _("Påbörjade deltaganden per kommun och kön"), d.MUNICIPALITY, d.SEX
+        )
+        active = f.table(
+            f.active(),
+            _("Pågående deltaganden under perioden, per insats och kön"),
+            d.ACTIVITY,
+            d.SEX,
+        )
+        ended = f.table(
+            f.ended(), _("Avslutade deltaganden per avslutsorsak och kön"), d.EXIT_REASON, d.SEX
+        )
+        age = f.table(f.started(), _("Påbörjade deltaganden per ålder och kön"), d.AGE, d.SEX)
+        groups = f.table(
+            f.started(), _("Påbörjade deltaganden per målgrupp och kön"), d.TARGET_GROUP, d.SEX
+        )
+        return Section(
+            "participants",
+            _("Deltagare"),
+            tuple(
+                Item(slug, table, bar_chart(table))
+                for slug, table in (
+                    ("started", started),
+                    ("active", active),
+                    ("exit_reasons", ended),
+                    ("age", age),
+                    ("target_groups", groups),
+                )
+            ),
+        )
+
+    def outcomes_section(self) -> Section:
+        f = self.figures
+        shares = (
+            ("feel_better", f.feel_better()),
+            ("closer", f.closer()),
+            ("work_or_studies", f.work_or_studies()),
+        )
+        learning = f.learning_goals()
+        return Section(
+            "outcomes",
+            _("Resultat"),
+            (
+                *(Item(slug, table, share_chart(table)) for slug, table in shares),
+                Item("learning_goals", learning, bar_chart(learning)),
+            ),
+        )
+
+    def before_after_section(self) -> Section:
+        f = self.figures
+        occupation = BeforeAfter(
+            _("Sysselsättning vid start och vid avslut"),
+            f.table(
+                f.ended(),
+                _("Sysselsättning vid start (rader) och vid avslut (kolumner)"),
+                d.OCCUPATION_BEFORE,
+                d.OCCUPATION_AFTER,
+            ),
+        )
+        income = BeforeAfter(
+            _("Huvudsaklig försörjning vid start och vid avslut"),
+            f.table(
+                f.ended(),
+                _("Huvudsaklig försörjning vid start (rader) och vid avslut (kolumner)"),
+                d.INCOME_BEFORE,
+                d.INCOME_AFTER,
+            ),
+        )
+        return Section(
+            "before_after",
+            _("Före och efter"),
+            (Item("occupation", occupation), Item("income", income)),
+        )
+
+    def time_section(self) -> Section:
+        f = self.figures
+        duration = f.table(
+            f.ended(), _("Tid i insatsen för avslutade deltaganden"), d.DURATION, d.SEX
+        )
+        waiting = f.table(f.started(), _("Väntetid från remiss till start"), d.WAITING, d.SEX)
+        return Section(
+            "time",
+            _("Tid"),
+            (
+                Item("duration", duration, bar_chart(duration)),
+                Item("waiting", waiting, bar_chart(waiting)),
+            ),
+        )
+
+    def referrals_section(self) -> Section:
+        f = self.figures
+        states = f.table(
+            f.referrals_sent(),
+            _("Remisser skickade under perioden, per status och insats"),
+            d.STATE,
+            d.ACTIVITY,
+        )
+        organisations = f.table(
+            f.referrals_sent(),
+            _("Remisser skickade under perioden, per remitterande organisation"),
+            d.ORGANISATION,
+        )
+        items = [
+            Item("referral_states", states, bar_chart(states)),
+            Item("referring_organisations", organisations),
+        ]
+        if self.scope.programme is None and self.scope.activity is None:
+            meetings = f.meetings_held()
+            items.append(Item("meetings", meetings, bar_chart(meetings)))
+        return Section("referrals", _("Remisser och möten"), tuple(items))
+
+    # --- targets ---
+
+    def _applies(self, target: Target) -> bool:
+        """A target is shown when the filters do not cut across it: filtered to women in 2011,
+        the target for women in Nora 2011 is shown, the target of 330 for the whole period not."""
+        f = self.filters
+        return (
+            (not f.year or target.year == f.year)
+            and (not f.sex or target.sex == f.sex)
+            and (not f.municipality or target.municipality_id == f.municipality)
+        )
+
+    def _figures_for(self, target: Target) -> Figures:
+        if target.year == self.filters.year:
+            return self.figures
+        if target.year not in self._by_year:
+            self._by_year[target.year] = Figures(
+                self.scope, replace(self.filters, year=target.year)
+            )
+        return self._by_year[target.year]
+
+    def _target_row(self, target: Target) -> TargetRow:
+        figures = self._figures_for(target)
+        if target.is_share:
+            share = {
+                Target.Kind.FEEL_BETTER: figures.feel_better,
+                Target.Kind.CLOSER: figures.closer,
+                Target.Kind.WORK_OR_STUDIES: figures.work_or_studies,
+            }[Target.Kind(target.kind)]().total
+            attained = (
+                None
+                if share.percent is None
+                else (share.percent * 100 / target.value).quantize(Decimal("0.1"))
+            )
+            return TargetRow(target, f"{target.value} %", str(share), attained)
+        figure = self._count_for(figures, target)
+        attained = (
+            percent(figure.value, target.value)
+            if figure.value is not None and target.value
+            else None
+        )
+        return TargetRow(target, str(Figure(target.value)), str(figure), attained)
+
+    def _count_for(self, figures: Figures, target: Target) -> Figure:
+        if target.kind == Target.Kind.LEARNING_GOALS:
+            return figures.learning_goals().total
+        row = (
+            d.MUNICIPALITY
+            if target.municipality_id
+            else d.TARGET_GROUP
+            if target.target_group_id
+            else None
+        )
+        table = self._cached_table(figures, row)
+        key = str(target.municipality_id or target.target_group_id or "")
+        if row is None:
+            return table.column_total(target.sex) if target.sex else table.total
+        return table.cell(key, target.sex) if target.sex else table.row_total(key)
+
+    def _cached_table(self, figures: Figures, row: d.Dimension | None) -> Table:
+        key = (figures.filters.year, row.slug if row else "all")
+        if key not in self._target_tables:
+            title = _("Påbörjade deltaganden")
+            self._target_tables[key] = (
+                _by_sex(figures, title)
+                if row is None
+                else figures.table(figures.started(), title, row, d.SEX)
+            )
+        return self._target_tables[key]
+
+    def _progress(self, targets: list[Target]) -> Chart | None:
+        goal = next(
+            (
+                t
+                for t in targets
+                if t.kind == Target.Kind.PARTICIPANTS
+                and not (t.year or t.sex or t.municipality_id or t.target_group_id)
+            ),
+            None,
+        )
+        f = self.figures
+        by_quarter = f.table(f.started(), _("Påbörjade deltaganden per kvartal"), d.QUARTER)
+        points: list[tuple[str, int | None]] = []
+        running: int | None = 0
+        for category in by_quarter.rows:
+            figure = by_quarter.row_total(category.key)
+            running = None if running is None or figure.value is None else running + figure.value
+            points.append((category.label, running))
+        return line_chart(
+            [(_("Påbörjade deltaganden, sammanlagt"), points)],
+            title=_("Påbörjade deltaganden över tid"),
+            target=goal.value if goal else None,
+        )
+
+
+def _by_sex(figures: Figures, title: str) -> Table:
+    """One row ("Alla") by sex, so that a target by sex and the total read one suppressed
+    table."""
+    counts = figures.counts(figures.started(), d.SEX)
+    return count_table(
+        {("all", sex): n for (sex, _all), n in counts.items()},
+        title=title,
+        row_heading="",
+        rows=[Category("all", _("Alla"))],
+        columns=figures.categories(d.SEX),
+        k=figures.k,
+    )

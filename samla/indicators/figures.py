@@ -1,0 +1,359 @@
+"""The association's figures: one SQL query per table, counted by the dimensions in
+``dimensions.py``, and every number put through the statistics layer before anyone sees it (R7).
+
+A participation is a referral that started (DOMAIN.md §5E); each counts on its own, anonymous ones
+included (R5). For a period, a participation *started* in it if its start date falls in it, was
+*active* if it was under way at some time in it, and *ended* in it if its end date falls in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext as _
+
+from samla.activities.models import Activity
+from samla.indicators import dimensions as d
+from samla.indicators.dimensions import Context, Dimension
+from samla.indicators.models import Programme, Target
+from samla.measurements.models import Measurement, Occasion
+from samla.meetings.models import Meeting
+from samla.organisations.models import Association
+from samla.referrals.models import ExitReason, Referral
+from samla.statistics.tables import (
+    Category,
+    ShareTable,
+    Table,
+    count_table,
+    one_way_table,
+    share_table,
+)
+
+PARTICIPATING = (Referral.State.STARTED, Referral.State.ENDED)
+WORK_OR_STUDIES = (ExitReason.WORK_UNSUBSIDISED, ExitReason.WORK_SUBSIDISED, ExitReason.STUDIES)
+ALL = Category("all", "Alla")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a dashboard speaks of: a programme, one activity, or all the association's
+    activities, over a period."""
+
+    association: Association
+    title: str
+    activity_ids: tuple[int, ...]
+    starts_on: date
+    ends_on: date
+    programme: Programme | None = None
+    activity: Activity | None = None
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.starts_on.year, self.ends_on.year + 1))
+
+    @classmethod
+    def of_programme(cls, programme: Programme) -> Scope:
+        return cls(
+            association=programme.association,
+            title=programme.name,
+            activity_ids=tuple(sorted(programme.activities.values_list("pk", flat=True))),
+            starts_on=programme.starts_on,
+            ends_on=programme.ends_on,
+            programme=programme,
+        )
+
+    @classmethod
+    def of_activity(cls, activity: Activity, *, today: date) -> Scope:
+        return cls(
+            association=activity.association,
+            title=activity.name,
+            activity_ids=(activity.pk,),
+            starts_on=activity.starts_on,
+            ends_on=activity.ends_on or date(today.year, 12, 31),
+            activity=activity,
+        )
+
+    @classmethod
+    def of_association(cls, association: Association, *, today: date) -> Scope:
+        activities = Activity.objects.filter(association=association, kind="individual")
+        first = min(activities.values_list("starts_on", flat=True), default=today)
+        return cls(
+            association=association,
+            title=_("Alla insatser i %(association)s") % {"association": association.short_name},
+            activity_ids=tuple(sorted(activities.values_list("pk", flat=True))),
+            starts_on=date(first.year, 1, 1),
+            ends_on=date(today.year, 12, 31),
+        )
+
+    def targets(self) -> list[Target]:
+        """The targets in the order of the seed's delmål: counts first, then shares, each for
+        the whole period before the years."""
+        if self.programme is None and self.activity is None:
+            return []
+        owner = Q(programme=self.programme) if self.programme else Q(activity=self.activity)
+        order = list(Target.Kind)
+        targets = Target.objects.filter(owner).select_related("target_group", "municipality")
+        return sorted(
+            targets,
+            key=lambda t: (
+                order.index(Target.Kind(t.kind)),
+                t.year or 0,
+                t.municipality.name if t.municipality else "",
+                t.target_group.name if t.target_group else "",
+                t.sex,
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int | None = None
+    activity: int | None = None
+    municipality: int | None = None
+    sex: str = ""
+
+    def period(self, scope: Scope) -> tuple[date, date]:
+        if self.year is None:
+            return scope.starts_on, scope.ends_on
+        return max(scope.starts_on, date(self.year, 1, 1)), min(
+            scope.ends_on, date(self.year, 12, 31)
+        )
+
+    def apply(self, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+        if self.activity:
+            referrals = referrals.filter(activity_id=self.activity)
+        if self.municipality:
+            referrals = referrals.filter(participant__home_municipality_id=self.municipality)
+        if self.sex:
+            referrals = referrals.filter(participant__sex=self.sex)
+        return referrals
+
+    def as_query(self) -> dict[str, str]:
+        values = {
+            "year": self.year,
+            "activity": self.activity,
+            "municipality": self.municipality,
+            "sex": self.sex,
+        }
+        return {key: str(value) for key, value in values.items() if value}
+
+
+def quarters(first: date, last: date) -> list[tuple[int, int]]:
+    found, year, quarter = [], first.year, (first.month - 1) // 3 + 1
+    while (year, quarter) <= (last.year, (last.month - 1) // 3 + 1):
+        found.append((year, quarter))
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return found
+
+
+class Figures:
+    """The counts for one scope and one set of filters, each as a suppressed table."""
+
+    def __init__(self, scope: Scope, filters: Filters) -> None:
+        self.scope, self.filters = scope, filters
+        self.first, self.last = filters.period(scope)
+        self.k = scope.association.suppression_k
+        self.context = Context(
+            association=scope.association,
+            activity_ids=scope.activity_ids,
+            quarters=quarters(self.first, self.last),
+        )
+        self._categories: dict[str, list[Category]] = {}
+
+    # --- the participations ---
+
+    @cached_property
+    def referrals(self) -> QuerySet[Referral]:
+        return self.filters.apply(Referral.objects.filter(activity_id__in=self.scope.activity_ids))
+
+    @cached_property
+    def participations(self) -> QuerySet[Referral]:
+        return self.referrals.filter(state__in=PARTICIPATING, started_on__isnull=False)
+
+    def started(self, first: date | None = None, last: date | None = None) -> QuerySet[Referral]:
+        return self.participations.filter(
+            started_on__gte=first or self.first, started_on__lte=last or self.last
+        )
+
+    def active(self) -> QuerySet[Referral]:
+        return self.participations.filter(started_on__lte=self.last).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=self.first)
+        )
+
+    def ended(self) -> QuerySet[Referral]:
+        return self.participations.filter(
+            state=Referral.State.ENDED, ended_on__gte=self.first, ended_on__lte=self.last
+        ).exclude(exit_reason=ExitReason.IN_ERROR)
+
+    # --- counting ---
+
+    def categories(self, dimension: Dimension) -> list[Category]:
+        if dimension.slug not in self._categories:
+            self._categories[dimension.slug] = dimension.categories(self.context)
+        return self._categories[dimension.slug]
+
+    def counts(
+        self, referrals: QuerySet[Referral], row: Dimension, column: Dimension | None = None
+    ) -> dict[tuple[str, str], int]:
+        """One GROUP BY query: the number of referrals per (row key, column key)."""
+        grouped = referrals.annotate(_row=row.expression())
+        if column is not None:
+            grouped = grouped.annotate(_column=column.expression())
+        names = ["_row", "_column"] if column is not None else ["_row"]
+        rows = grouped.values(*names).annotate(_n=Count("pk")).order_by()
+        return {
+            (str(r["_row"]), str(r["_column"]) if column is not None else ALL.key): r["_n"]
+            for r in rows
+        }
+
+    def table(
+        self,
+        referrals: QuerySet[Referral],
+        title: str,
+        row: Dimension,
+        column: Dimension | None = None,
+    ) -> Table:
+        counts = self._known(self.counts(referrals, row, column), row, column)
+        if column is None:
+            return one_way_table(
+                {r: n for (r, _c), n in counts.items()},
+                title=title,
+                row_heading=str(row.heading),
+                rows=self.categories(row),
+                column_label=_("Antal"),
+                k=self.k,
+            )
+        return count_table(
+            counts,
+            title=title,
+            row_heading=str(row.heading),
+            rows=self.categories(row),
+            columns=self.categories(column),
+            k=self.k,
+        )
+
+    def _known(
+        self, counts: Mapping[tuple[str, str], int], row: Dimension, column: Dimension | None
+    ) -> dict[tuple[str, str], int]:
+        """Counts whose key has no category (an activity outside the scope's list, say) are
+        folded into the dimension's "unknown" category if it has one; a stray key is a bug."""
+        rows = {c.key for c in self.categories(row)}
+        columns = {c.key for c in self.categories(column)} if column else {ALL.key}
+        known: dict[tuple[str, str], int] = {}
+        for (r, c), n in counts.items():
+            r = r if r in rows or d.UNKNOWN not in rows else d.UNKNOWN
+            c = c if c in columns or d.UNKNOWN not in columns else d.UNKNOWN
+            known[(r, c)] = known.get((r, c), 0) + n
+        return known
+
+    def share(
+        self,
+        referrals: QuerySet[Referral],
+        achieved: Q,
+        title: str,
+        achieved_label: str,
+        row: Dimension = d.SEX,
+    ) -> ShareTable:
+        grouped = (
+            referrals.annotate(_row=row.expression())
+            .values("_row")
+            .annotate(_base=Count("pk"), _achieved=Count("pk", filter=achieved))
+            .order_by()
+        )
+        base = {str(r["_row"]): r["_base"] for r in grouped}
+        got = {str(r["_row"]): r["_achieved"] for r in grouped}
+        return share_table(
+            got,
+            base,
+            title=title,
+            row_heading=str(row.heading),
+            achieved_label=achieved_label,
+            rows=self.categories(row),
+            k=self.k,
+        )
+
+    # --- outcomes ---
+
+    def rated(self, field_name: str) -> QuerySet[Referral]:
+        """Ended participations rated on the scale both at entry and at exit."""
+        return (
+            self.ended()
+            .annotate(
+                _entry=d._measured(Occasion.ENTRY, field_name),
+                _exit=d._measured(Occasion.EXIT, field_name),
+            )
+            .filter(_entry__isnull=False, _exit__isnull=False)
+        )
+
+    def feel_better(self, row: Dimension = d.SEX) -> ShareTable:
+        return self.share(
+            self.rated("wellbeing"),
+            Q(_exit__gt=F("_entry")),
+            _("Andel som mår bättre vid avslut än vid start"),
+            _("Mår bättre"),
+            row,
+        )
+
+    def closer(self, row: Dimension = d.SEX) -> ShareTable:
+        return self.share(
+            self.rated("closeness"),
+            Q(_exit__gt=F("_entry")),
+            _("Andel som känner sig närmare arbete eller studier vid avslut än vid start"),
+            _("Närmare arbete eller studier"),
+            row,
+        )
+
+    def work_or_studies(self, row: Dimension = d.SEX) -> ShareTable:
+        return self.share(
+            self.ended(),
+            Q(exit_reason__in=WORK_OR_STUDIES),
+            _("Andel som avslutats till arbete eller studier"),
+            _("Till arbete eller studier"),
+            row,
+        )
+
+    def learning_goals(self, row: Dimension = d.SEX) -> Table:
+        reached = self.active().filter(
+            pk__in=Measurement.objects.filter(ocn_points__gt=0).values("referral_id")
+        )
+        return self.table(reached, _("Deltaganden som nått lärandemål med OCN-poäng"), row)
+
+    # --- referrals and meetings ---
+
+    def referrals_sent(self) -> QuerySet[Referral]:
+        return self.referrals.annotate(_sent_on=TruncDate("sent_at")).filter(
+            _sent_on__gte=self.first, _sent_on__lte=self.last
+        )
+
+    def meetings_held(self) -> Table:
+        held = Meeting.objects.filter(
+            participant__association=self.scope.association,
+            state=Meeting.State.HELD,
+            starts_at__date__gte=self.first,
+            starts_at__date__lte=self.last,
+        )
+        if self.filters.municipality:
+            held = held.filter(participant__home_municipality_id=self.filters.municipality)
+        if self.filters.sex:
+            held = held.filter(participant__sex=self.filters.sex)
+        counts = {
+            row["kind"]: row["n"] for row in held.values("kind").annotate(n=Count("pk")).order_by()
+        }
+        return one_way_table(
+            counts,
+            title=_("Möten som hållits, efter sorts möte"),
+            row_heading=_("Sorts möte"),
+            rows=[Category(str(v), str(label)) for v, label in Meeting.Kind.choices],
+            column_label=_("Antal möten"),
+            k=self.k,
+        )
+
+
+def percent(part: int, whole: int) -> Decimal:
+    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)

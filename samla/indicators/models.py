@@ -1,0 +1,165 @@
+"""Programmes and their targets (DOMAIN.md §5G, seed 003).
+
+A programme (SAMS 2010–2013) groups activities over a period; a target belongs to a programme or
+to one activity. Targets are association-level data, not person data (R1): the association
+office sets them, and everyone with a role in the association reads them with the dashboards.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samla.activities.models import Activity
+from samla.organisations.models import Association, Municipality
+from samla.people.models import Sex, TargetGroup
+
+
+class Programme(models.Model):
+    association = models.ForeignKey(
+        Association,
+        verbose_name=_("samordningsförbund"),
+        on_delete=models.PROTECT,
+        related_name="programmes",
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    description = models.TextField(_("beskrivning"), max_length=4000, blank=True)
+    starts_on = models.DateField(_("startar"))
+    ends_on = models.DateField(_("slutar"))
+    activities = models.ManyToManyField(
+        Activity, verbose_name=_("insatser"), related_name="programmes"
+    )
+    created_at = models.DateTimeField(_("skapat"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["association", "-starts_on", "name"]
+        verbose_name = _("program")
+        verbose_name_plural = _("program")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="indicators_programme_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:programme", args=[self.pk])
+
+
+class Target(models.Model):
+    """One target: a count of participations or a share, for the whole period or one year,
+    optionally broken down by sex and by target group or municipality (seed 003, delmål 1–5)."""
+
+    class Kind(models.TextChoices):
+        PARTICIPANTS = "participants", _("Antal deltagare")
+        FEEL_BETTER = "feel_better", _("Andel som mår bättre")
+        CLOSER = "closer", _("Andel som står närmare arbete eller studier")
+        WORK_OR_STUDIES = "work_or_studies", _("Andel som avslutas till arbete eller studier")
+        LEARNING_GOALS = "learning_goals", _("Antal som når lärandemål (OCN)")
+
+    SHARE_KINDS = (Kind.FEEL_BETTER, Kind.CLOSER, Kind.WORK_OR_STUDIES)
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="targets"
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, null=True, blank=True, related_name="targets"
+    )
+    kind = models.CharField(_("sorts mål"), max_length=20, choices=Kind.choices)
+    value = models.PositiveIntegerField(
+        _("målvärde"), help_text=_("Ett antal, eller för en andel procent (0–100).")
+    )
+    year = models.PositiveSmallIntegerField(_("år"), null=True, blank=True)
+    sex = models.CharField(_("kön"), max_length=1, choices=Sex.choices, blank=True)
+    target_group = models.ForeignKey(
+        TargetGroup,
+        verbose_name=_("målgrupp"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("kommun"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["kind", "year", "municipality__name", "target_group__name", "sex"]
+        verbose_name = _("mål")
+        verbose_name_plural = _("mål")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(programme__isnull=True, activity__isnull=False)
+                | Q(programme__isnull=False, activity__isnull=True),
+                name="indicators_target_programme_or_activity",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["feel_better", "closer", "work_or_studies"])
+                | Q(value__lte=100),
+                name="indicators_target_share_is_percent",
+            ),
+            # Breakdowns are for participant counts, and by one of target group or municipality.
+            models.CheckConstraint(
+                condition=Q(kind="participants")
+                | Q(sex="", target_group__isnull=True, municipality__isnull=True),
+                name="indicators_target_breakdown_only_for_participants",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_group__isnull=True) | Q(municipality__isnull=True),
+                name="indicators_target_one_row_breakdown",
+            ),
+            models.CheckConstraint(
+                condition=Q(sex__in=["", "F", "M", "X"]), name="indicators_target_sex_known"
+            ),
+            models.UniqueConstraint(
+                Coalesce("programme", Value(0)),
+                Coalesce("activity", Value(0)),
+                "kind",
+                Coalesce("year", Value(0)),
+                "sex",
+                Coalesce("target_group", Value(0)),
+                Coalesce("municipality", Value(0)),
+                name="indicators_target_unique_breakdown",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.breakdown_label}".strip()
+
+    @property
+    def is_share(self) -> bool:
+        return self.kind in self.SHARE_KINDS
+
+    @property
+    def breakdown_label(self) -> str:
+        parts = [
+            str(self.year) if self.year else "",
+            self.municipality.name if self.municipality else "",
+            self.target_group.name if self.target_group else "",
+            str(self.get_sex_display()).lower() if self.sex else "",
+        ]
+        return ", ".join(p for p in parts if p)
+
+    def period(self, starts_on: date, ends_on: date) -> tuple[date, date]:
+        """The part of the programme's or activity's period the target speaks of."""
+        if self.year is None:
+            return starts_on, ends_on
+        return max(starts_on, date(self.year, 1, 1)), min(ends_on, date(self.year, 12, 31))
