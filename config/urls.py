@@ -15,14 +15,19 @@ urlpatterns = [
     # deltagare/<pk>/remisser/ (the person's side) and remisser/ (the provider's side).
     path("", include("samla.referrals.urls")),
     path("utforare/", include("samla.referrals.provider_urls")),
+    path("utforare/esf/", include("samla.reports.esf_urls")),
     path("deltagare/", include("samla.people.urls")),
     path("insatser/", include("samla.activities.urls")),
     path("import/", include("samla.imports.urls")),
     path("arbetslista/", include("samla.plans.worklist_urls")),
     path("moten/", include("samla.meetings.my_urls")),
     path("statistik/", include("samla.indicators.urls")),
+    path("rapporter/", include("samla.reports.urls")),
     path("granskning/", include("samla.oversight.urls")),
     path("aviseringar/", include("samla.notifications.urls")),
+    path("enkater/", include("samla.surveys.urls")),
+    # A survey round's answering link: open without login, by design (samla.surveys.views).
+    path("enkat/", include("samla.surveys.answer_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Django admin signs in through our login (lock-out, second factor, audit), never its own.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),

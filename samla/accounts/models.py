@@ -23,6 +23,9 @@ class Role(models.TextChoices):
     ASSOCIATION_OFFICE = "association_office", _("Förbundets kansli")
     BOARD_MEMBER = "board_member", _("Styrelseledamot")
     ORG_ADMIN = "org_admin", _("Organisationsadministratör och loggranskare")
+    # Reports the participants of the ESF projects its organisation provides, month by month
+    # (samla.reports.esf). Not a person role: it reaches no participant page, only that file.
+    ESF_REPORTER = "esf_reporter", _("ESF-rapportör")
 
 
 # Roles that may ever reach person-level data. Association office and board never do (R1).

@@ -1,0 +1,199 @@
+"""The annual report: ordered by the office or the board, made by the task, downloaded as PDF;
+its text checked against figures this test works out itself from the Referral rows."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.test import Client
+
+from samla.audit.models import AuditEvent
+from samla.people.tests.cast import Cast, sign_in
+from samla.reports.models import AnnualReport
+from samla.reports.tasks import build_annual_report
+from samla.reports.tests.builders import (
+    SAMS,
+    SMALL,
+    TARGET_MEN,
+    TARGET_WOMEN,
+    YEAR,
+    Setting,
+    build,
+)
+from samla.reports.tests.counts import active_between, by_sex, started_between
+from samla.reports.tests.pdf import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setting(cast: Cast) -> Setting:
+    return build(cast)
+
+
+def order(client: Client, cast: Cast, year: int = YEAR) -> AnnualReport:
+    response = client.post(f"/rapporter/forbund/{cast.association.pk}/", {"year": year})
+    report = AnnualReport.objects.defer("pdf").latest("pk")
+    assert response.status_code == 302 and response["Location"] == report.get_absolute_url()
+    return report
+
+
+def download(client: Client, report: AnnualReport) -> bytes:
+    response = client.get(f"/rapporter/verksamhetsberattelse/{report.pk}/pdf/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    return b"".join(response.streaming_content)  # type: ignore[attr-defined]
+
+
+def test_the_board_orders_a_report_and_the_page_polls_until_it_is_done(
+    setting: Setting, client: Client
+) -> None:
+    cast = setting.cast
+    sign_in(client, cast.bodil)
+    page = client.get(f"/rapporter/forbund/{cast.association.pk}/")
+    assert page.status_code == 200
+    assert f'<option value="{YEAR}"' in page.content.decode()
+
+    report = order(client, cast)
+
+    assert (report.state, report.year, report.requested_by) == (
+        AnnualReport.State.QUEUED,
+        YEAR,
+        cast.bodil,
+    )
+    logged = AuditEvent.objects.get(object_type="reports.annualreport", object_id=str(report.pk))
+    assert (logged.action, logged.actor_id, logged.participant_id, logged.role) == (
+        AuditEvent.Action.CREATE,
+        cast.bodil.pk,
+        None,
+        "board_member",
+    )
+    body = client.get(report.get_absolute_url()).content.decode()
+    assert 'hx-trigger="every 2s"' in body and '<progress max="100" value="0"' in body
+
+    AnnualReport.objects.filter(pk=report.pk).update(
+        state=AnnualReport.State.RUNNING, progress=50, step=AnnualReport.Step.STATISTICS
+    )
+    fragment = client.get(report.get_absolute_url(), headers={"HX-Request": "true"})
+    text = fragment.content.decode()
+    assert "<h1>" not in text and '<progress max="100" value="50"' in text
+    assert "Tar fram tabeller och diagram" in text
+
+    AnnualReport.objects.filter(pk=report.pk).update(state=AnnualReport.State.QUEUED, progress=0)
+    assert build_annual_report.call(report.pk) == AnnualReport.State.DONE
+    done = client.get(report.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in done and "Verksamhetsberättelsen är klar" in done
+    assert f"/rapporter/verksamhetsberattelse/{report.pk}/pdf/" in done
+
+
+def test_a_second_order_while_one_is_being_made_leads_to_the_same_report(
+    setting: Setting, client: Client
+) -> None:
+    sign_in(client, setting.cast.olle)
+    first = order(client, setting.cast)
+    assert order(client, setting.cast).pk == first.pk
+    build_annual_report.call(first.pk)
+    second = order(client, setting.cast)
+    assert second.pk != first.pk  # a new one once the first is done
+    # One whose worker died long ago is not waited for.
+    AnnualReport.objects.filter(pk=second.pk).update(
+        requested_at=second.requested_at - timedelta(hours=2)
+    )
+    assert order(client, setting.cast).pk not in (first.pk, second.pk)
+
+
+def test_the_pdf_holds_the_years_activities_targets_and_figures(
+    setting: Setting, client: Client
+) -> None:
+    cast = setting.cast
+    sign_in(client, cast.olle)
+    report = order(client, cast)
+    build_annual_report.call(report.pk)
+    before = AuditEvent.objects.count()
+
+    pdf = download(client, report)
+
+    text = pdf_text(pdf)
+    assert "Verksamhetsberättelse 2011" in text and "Samordningsförbundet Östra Södertörn" in text
+    assert SAMS in text and SMALL in text and "Gemensam kompetensutveckling" in text
+    # The targets for 2011, each with its actual worked out here: started in 2011, by sex.
+    first, last = date(YEAR, 1, 1), date(YEAR, 12, 31)
+    started = by_sex(started_between(setting.sams, first, last))
+    for label, goal, actual in (
+        ("2011, kvinna", TARGET_WOMEN, started["F"]),
+        ("2011, man", TARGET_MEN, started["M"]),
+    ):
+        assert actual >= 5
+        assert f"Antal deltagare {label} {goal} {actual} " in text, label
+    # The year's participants by sex, in the sentence on the first page.
+    active = by_sex(
+        active_between(setting.sams, first, last) + active_between(setting.small, first, last)
+    )
+    assert (
+        f"Deltaganden i förbundets individinriktade insatser under 2011: {active['total']}. "
+        f"Kvinnor: {active['F']}, män: {active['M']}, annat eller ej angivet kön: 0."
+    ) in text
+    assert "Ekonomi" in text  # the place the finance issue fills
+    assert "<svg" not in text  # the charts are drawn, not printed as markup
+    # Downloading is logged, without a person.
+    logged = AuditEvent.objects.get(seq__gt=before)
+    assert (logged.action, logged.object_id, logged.participant_id) == (
+        AuditEvent.Action.EXPORT,
+        str(report.pk),
+        None,
+    )
+
+
+def test_a_small_activity_shows_a_dash_never_its_count(setting: Setting, client: Client) -> None:
+    """Steget had three participants in 2011: its cells are "–" in the PDF, and so is enough
+    of the other activity for its count not to follow from the totals."""
+    first, last = date(YEAR, 1, 1), date(YEAR, 12, 31)
+    small = by_sex(active_between(setting.small, first, last))
+    assert 0 < small["total"] < 5
+    sign_in(client, setting.cast.olle)
+    report = order(client, setting.cast)
+    build_annual_report.call(report.pk)
+
+    lines = pdf_text(download(client, report), layout=True).splitlines()
+
+    # In the table of participants: the planned count, then women, men, other and total.
+    figures = re.compile(rf"^\s*{SMALL}((\s+(\d+|–)){{5}})\s*$")
+    rows = [found[1].split() for line in lines if (found := figures.match(line))]
+    assert rows == [["8", "–", "–", "0", "–"]], rows
+
+
+def test_a_failed_task_says_so(setting: Setting, client: Client, monkeypatch) -> None:
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise RuntimeError("WeasyPrint fell over")
+
+    monkeypatch.setattr("samla.reports.tasks.render_annual_report", broken)
+    sign_in(client, setting.cast.olle)
+    report = order(client, setting.cast)
+
+    with pytest.raises(RuntimeError):
+        build_annual_report.call(report.pk)
+
+    report.refresh_from_db()
+    assert report.state == AnnualReport.State.FAILED and report.finished_at is not None
+    body = client.get(report.get_absolute_url()).content.decode()
+    assert "kunde inte skapas" in body and "hx-trigger" not in body
+    assert client.get(f"/rapporter/verksamhetsberattelse/{report.pk}/pdf/").status_code == 404
+
+
+def test_a_year_with_nothing_to_count_still_makes_a_report(cast: Cast, client: Client) -> None:
+    sign_in(client, cast.olle)
+    report = order(client, cast, year=date.today().year)
+    build_annual_report.call(report.pk)
+    report = AnnualReport.objects.get(pk=report.pk)
+    text = pdf_text(bytes(report.pdf))
+    assert re.search(r"Förbundet hade inga insatser under \d{4}", text)
+
+
+def test_the_task_runs_a_report_once(setting: Setting, client: Client) -> None:
+    sign_in(client, setting.cast.olle)
+    report = order(client, setting.cast)
+    assert build_annual_report.call(report.pk) == AnnualReport.State.DONE
+    assert build_annual_report.call(report.pk) == "not queued"

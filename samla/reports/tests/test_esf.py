@@ -1,0 +1,215 @@
+"""The ESF participant file: its lines against the Referral rows, one audit row per person in
+the same transaction, and nobody but the provider's ESF reporter reaching it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from samla.accounts.models import Role
+from samla.audit.models import AuditEvent
+from samla.measurements.models import Measurement
+from samla.people.models import Participant
+from samla.people.tests.cast import Cast, sign_in, user
+from samla.reports import actions
+from samla.reports.esf import EsfMonth
+from samla.reports.tests.builders import Setting, build, give_role
+from samla.reports.tests.counts import active_between
+
+pytestmark = pytest.mark.django_db
+
+MONTH = EsfMonth(2011, 5)
+
+
+@pytest.fixture
+def setting(cast: Cast) -> Setting:
+    return build(cast)
+
+
+def url(setting: Setting, query: str = "") -> str:
+    return f"/utforare/esf/{setting.sams.pk}/{query}"
+
+
+def expected_lines(setting: Setting, month: EsfMonth) -> list[list[str]]:
+    """What the file must say, worked out from the rows: one line per participation under way
+    in the month, the end only if it came by the month's end."""
+    occupations = {
+        (m.referral_id, m.occasion): m.occupation
+        for m in Measurement.objects.filter(referral__activity=setting.sams)
+    }
+    lines = []
+    for r in sorted(
+        active_between(setting.sams, month.first, month.last),
+        key=lambda r: (r.started_on, r.pk),
+    ):
+        person = r.participant
+        ended = r.ended_on is not None and r.ended_on <= month.last
+        lines.append(
+            [
+                person.id_number,
+                {"F": "K", "M": "M", "X": "X"}[person.sex],
+                str(person.birth_date.year) if person.birth_date else "",
+                str(r.started_on),
+                str(r.ended_on) if ended else "",
+                r.exit_reason if ended else "",
+                occupations.get((r.pk, "entry"), ""),
+                occupations.get((r.pk, "exit"), "") if ended else "",
+            ]
+        )
+    return lines
+
+
+def test_the_esf_reporter_gets_one_line_per_participation_and_each_person_is_logged(
+    setting: Setting, client: Client
+) -> None:
+    sign_in(client, setting.esf_reporter)
+    page = client.get(url(setting))
+    assert page.status_code == 200 and '<option value="2011-05"' in page.content.decode()
+    before = AuditEvent.objects.count()
+
+    response = client.get(url(setting, "?month=2011-05&format=csv"))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == [
+        "Personnummer",
+        "Kön",
+        "Födelseår",
+        "Startdatum",
+        "Slutdatum",
+        "Avslutsorsak",
+        "Sysselsättning vid start",
+        "Sysselsättning vid avslut",
+    ]
+    expected = expected_lines(setting, MONTH)
+    assert len(expected) >= 20 and rows[1:] == expected
+    assert any(line[0] == "" for line in expected)  # anonymous participants count too (R5)
+    assert any(line[4] for line in expected) and any(not line[4] for line in expected)
+    assert all(len(line[0]) in (0, 12) for line in rows[1:])
+
+    logged = list(AuditEvent.objects.filter(seq__gt=before).order_by("seq"))
+    people = {r.participant_id for r in active_between(setting.sams, MONTH.first, MONTH.last)}
+    assert sorted(e.participant_id or 0 for e in logged) == sorted(people)  # one per person
+    assert {(e.action, e.role, e.actor_id, e.object_id) for e in logged} == {
+        (AuditEvent.Action.EXPORT, "esf_reporter", setting.esf_reporter.pk, str(setting.sams.pk))
+    }
+    assert {e.summary for e in logged} == {"ESF-deltagarfil 2011-05"}
+
+
+def test_the_xlsx_file_has_the_same_lines(setting: Setting, client: Client) -> None:
+    sign_in(client, setting.esf_reporter)
+    response = client.get(url(setting, "?month=2011-05&format=xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    rows = [
+        [
+            "" if cell is None else str(cell)[:10] if hasattr(cell, "year") else str(cell)
+            for cell in row
+        ]
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    ]
+    assert rows == expected_lines(setting, MONTH)
+
+
+def test_a_protected_persons_line_is_flagged_for_review(setting: Setting) -> None:
+    person = active_between(setting.sams, MONTH.first, MONTH.last)[0].participant
+    Participant.objects.filter(pk=person.pk).update(
+        protection=Participant.Protection.CONFIDENTIALITY_MARKING
+    )
+    actions.export_esf_file(
+        setting.sams, actor=setting.esf_reporter, month=MONTH, file_format="csv"
+    )
+    flagged = AuditEvent.objects.filter(flagged=True, role="esf_reporter")
+    assert [e.participant_id for e in flagged] == [person.pk]
+
+
+def test_a_file_that_cannot_be_logged_is_not_made(setting: Setting, monkeypatch) -> None:
+    """The fourth person's audit row fails: the three before it are rolled back with it."""
+    from samla.reports import actions as module
+
+    original, calls = module.record, iter(range(1000))
+
+    def record_until_the_log_fails(**kwargs: object) -> AuditEvent:
+        if next(calls) == 3:
+            raise RuntimeError("the log is down")
+        return original(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "record", record_until_the_log_fails)
+    with pytest.raises(RuntimeError):
+        actions.export_esf_file(
+            setting.sams, actor=setting.esf_reporter, month=MONTH, file_format="csv"
+        )
+    assert not AuditEvent.objects.filter(role="esf_reporter").exists()
+
+
+@pytest.mark.parametrize("who", ["olle", "bodil", "provider_staff", "kim", "other_reporter"])
+def test_nobody_but_the_providers_esf_reporter_reaches_the_file(
+    who: str, setting: Setting, client: Client
+) -> None:
+    """The office and the board never see person data (R1); the provider's activity staff have
+    no ESF role; an ESF reporter of another organisation does not own this project."""
+    cast = setting.cast
+    people = {
+        "olle": cast.olle,
+        "bodil": cast.bodil,
+        "provider_staff": setting.provider_staff,
+        "kim": cast.kim,
+        "other_reporter": user(
+            "oskar", "Oskar", "Annanorg", cast.tyreso, (Role.ESF_REPORTER, cast.association)
+        ),
+    }
+    sign_in(client, people[who])
+    before = AuditEvent.objects.filter(participant_id__isnull=False).count()
+    for address in (url(setting), url(setting, "?month=2011-05&format=csv"), "/utforare/esf/"):
+        assert client.get(address).status_code == 404, (who, address)
+    assert AuditEvent.objects.filter(participant_id__isnull=False).count() == before
+
+
+def test_an_esf_reporter_has_no_file_for_an_activity_without_esf(
+    setting: Setting, client: Client
+) -> None:
+    sign_in(client, setting.esf_reporter)
+    assert client.get(f"/utforare/esf/{setting.small.pk}/").status_code == 404
+    index = client.get("/utforare/esf/").content.decode()
+    assert setting.sams.name in index and setting.small.name not in index
+
+
+def test_the_office_with_the_esf_role_in_its_own_organisation_still_gets_nothing(
+    setting: Setting, client: Client
+) -> None:
+    """The role is not enough: the ESF reporter must work for the project's owner."""
+    give_role(setting.cast.olle, Role.ESF_REPORTER, setting.cast)
+    sign_in(client, setting.cast.olle)
+    assert client.get(url(setting)).status_code == 404
+
+
+def test_a_month_outside_the_project_is_refused(setting: Setting, client: Client) -> None:
+    sign_in(client, setting.esf_reporter)
+    before = AuditEvent.objects.count()
+    response = client.get(url(setting, "?month=2009-05&format=csv"))
+    assert response.status_code == 422 and "Månad" in response.content.decode()
+    assert AuditEvent.objects.count() == before
+
+
+def test_months_run_from_the_start_to_the_end_of_the_project() -> None:
+    from samla.reports.esf import months_of
+
+    class Project:
+        starts_on = date(2010, 11, 15)
+        ends_on = date(2011, 2, 1)
+
+    assert [str(m) for m in months_of(Project(), date(2026, 1, 1))] == [  # type: ignore[arg-type]
+        "2011-02",
+        "2011-01",
+        "2010-12",
+        "2010-11",
+    ]
+    assert EsfMonth.parse("2011-12").next() == EsfMonth(2012, 1)
+    with pytest.raises(ValueError):
+        EsfMonth.parse("2011-13")

@@ -1,0 +1,125 @@
+"""FK's national follow-up: the figures on screen and in the CSV and XLSX files against plain
+Python counts over the Referral rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from samla.people.tests.cast import Cast, sign_in
+from samla.reports.followup import ACTIVITY_COLUMNS, Followup
+from samla.reports.tests.builders import SAMS, SMALL, TRAINING, YEAR, Setting, build
+from samla.reports.tests.counts import active_between, by_sex
+
+pytestmark = pytest.mark.django_db
+
+HEADINGS = [str(column.heading) for column in ACTIVITY_COLUMNS]
+
+
+@pytest.fixture
+def setting(cast: Cast) -> Setting:
+    return build(cast)
+
+
+def url(cast: Cast, year: int, file_format: str = "") -> str:
+    query = f"?format={file_format}" if file_format else ""
+    return f"/rapporter/forbund/{cast.association.pk}/uppfoljning/{year}/{query}"
+
+
+def csv_rows(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+
+
+def by_heading(rows: list[list[str]], name: str) -> dict[str, str]:
+    header = next(row for row in rows if row[:1] == [HEADINGS[0]])
+    row = next(row for row in rows if row[:1] == [name])
+    return dict(zip(header, row, strict=False))
+
+
+def test_a_year_with_one_programme_activity_shows_its_true_counts(
+    setting: Setting, client: Client
+) -> None:
+    """2012: SAMS alone, women and men well over k, so every figure shows and must be exact."""
+    year = 2012
+    truth = by_sex(active_between(setting.sams, date(year, 1, 1), date(year, 12, 31)))
+    assert truth["F"] >= 5 and truth["M"] >= 5
+    sign_in(client, setting.cast.olle)
+
+    response = client.get(url(setting.cast, year, "csv"))
+
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    sams = by_heading(csv_rows(response.content), SAMS)
+    assert sams["Inriktning"] == "Individinriktad" and sams["ESF-medfinansierad"] == "Ja"
+    assert sams["Målgrupper"] == "Långtidssjukskrivna, Unga arbetslösa 16–29 år"
+    assert sams["Planerat antal deltagare"] == ""  # no planned figure saved for 2012
+    assert (
+        sams["Deltagare, kvinnor"],
+        sams["Deltagare, män"],
+        sams["Deltagare, annat / ej angivet"],
+        sams["Deltagare, totalt"],
+    ) == (str(truth["F"]), str(truth["M"]), "0", str(truth["total"]))
+
+
+def test_the_export_hides_small_counts_and_shows_staff_and_plans(
+    setting: Setting, client: Client
+) -> None:
+    first, last = date(YEAR, 1, 1), date(YEAR, 12, 31)
+    truth = {
+        activity.name: by_sex(active_between(activity, first, last))
+        for activity in (setting.sams, setting.small)
+    }
+    assert 0 < truth[SMALL]["total"] < 5
+    sign_in(client, setting.cast.bodil)
+
+    rows = csv_rows(client.get(url(setting.cast, YEAR, "csv")).content)
+
+    small = by_heading(rows, SMALL)
+    assert small["Planerat antal deltagare"] == "8"
+    assert [small[h] for h in HEADINGS[5:9]] == ["–", "–", "0", "–"]
+    sams = by_heading(rows, SAMS)
+    assert sams["Planerat antal deltagare"] == "110"
+    for heading, key in zip(HEADINGS[5:9], ["F", "M", "X", "total"], strict=True):
+        shown = sams[heading]
+        assert shown == "–" or shown == str(truth[SAMS][key]), heading  # hidden, or the truth
+    training = by_heading(rows, TRAINING)
+    assert training["Inriktning"] == "Strukturövergripande"
+    assert training["Medverkande personal (strukturövergripande)"] == "16"
+    assert training["Personal per organisation"] == "Försäkringskassan 12, Region Stockholm 4"
+    assert [training[h] for h in HEADINGS[5:9]] == ["", "", "", ""]
+    total = by_heading(rows, "Totalt")
+    women = truth[SAMS]["F"] + truth[SMALL]["F"]
+    assert total["Deltagare, kvinnor"] in ("–", str(women))
+    assert total["Deltagare, totalt"] == str(truth[SAMS]["total"] + truth[SMALL]["total"])
+    assert total["Planerat antal deltagare"] == "118"
+    assert any(row and row[0].startswith("– betyder") for row in rows)
+
+
+def test_the_xlsx_file_and_the_page_say_the_same(setting: Setting, client: Client) -> None:
+    sign_in(client, setting.cast.olle)
+    records = Followup(setting.cast.association, YEAR).records()
+
+    response = client.get(url(setting.cast, YEAR, "xlsx"))
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    cells = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    assert [[c for c in row if c is not None] for row in cells] == [
+        [c for c in row if c not in (None, "")] for row in records
+    ]
+    page = client.get(url(setting.cast, YEAR))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "<caption>Insatser 2011</caption>" in body and '<th scope="col"' in body
+    assert f'<th scope="row">{SMALL}</th>' in body and "<td>–</td>" in body
+
+
+def test_an_implausible_year_or_format_is_not_found(setting: Setting, client: Client) -> None:
+    sign_in(client, setting.cast.olle)
+    assert client.get(url(setting.cast, 1989)).status_code == 404
+    assert client.get(url(setting.cast, 2100)).status_code == 404
+    assert client.get(url(setting.cast, YEAR, "pdf")).status_code == 404
