@@ -25,7 +25,7 @@ from samla.indicators.models import Programme, Target
 from samla.measurements.models import Measurement, Occasion
 from samla.meetings.models import Meeting
 from samla.organisations.models import Association
-from samla.referrals.models import ExitReason, Referral
+from samla.referrals.models import ExitReason, Referral, ReferralQuerySet
 from samla.statistics.tables import (
     Category,
     ShareTable,
@@ -35,7 +35,6 @@ from samla.statistics.tables import (
     share_table,
 )
 
-PARTICIPATING = (Referral.State.STARTED, Referral.State.ENDED)
 WORK_OR_STUDIES = (ExitReason.WORK_UNSUBSIDISED, ExitReason.WORK_SUBSIDISED, ExitReason.STUDIES)
 ALL = Category("all", "Alla")
 
@@ -125,7 +124,7 @@ class Filters:
             scope.ends_on, date(self.year, 12, 31)
         )
 
-    def apply(self, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    def apply(self, referrals: ReferralQuerySet) -> ReferralQuerySet:
         if self.activity:
             referrals = referrals.filter(activity_id=self.activity)
         if self.municipality:
@@ -169,12 +168,12 @@ class Figures:
     # --- the participations ---
 
     @cached_property
-    def referrals(self) -> QuerySet[Referral]:
+    def referrals(self) -> ReferralQuerySet:
         return self.filters.apply(Referral.objects.filter(activity_id__in=self.scope.activity_ids))
 
     @cached_property
     def participations(self) -> QuerySet[Referral]:
-        return self.referrals.filter(state__in=PARTICIPATING, started_on__isnull=False)
+        return self.referrals.participations()
 
     def started(self, first: date | None = None, last: date | None = None) -> QuerySet[Referral]:
         return self.participations.filter(
@@ -182,14 +181,12 @@ class Figures:
         )
 
     def active(self) -> QuerySet[Referral]:
-        return self.participations.filter(started_on__lte=self.last).filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=self.first)
-        )
+        return self.referrals.under_way(self.first, self.last)
 
     def ended(self) -> QuerySet[Referral]:
         return self.participations.filter(
             state=Referral.State.ENDED, ended_on__gte=self.first, ended_on__lte=self.last
-        ).exclude(exit_reason=ExitReason.IN_ERROR)
+        )
 
     # --- counting ---
 

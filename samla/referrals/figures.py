@@ -32,11 +32,7 @@ def participations(association: Association, year: int) -> Participations:
     """The participations under way at some time in the year: started by its end and not ended
     before it began."""
     first, last = date(year, 1, 1), date(year, 12, 31)
-    under_way = Referral.objects.filter(
-        activity__association=association,
-        state__in=[Referral.State.STARTED, Referral.State.ENDED],
-        started_on__lte=last,
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
+    under_way = Referral.objects.filter(activity__association=association).under_way(first, last)
     totals = under_way.aggregate(
         total=Count("pk"), anonymous=Count("pk", filter=Q(participant__kind="anonymous"))
     )

@@ -17,7 +17,7 @@ is append-only.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -74,6 +74,22 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
     def in_line(self) -> ReferralQuerySet:
         """A fair waitlist: first come within priority."""
         return self.order_by("-priority", "waitlisted_at", "pk")
+
+    def participations(self) -> ReferralQuerySet:
+        """Referrals that became participations: started, or ended after starting. One ended as
+        registered in error never was a participation, and counts in no figure or file."""
+        return self.filter(
+            state__in=[Referral.State.STARTED, Referral.State.ENDED], started_on__isnull=False
+        ).exclude(exit_reason=ExitReason.IN_ERROR)
+
+    def under_way(self, first: date, last: date) -> ReferralQuerySet:
+        """Participations under way at some time from the first day to the last: started by
+        the last, and not ended before the first."""
+        return (
+            self.participations()
+            .filter(started_on__lte=last)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
+        )
 
 
 class Referral(models.Model):

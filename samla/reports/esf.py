@@ -19,12 +19,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from samla.activities.models import Activity
 from samla.measurements.models import Measurement, Occasion
-from samla.referrals.models import ExitReason, Referral
+from samla.referrals.models import Referral
 
 ESF_HEADER = (
     _("Personnummer"),
@@ -97,14 +97,8 @@ def participations_in(activity: Activity, month: EsfMonth) -> QuerySet[Referral]
     """Participations under way at some time in the month. One registered in error was never a
     participation and is left out, as from every figure."""
     return (
-        Referral.objects.filter(
-            activity=activity,
-            state__in=[Referral.State.STARTED, Referral.State.ENDED],
-            started_on__isnull=False,
-            started_on__lte=month.last,
-        )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=month.first))
-        .exclude(exit_reason=ExitReason.IN_ERROR)
+        Referral.objects.filter(activity=activity)
+        .under_way(month.first, month.last)
         .select_related("participant")
         .annotate(
             entry_occupation=_occupation(Occasion.ENTRY),

@@ -2,9 +2,8 @@
 and FK's national follow-up (Uppföljning Finsam).
 
 An activity belongs to the year if its period touches the calendar year. Its participants are
-the participations active in the year (started by its end, not ended before its start, and not
-ended as registered in error), counted
-per activity and sex in one table that the statistics layer suppresses (R7): the two reports
+the participations active in the year (``Referral.objects.under_way``), counted per activity and
+sex in one table that the statistics layer suppresses (R7): the two reports
 read the same table, so they can never disagree, and a small count is "–" in both.
 """
 
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from django.db.models import Min, QuerySet
+from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from samla.activities.models import Activity, ActivityYear, StructuralParticipation
@@ -23,7 +22,6 @@ from samla.indicators import dimensions as d
 from samla.indicators.figures import Figures, Filters, Scope
 from samla.organisations.models import Association
 from samla.people.models import Sex
-from samla.referrals.models import ExitReason, Referral
 from samla.statistics.tables import Figure, Table
 
 SEXES = (Sex.WOMAN, Sex.MAN, Sex.OTHER)
@@ -98,21 +96,21 @@ class ReportingYear:
     def figures(self) -> Figures:
         return Figures(self.scope, self.filters)
 
-    def active(self) -> QuerySet[Referral]:
-        """The participations under way at some time in the year. One ended as registered in
-        error never was a participation, and is not counted."""
-        return self.figures.active().exclude(exit_reason=ExitReason.IN_ERROR)
-
     @cached_property
     def participants(self) -> Table:
         """Participations active in the year, per activity and sex, suppressed."""
         return self.figures.table(
-            self.active(), _("Deltaganden under året, per insats och kön"), d.ACTIVITY, d.SEX
+            self.figures.active(),
+            _("Deltaganden under året, per insats och kön"),
+            d.ACTIVITY,
+            d.SEX,
         )
 
     @cached_property
     def by_sex(self) -> Table:
-        return self.figures.table(self.active(), _("Deltaganden under året, per kön"), d.SEX)
+        return self.figures.table(
+            self.figures.active(), _("Deltaganden under året, per kön"), d.SEX
+        )
 
     @cached_property
     def planned(self) -> dict[int, int | None]:

@@ -29,7 +29,8 @@ def data(cast: Cast) -> DataSet:
 
 
 def started_in(rows: Iterable[Row], first: date, last: date) -> list[Row]:
-    return [r for r in rows if first <= r.started_on <= last]
+    """Registered in error never was a participation: it counts nowhere."""
+    return [r for r in rows if first <= r.started_on <= last and r.exit_reason != "in_error"]
 
 
 def ended_in(rows: Iterable[Row], first: date, last: date) -> list[Row]:

@@ -48,7 +48,11 @@ def test_the_board_reads_the_programme_dashboard(
 ) -> None:
     sign_in(client, data.cast.bodil)
     page = client.get(f"/statistik/program/{programme.pk}/").content.decode()
-    started = sum(1 for r in data.rows if date(2024, 1, 1) <= r.started_on <= date(2025, 12, 31))
+    started = sum(
+        1
+        for r in data.rows
+        if date(2024, 1, 1) <= r.started_on <= date(2025, 12, 31) and r.exit_reason != "in_error"
+    )
     assert "Mål och utfall" in page and "Antal deltagare" in page
     assert f'<td class="number">{started}</td>' in page
     assert "Påbörjade deltaganden per kommun och kön" in page and "<svg" in page
@@ -133,7 +137,7 @@ def test_a_table_downloads_as_csv_and_xlsx(
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0] == [programme.name] and rows[2] == ["Urval", "2025"]
     total_row = next(r for r in rows if r and r[0] == "Totalt")
-    started = sum(1 for r in data.rows if r.started_on.year == 2025)
+    started = sum(1 for r in data.rows if r.started_on.year == 2025 and r.exit_reason != "in_error")
     assert total_row[-1] == str(started)
     book = openpyxl.load_workbook(io.BytesIO(client.get(base + "&format=xlsx").content))
     cells = [[c.value for c in row] for row in book.active.iter_rows()]

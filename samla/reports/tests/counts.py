@@ -11,10 +11,13 @@ from samla.referrals.models import Referral
 
 
 def participations(activity: Activity) -> list[Referral]:
+    """Started or ended referrals; one registered in error never was a participation."""
     return [
         r
         for r in Referral.objects.filter(activity=activity).select_related("participant")
-        if r.state in (Referral.State.STARTED, Referral.State.ENDED) and r.started_on is not None
+        if r.state in (Referral.State.STARTED, Referral.State.ENDED)
+        and r.started_on is not None
+        and r.exit_reason != "in_error"
     ]
 
 
@@ -25,7 +28,6 @@ def active_between(activity: Activity, first: date, last: date) -> list[Referral
         if r.started_on is not None
         and r.started_on <= last
         and (r.ended_on is None or r.ended_on >= first)
-        and r.exit_reason != "in_error"
     ]
 
 
