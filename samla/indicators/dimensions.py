@@ -42,11 +42,11 @@ from django.utils.translation import gettext_lazy as _
 
 from samla.activities.models import Activity
 from samla.measurements.models import (
-    IncomeSource,
     IncomeSourceKind,
-    Measurement,
     Occasion,
     Occupation,
+    main_income_at,
+    measured_at,
 )
 from samla.organisations.models import Association, Municipality, Organisation
 from samla.people.models import Participant, Sex, TargetGroup
@@ -301,28 +301,11 @@ WAITING = Dimension(
 # --- what was measured at entry and at exit ---
 
 
-def _measured(occasion: str, field: str) -> Expression:
-    return Subquery(
-        Measurement.objects.filter(referral_id=OuterRef("pk"), occasion=occasion).values(field)[:1]
-    )
-
-
-def _main_income(occasion: str) -> Expression:
-    """The income source with the largest extent at the occasion (ties by code)."""
-    return Subquery(
-        IncomeSource.objects.filter(
-            measurement__referral_id=OuterRef("pk"), measurement__occasion=occasion
-        )
-        .order_by(F("extent").desc(nulls_last=True), "source")
-        .values("source")[:1]
-    )
-
-
 def _occupation(occasion: str, heading: str | Promise) -> Dimension:
     return Dimension(
         f"occupation_{occasion}",
         heading,
-        lambda: _text(NullIf(_measured(occasion, "occupation"), Value(""))),
+        lambda: _text(NullIf(measured_at(occasion, "occupation"), Value(""))),
         lambda context: _choices(Occupation.choices, _unknown(_("Inte angiven"))),
     )
 
@@ -331,7 +314,7 @@ def _income(occasion: str, heading: str | Promise) -> Dimension:
     return Dimension(
         f"income_{occasion}",
         heading,
-        lambda: _text(_main_income(occasion)),
+        lambda: _text(main_income_at(occasion)),
         # The code list has its own "unknown", which also holds a measurement with no source.
         lambda context: _choices(IncomeSourceKind.choices),
     )

@@ -22,7 +22,7 @@ from samla.activities.models import Activity
 from samla.indicators import dimensions as d
 from samla.indicators.dimensions import Context, Dimension
 from samla.indicators.models import Programme, Target
-from samla.measurements.models import Measurement, Occasion
+from samla.measurements.models import Measurement, Occasion, measured_at
 from samla.meetings.models import Meeting
 from samla.organisations.models import Association
 from samla.referrals.models import ExitReason, Referral, ReferralQuerySet
@@ -282,8 +282,8 @@ class Figures:
         return (
             self.ended()
             .annotate(
-                _entry=d._measured(Occasion.ENTRY, field_name),
-                _exit=d._measured(Occasion.EXIT, field_name),
+                _entry=measured_at(Occasion.ENTRY, field_name),
+                _exit=measured_at(Occasion.EXIT, field_name),
             )
             .filter(_entry__isnull=False, _exit__isnull=False)
         )

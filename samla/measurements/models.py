@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -200,6 +200,27 @@ class IncomeSource(models.Model):
     def __str__(self) -> str:
         extent = f" {self.extent} %" if self.extent else ""
         return f"{self.get_source_display()}{extent}"
+
+
+# For annotating referrals (participations) with what was measured, in the figures and files.
+
+
+def measured_at(occasion: str, field: str) -> Subquery:
+    """The participation's value of ``field`` at the occasion, NULL when not measured."""
+    return Subquery(
+        Measurement.objects.filter(referral_id=OuterRef("pk"), occasion=occasion).values(field)[:1]
+    )
+
+
+def main_income_at(occasion: str) -> Subquery:
+    """The income source with the largest extent at the occasion (ties by code)."""
+    return Subquery(
+        IncomeSource.objects.filter(
+            measurement__referral_id=OuterRef("pk"), measurement__occasion=occasion
+        )
+        .order_by(F("extent").desc(nulls_last=True), "source")
+        .values("source")[:1]
+    )
 
 
 class LocalQuestion(models.Model):

@@ -19,11 +19,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from samla.activities.models import Activity
-from samla.measurements.models import Measurement, Occasion
+from samla.measurements.models import Occasion, measured_at
 from samla.referrals.models import Referral
 
 ESF_HEADER = (
@@ -85,14 +85,6 @@ def months_of(activity: Activity, today: date) -> list[EsfMonth]:
     return found[::-1]
 
 
-def _occupation(occasion: str) -> Subquery:
-    return Subquery(
-        Measurement.objects.filter(referral_id=OuterRef("pk"), occasion=occasion).values(
-            "occupation"
-        )[:1]
-    )
-
-
 def participations_in(activity: Activity, month: EsfMonth) -> QuerySet[Referral]:
     """Participations under way at some time in the month. One registered in error was never a
     participation and is left out, as from every figure."""
@@ -101,8 +93,8 @@ def participations_in(activity: Activity, month: EsfMonth) -> QuerySet[Referral]
         .under_way(month.first, month.last)
         .select_related("participant")
         .annotate(
-            entry_occupation=_occupation(Occasion.ENTRY),
-            exit_occupation=_occupation(Occasion.EXIT),
+            entry_occupation=measured_at(Occasion.ENTRY, "occupation"),
+            exit_occupation=measured_at(Occasion.EXIT, "occupation"),
         )
         .order_by("started_on", "pk")
     )
