@@ -64,7 +64,7 @@ def annual_report_context(
 
     progress(50, AnnualReport.Step.STATISTICS)
     dashboard = Dashboard(reporting.scope, Filters(year=year))
-    items = {item.slug: item for section in dashboard.sections() for item in section.items}
+    items = {item.slug: item for item in dashboard.items()}
     return {
         "association": association,
         "members": AssociationMember.objects.filter(association=association).select_related(
@@ -79,8 +79,7 @@ def annual_report_context(
         "participants": reporting.participants,
         "targets": targets,
         "by_sex": Item("by_sex", reporting.by_sex, bar_chart(reporting.by_sex)),
-        # Without an individual activity there is no row to draw (nor, in the statistics layer,
-        # any column total to read).
+        # Without an individual activity there is no row to draw.
         "active": Item("active", reporting.participants, bar_chart(reporting.participants))
         if reporting.participants.rows
         else None,

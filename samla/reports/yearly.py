@@ -148,9 +148,6 @@ class ReportingYear:
     def totals(self) -> dict[str, Figure]:
         """The participants of all individual activities, by sex and in total, suppressed."""
         table = self.participants
-        if not table.rows:
-            # No individual activity in the year: nothing to count, so nothing to hide either.
-            return {key: Figure(0) for key in [*(sex.value for sex in SEXES), "total"]}
         totals = {sex.value: table.column_total(sex.value) for sex in SEXES}
         totals["total"] = table.total
         return totals

@@ -70,9 +70,10 @@ class SuppressedOneWay:
     total: Visibility
 
 
-def suppress(body: Sequence[Sequence[int]], k: int) -> Suppressed:
-    """Which cells of ``body`` and of its margins (all published) must be hidden."""
-    grid = _extended(body, k)
+def suppress(body: Sequence[Sequence[int]], k: int, *, width: int | None = None) -> Suppressed:
+    """Which cells of ``body`` and of its margins (all published) must be hidden. ``width`` is
+    the number of columns, which a table without rows cannot tell by itself."""
+    grid = _extended(body, k, width)
     primary = _primary(grid, k)
     hidden = _secondary(grid, primary)
     status = [
@@ -119,9 +120,10 @@ def _check(values: Iterable[int], k: int) -> None:
         raise ValueError("counts cannot be negative")
 
 
-def _extended(body: Sequence[Sequence[int]], k: int) -> list[list[int]]:
+def _extended(body: Sequence[Sequence[int]], k: int, width: int | None) -> list[list[int]]:
     """The body with its row totals as a last column and column totals as a last row."""
-    width = len(body[0]) if body else 0
+    if width is None:
+        width = len(body[0]) if body else 0
     if any(len(line) != width for line in body):
         raise ValueError("every row of the table must have as many cells")
     _check((n for line in body for n in line), k)

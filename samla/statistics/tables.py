@@ -160,7 +160,7 @@ def count_table(
     """A two-way table of counts with its margins, suppressed. Missing counts are 0."""
     _check_keys(counts, {(r.key, c.key) for r in rows for c in columns})
     body = [[counts.get((r.key, c.key), 0) for c in columns] for r in rows]
-    result = suppress(body, k)
+    result = suppress(body, k, width=len(columns))
     row_totals = [sum(line) for line in body]
     column_totals = [sum(line[j] for line in body) for j in range(len(columns))]
     return Table(

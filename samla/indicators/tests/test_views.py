@@ -191,3 +191,12 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(
         actor=cast.kim,
     )
     assert queries() == before
+
+
+def test_an_association_without_activities_has_an_empty_dashboard(
+    client: Client, cast: Cast
+) -> None:
+    sign_in(client, cast.bodil)
+    response = client.get(f"/statistik/forbund/{cast.association.pk}/")
+    assert response.status_code == 200
+    assert "Pågående deltaganden under perioden, per insats och kön" in response.content.decode()

@@ -282,3 +282,11 @@ def test_a_share_table_never_gives_back_a_small_count(
     for name in determined(relations, unknowns):
         assert name[0] == "n", name  # a hidden achieved count or base never comes back
         assert not 1 <= truth[name] < k, name
+
+
+def test_a_table_without_rows_has_zero_column_totals() -> None:
+    """An association with no individual activity yet: its activity × sex table has no rows."""
+    columns = [Category("F", "Kvinnor"), Category("M", "Män")]
+    table = count_table({}, title="t", row_heading="Insats", rows=[], columns=columns, k=5)
+    assert [str(table.column_total(c.key)) for c in columns] == ["0", "0"]
+    assert str(table.total) == "0" and not table.any_hidden
