@@ -23,6 +23,7 @@ from samla.indicators import dimensions as d
 from samla.indicators.dimensions import Context, Dimension
 from samla.indicators.models import Programme, Target
 from samla.measurements.models import Measurement, Occasion, measured_at
+from samla.meetings.figures import held as meetings_held_between
 from samla.meetings.models import Meeting
 from samla.organisations.models import Association
 from samla.referrals.models import ExitReason, Referral, ReferralQuerySet
@@ -329,12 +330,7 @@ class Figures:
         )
 
     def meetings_held(self) -> Table:
-        held = Meeting.objects.filter(
-            participant__association=self.scope.association,
-            state=Meeting.State.HELD,
-            starts_at__date__gte=self.first,
-            starts_at__date__lte=self.last,
-        )
+        held = meetings_held_between(self.scope.association, self.first, self.last)
         if self.filters.municipality:
             held = held.filter(participant__home_municipality_id=self.filters.municipality)
         if self.filters.sex:

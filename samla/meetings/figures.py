@@ -7,8 +7,9 @@ indicators put them through the statistics layer's suppression before anyone see
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from samla.meetings.models import Invitation, Meeting
 from samla.organisations.models import Association
@@ -23,17 +24,26 @@ class MeetingsHeld:
     organisations_present: dict[str, int]  # organisation name → meetings it was present at
 
 
-def meetings_held(association: Association, year: int) -> MeetingsHeld:
-    """The meetings held in a year (by their local start time) about the association's
-    participants: by kind, digital or physical, and how many each organisation was present at."""
-    held = Meeting.objects.filter(
-        participant__association=association, state=Meeting.State.HELD, starts_at__year=year
+def held(association: Association, first: date, last: date) -> QuerySet[Meeting]:
+    """The meetings about the association's participants held from the first day to the last
+    (by their local start time)."""
+    return Meeting.objects.filter(
+        participant__association=association,
+        state=Meeting.State.HELD,
+        starts_at__date__gte=first,
+        starts_at__date__lte=last,
     )
+
+
+def meetings_held(association: Association, year: int) -> MeetingsHeld:
+    """The meetings held in a year about the association's participants: by kind, digital or
+    physical, and how many each organisation was present at."""
+    in_year = held(association, date(year, 1, 1), date(year, 12, 31))
     by_kind = {k.value: 0 for k in Meeting.Kind}
-    by_kind |= {row["kind"]: row["n"] for row in held.values("kind").annotate(n=Count("pk"))}
-    by_mode = {row["mode"]: row["n"] for row in held.values("mode").annotate(n=Count("pk"))}
+    by_kind |= {row["kind"]: row["n"] for row in in_year.values("kind").annotate(n=Count("pk"))}
+    by_mode = {row["mode"]: row["n"] for row in in_year.values("mode").annotate(n=Count("pk"))}
     present = (
-        Invitation.objects.filter(meeting__in=held, attended=True)
+        Invitation.objects.filter(meeting__in=in_year, attended=True)
         .values("organisation__name")
         .annotate(n=Count("meeting", distinct=True))
         .order_by("organisation__name")
