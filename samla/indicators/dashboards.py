@@ -18,7 +18,7 @@ from samla.indicators.models import Target
 from samla.organisations.models import Municipality
 from samla.people.models import Sex
 from samla.statistics.charts import Chart, bar_chart, line_chart, share_chart
-from samla.statistics.tables import Category, Figure, ShareTable, Table, count_table
+from samla.statistics.tables import Category, Figure, ShareTable, Table
 
 Row = list[str | int | None]
 
@@ -388,19 +388,16 @@ class Dashboard:
         )
         table = self._cached_table(figures, row)
         key = str(target.municipality_id or target.target_group_id or "")
-        if row is None:
-            return table.column_total(target.sex) if target.sex else table.total
+        if row is None:  # the one-way table by sex
+            return table.row_total(target.sex) if target.sex else table.total
         return table.cell(key, target.sex) if target.sex else table.row_total(key)
 
     def _cached_table(self, figures: Figures, row: d.Dimension | None) -> Table:
         key = (figures.filters.year, row.slug if row else "all")
         if key not in self._target_tables:
             title = _("Påbörjade deltaganden")
-            self._target_tables[key] = (
-                _by_sex(figures, title)
-                if row is None
-                else figures.table(figures.started(), title, row, d.SEX)
-            )
+            by = (row, d.SEX) if row else (d.SEX,)  # by sex alone: a one-way table
+            self._target_tables[key] = figures.table(figures.started(), title, *by)
         return self._target_tables[key]
 
     def _progress(self, targets: list[Target]) -> Chart | None:
@@ -426,17 +423,3 @@ class Dashboard:
             title=_("Påbörjade deltaganden över tid"),
             target=goal.value if goal else None,
         )
-
-
-def _by_sex(figures: Figures, title: str) -> Table:
-    """One row ("Alla") by sex, so that a target by sex and the total read one suppressed
-    table."""
-    counts = figures.counts(figures.started(), d.SEX)
-    return count_table(
-        {("all", sex): n for (sex, _all), n in counts.items()},
-        title=title,
-        row_heading="",
-        rows=[Category("all", _("Alla"))],
-        columns=figures.categories(d.SEX),
-        k=figures.k,
-    )

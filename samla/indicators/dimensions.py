@@ -324,7 +324,3 @@ OCCUPATION_BEFORE = _occupation(Occasion.ENTRY, _("Sysselsättning vid start"))
 OCCUPATION_AFTER = _occupation(Occasion.EXIT, _("Sysselsättning vid avslut"))
 INCOME_BEFORE = _income(Occasion.ENTRY, _("Huvudsaklig försörjning vid start"))
 INCOME_AFTER = _income(Occasion.EXIT, _("Huvudsaklig försörjning vid avslut"))
-
-BY_SLUG = {
-    d.slug: d for d in (SEX, AGE, TARGET_GROUP, MUNICIPALITY, ACTIVITY, ORGANISATION, QUARTER)
-}

@@ -176,10 +176,8 @@ class Figures:
     def participations(self) -> QuerySet[Referral]:
         return self.referrals.participations()
 
-    def started(self, first: date | None = None, last: date | None = None) -> QuerySet[Referral]:
-        return self.participations.filter(
-            started_on__gte=first or self.first, started_on__lte=last or self.last
-        )
+    def started(self) -> QuerySet[Referral]:
+        return self.participations.filter(started_on__gte=self.first, started_on__lte=self.last)
 
     def active(self) -> QuerySet[Referral]:
         return self.referrals.under_way(self.first, self.last)

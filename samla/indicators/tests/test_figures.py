@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from samla.demo.outcomes import Measured, Row
+from samla.indicators import dimensions as d
 from samla.indicators.dashboards import BeforeAfter, Dashboard
 from samla.indicators.figures import Filters, Scope
 from samla.indicators.tests.builders import TODAY, DataSet, data_set
@@ -78,7 +79,7 @@ def association_scope(data: DataSet) -> Scope:
 
 def test_started_per_municipality_and_sex_in_a_year(data: DataSet) -> None:
     dashboard = Dashboard(association_scope(data), Filters(year=2025))
-    table = dashboard.figures.table(dashboard.figures.started(), "t", _d().MUNICIPALITY, _d().SEX)
+    table = dashboard.figures.table(dashboard.figures.started(), "t", d.MUNICIPALITY, d.SEX)
     rows = started_in(data.rows, date(2025, 1, 1), date(2025, 12, 31))
     assert_table_matches(table, keyed(rows, municipality, sex))
     assert table.total.value == len(rows) > 100
@@ -88,7 +89,7 @@ def test_filters_narrow_to_women_in_one_municipality(data: DataSet) -> None:
     tyreso = data.municipalities[1]
     filters = Filters(year=2024, municipality=tyreso.pk, sex="F")
     dashboard = Dashboard(association_scope(data), filters)
-    table = dashboard.figures.table(dashboard.figures.started(), "t", _d().ACTIVITY, _d().SEX)
+    table = dashboard.figures.table(dashboard.figures.started(), "t", d.ACTIVITY, d.SEX)
     rows = [
         r
         for r in started_in(data.rows, date(2024, 1, 1), date(2024, 12, 31))
@@ -100,7 +101,7 @@ def test_filters_narrow_to_women_in_one_municipality(data: DataSet) -> None:
 
 def test_exit_reasons_by_sex(data: DataSet) -> None:
     dashboard = Dashboard(association_scope(data), Filters())
-    table = dashboard.figures.table(dashboard.figures.ended(), "t", _d().EXIT_REASON, _d().SEX)
+    table = dashboard.figures.table(dashboard.figures.ended(), "t", d.EXIT_REASON, d.SEX)
     rows = ended_in(data.rows, date(2024, 1, 1), date(2026, 12, 31))
     assert_table_matches(table, keyed(rows, lambda r: r.exit_reason, sex))
 
@@ -131,10 +132,8 @@ def test_age_and_target_group(data: DataSet) -> None:
             return "unknown"
         return "several" if len(r.target_group_ids) > 1 else str(r.target_group_ids[0])
 
-    assert_table_matches(f.table(f.started(), "t", _d().AGE, _d().SEX), keyed(rows, band, sex))
-    assert_table_matches(
-        f.table(f.started(), "t", _d().TARGET_GROUP, _d().SEX), keyed(rows, group, sex)
-    )
+    assert_table_matches(f.table(f.started(), "t", d.AGE, d.SEX), keyed(rows, band, sex))
+    assert_table_matches(f.table(f.started(), "t", d.TARGET_GROUP, d.SEX), keyed(rows, group, sex))
 
 
 def test_time_in_activity_and_waiting_time(data: DataSet) -> None:
@@ -156,12 +155,8 @@ def test_time_in_activity_and_waiting_time(data: DataSet) -> None:
 
     ended = ended_in(data.rows, date(2024, 1, 1), date(2026, 12, 31))
     started = started_in(data.rows, date(2024, 1, 1), date(2026, 12, 31))
-    assert_table_matches(
-        f.table(f.ended(), "t", _d().DURATION, _d().SEX), keyed(ended, duration, sex)
-    )
-    assert_table_matches(
-        f.table(f.started(), "t", _d().WAITING, _d().SEX), keyed(started, waiting, sex)
-    )
+    assert_table_matches(f.table(f.ended(), "t", d.DURATION, d.SEX), keyed(ended, duration, sex))
+    assert_table_matches(f.table(f.started(), "t", d.WAITING, d.SEX), keyed(started, waiting, sex))
 
 
 def rated(rows: Iterable[Row], attribute: str) -> list[tuple[Row, bool]]:
@@ -226,9 +221,3 @@ def test_occupation_and_income_before_and_after(data: DataSet) -> None:
         if change.before.shown and change.after.shown:
             key = change.category.key
             assert change.change == f"{after[key] - before[key]:+d}".replace("-", "−")
-
-
-def _d():  # the dimensions module, imported late so the test module reads top-down
-    from samla.indicators import dimensions
-
-    return dimensions
