@@ -13,8 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from samla.accounts.models import Role, User
-from samla.activities.access import reading_association_ids
-from samla.indicators.models import Programme
+from samla.activities.access import get_activity_for_user, reading_association_ids
+from samla.indicators.models import Programme, Target
 from samla.organisations.models import Association
 
 
@@ -49,3 +49,17 @@ def get_programme_for_user(user: User, pk: int, *, edit: bool = False) -> Progra
     if edit and not may_keep_targets(user, programme.association):
         raise PermissionDenied
     return programme
+
+
+def get_target_for_office(user: User, pk: int) -> Target:
+    """A target, for the office of its programme's or activity's association to change; 404 for
+    anyone outside that association, 403 for its other readers."""
+    target = Target.objects.filter(pk=pk).first()
+    if target is None:
+        raise Http404
+    if target.programme_id is not None:
+        get_programme_for_user(user, target.programme_id, edit=True)
+    else:
+        assert target.activity_id is not None  # a target has a programme or an activity
+        get_activity_for_user(user, target.activity_id, edit=True)
+    return target

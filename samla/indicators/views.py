@@ -18,13 +18,14 @@ from samla.indicators import actions
 from samla.indicators.access import (
     get_association_for_user,
     get_programme_for_user,
+    get_target_for_office,
     may_keep_targets,
     readable_associations,
 )
 from samla.indicators.dashboards import Dashboard
 from samla.indicators.figures import Scope
 from samla.indicators.forms import FilterForm, ProgrammeForm, TargetForm
-from samla.indicators.models import Programme, Target
+from samla.indicators.models import Programme
 from samla.statistics.tables import hidden_explanation
 
 
@@ -169,7 +170,7 @@ def _targets(request: AuthedRequest, scope: Scope) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def target_remove(request: AuthedRequest, target_pk: int) -> HttpResponse:
-    target = _get_target_for_office(request, target_pk)
+    target = get_target_for_office(request.user, target_pk)
     if request.method == "GET":
         return render(request, "indicators/target_remove.html", {"target": target})
     actions.remove_target(target, actor=request.user)
@@ -177,14 +178,3 @@ def target_remove(request: AuthedRequest, target_pk: int) -> HttpResponse:
     if target.programme_id:
         return redirect("indicators:targets_programme", target.programme_id)
     return redirect("indicators:targets_activity", target.activity_id)
-
-
-def _get_target_for_office(request: AuthedRequest, target_pk: int) -> Target:
-    target = Target.objects.select_related("programme", "activity").filter(pk=target_pk).first()
-    if target is None:
-        raise Http404
-    if target.programme_id:
-        get_programme_for_user(request.user, target.programme_id, edit=True)
-    else:
-        get_activity_for_user(request.user, target.activity_id, edit=True)  # type: ignore[arg-type]
-    return target
