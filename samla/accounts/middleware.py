@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django_otp import user_has_device
 
 OPEN_PREFIXES = ("/static/", "/i18n/", "/healthz")
@@ -36,7 +36,7 @@ def with_next(url: str, next_url: str) -> str:
 
 class RequireSecondFactorMiddleware:
     """Runs after OTPMiddleware. Every path but the second-factor pages, logout, static files,
-    language switching and the health check redirects there, keeping ``next``."""
+    language switching and the views open without login redirects there, keeping ``next``."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -56,6 +56,14 @@ class RequireSecondFactorMiddleware:
 
     @staticmethod
     def _is_open(request: HttpRequest) -> bool:
+        """The pages above, and any view open without login (``@login_not_required``, such as
+        a survey's answering link): what anyone may open needs no second factor either."""
         if request.path_info.startswith(OPEN_PREFIXES):
             return True
-        return request.path in {reverse(name) for name in OPEN_VIEWS}
+        if request.path in {reverse(name) for name in OPEN_VIEWS}:
+            return True
+        try:
+            view = resolve(request.path_info).func
+        except Resolver404:
+            return False
+        return getattr(view, "login_required", True) is False

@@ -149,3 +149,15 @@ def test_an_unknown_link_is_a_friendly_not_found(cast: Cast, client: Client) -> 
     page = client.get("/enkat/finns-inte-alls-0123456789abcdefgh/")
     assert page.status_code == 404
     assert "Enkäten hittades inte" in page.content.decode()
+
+
+def test_a_signed_in_user_without_a_second_factor_answers_too(
+    survey_round: SurveyRound, client: Client, cast: Cast, settings
+) -> None:
+    """The link is open to anyone, so a member of staff who has not passed the second factor
+    answers like anyone else instead of being sent to enrol."""
+    settings.SAMLA_REQUIRE_MFA = True
+    client.force_login(cast.kim)
+    page = client.get(f"/enkat/{survey_round.token}/")
+    assert page.status_code == 200 and "Du svarar anonymt" in page.content.decode()
+    assert client.get("/deltagare/")["Location"].startswith("/konto/")  # the rest still asks
