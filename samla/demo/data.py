@@ -37,6 +37,7 @@ from samla.demo.casework import build_casework
 from samla.demo.indicators import build_indicators
 from samla.demo.logins import DEMO_PASSWORD, DEMO_USERS, OSTRA_SODERTORN, SOFINT
 from samla.demo.referrals import build_referrals
+from samla.demo.surveys import build_surveys
 from samla.organisations.models import (
     Association,
     AssociationMember,
@@ -430,6 +431,7 @@ def load_demo(*, today: date | None = None, seed: int = DEMO_SEED) -> Summary:
     summary.counts.update(build_casework(seed=seed, today=today))
     summary.counts.update(build_referrals(seed=seed, today=today))
     summary.counts.update(build_indicators(seed=seed))
+    summary.counts.update(build_surveys(today=today))
     return summary
 
 

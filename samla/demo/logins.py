@@ -68,6 +68,11 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         "Insatspersonal, Stiftelsen Activa (Sofint)",
     ),
     DemoUser(
+        "esf.activa", "Maria", "Lind", "ESF-samordnare",
+        "Stiftelsen Activa", "esf_reporter", SOFINT,
+        "ESF-rapportör, Stiftelsen Activa (Sofint)",
+    ),
+    DemoUser(
         "kansli.sofint", "Birgitta", "Holmgren", "Förbundschef",
         "Samordningsförbundet Sofint", "association_office", SOFINT,
         "Förbundets kansli, Samordningsförbundet Sofint",

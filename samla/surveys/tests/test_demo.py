@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from samla.accounts.models import User
-from samla.demo.surveys import BOARD_NAME, EXIT_NAME, REWORDED, build_surveys
+from samla.demo.surveys import BOARD_NAME, EXIT_NAME, REWORDED
 from samla.surveys.models import Questionnaire, Response, SurveyRound
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def demo() -> None:
     call_command("load_demo_data", stdout=StringIO())
-    if not Questionnaire.objects.exists():  # until samla.demo.data calls build_surveys itself
-        build_surveys(today=timezone.localdate())
 
 
 def test_exit_results_show_and_the_board_round_has_too_few_answers(
