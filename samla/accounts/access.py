@@ -89,11 +89,13 @@ def assignable_roles(admin: User, association: Association) -> list[Role]:
     """The roles the admin may give their organisation's users in one association.
 
     Staff of the association itself never reach person-level data (DOMAIN.md R1): they get the
-    office and board roles. Member and partner organisations get the person roles and the board.
+    office and board roles. Member and partner organisations get the person roles, the board and
+    ESF reporter (for an organisation that owns an ESF project).
     """
     if association.organisation_id == admin.organisation_id:
         return [Role.ASSOCIATION_OFFICE, Role.BOARD_MEMBER]
-    return [role for role in Role if role in PERSON_ROLES or role == Role.BOARD_MEMBER]
+    others = (Role.BOARD_MEMBER, Role.ESF_REPORTER)
+    return [role for role in Role if role in PERSON_ROLES or role in others]
 
 
 def organisation_roles() -> list[Role]:

@@ -189,6 +189,7 @@ def test_the_form_offers_the_roles_of_our_associations_only(client: Client, cast
     assert "<legend>Östra Södertörn</legend>" in body
     assert "Västra förbundet" not in body
     assert f'value="{cast.association.pk}:coordinator"' in body
+    assert f'value="{cast.association.pk}:esf_reporter"' in body
     # Person roles only for parties; the association's own office is for its own staff (R1).
     assert f'value="{cast.association.pk}:association_office"' not in body
     assert 'value="org:org_admin"' in body
@@ -205,6 +206,7 @@ def test_the_associations_own_admin_gives_office_roles_only(client: Client, cast
     assert f'value="{cast.association.pk}:association_office"' in body
     assert f'value="{cast.association.pk}:board_member"' in body
     assert f'value="{cast.association.pk}:coordinator"' not in body
+    assert f'value="{cast.association.pk}:esf_reporter"' not in body
 
 
 def test_a_role_in_a_foreign_association_is_refused(client: Client, cast: Cast) -> None:
