@@ -11,20 +11,16 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from samla.accounts.models import Role, RoleAssignment, User
+from samla.accounts.models import Role, User
 from samla.activities.models import Activity, ActivityQuerySet
 from samla.organisations.models import Association
 
 
 def reading_association_ids(user: User) -> set[int]:
-    """The associations in which the user has any role."""
+    """The associations in which the user has any role (from the roles read once per request)."""
     if not user.is_authenticated:
         return set()
-    return set(
-        RoleAssignment.objects.filter(user=user, association__isnull=False).values_list(
-            "association_id", flat=True
-        )
-    )
+    return {a.association_id for a in user.assignments() if a.association_id is not None}
 
 
 def editable_associations(user: User) -> list[Association]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import template
 
 from samla.accounts.models import User
+from samla.activities.access import reading_association_ids
 
 register = template.Library()
 
@@ -10,6 +11,4 @@ register = template.Library()
 @register.filter
 def reads_activities(user: User) -> bool:
     """Whether the menu offers the catalogue: the user has a role in some association."""
-    if not user.is_authenticated:
-        return False
-    return user.role_assignments.filter(association__isnull=False).exists()
+    return bool(reading_association_ids(user))

@@ -2,20 +2,21 @@ from __future__ import annotations
 
 from django import template
 
-from samla.accounts.models import User
-from samla.reports.access import esf_activities, reporting_associations
+from samla.accounts.models import Role, User
+from samla.reports.access import REPORTING_ROLES
 
 register = template.Library()
+
+# The menu asks of the roles read once per request (User.assignments), never of the database.
 
 
 @register.filter
 def reads_reports(user: User) -> bool:
     """Whether the menu offers the yearly reports: the user is an association's office or board."""
-    return bool(reporting_associations(user))
+    return user.is_authenticated and user.has_role(*REPORTING_ROLES)
 
 
 @register.filter
 def makes_esf_files(user: User) -> bool:
-    """Whether the menu offers the ESF participant files: the user is an ESF reporter of an ESF
-    co-funded activity's provider."""
-    return user.is_authenticated and esf_activities(user).exists()
+    """Whether the menu offers the ESF participant files: the user is an ESF reporter."""
+    return user.is_authenticated and user.has_role(Role.ESF_REPORTER)
