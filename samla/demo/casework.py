@@ -468,6 +468,7 @@ class CaseworkBuilder:
         self.counts: Counter[str] = Counter()
         self.action_pks: list[int] = []
         self.overdue_for: set[int] = set()  # handlers given an overdue action already
+        self.lives: set[str] = set()  # every person's life situation is their own
 
     def build(self, count: int = CASES) -> Counter[str]:
         cases = self._choose(count)
@@ -630,15 +631,12 @@ class CaseworkBuilder:
     def _story(self, case: Case) -> None:
         rng = self.rng
         participant, coordinator, tags = case.participant, case.coordinator, case.tags
-        town = participant.city or "kommunen"
         theme = case.theme
-        life = [*self._pick(HOME, tags), *self._pick(BACKGROUND, tags), *self._pick(EVERYDAY, tags)]
+        life = self._life(tags, participant.city or "kommunen")
         if not tags & {"children", "no_children"}:
             tags.add("no_children")
         sections: dict[str, SectionContent] = {
-            Section.LIFE_SITUATION: SectionContent(
-                " ".join(life).format(town=town), Category.LIFE_SITUATION
-            ),
+            Section.LIFE_SITUATION: SectionContent(life, Category.LIFE_SITUATION),
             Section.WHAT_MATTERS: SectionContent(
                 " ".join(self._pick(WHAT_MATTERS, tags, 2)), Category.LIFE_SITUATION
             ),
@@ -665,6 +663,19 @@ class CaseworkBuilder:
             )
             self.counts["story_versions"] += 1
         self.counts["stories"] += 1
+
+    def _life(self, tags: set[str], town: str) -> str:
+        """Home, background and everyday, drawn again (a few times at most) while the same
+        three have been told of someone else in the same town: no two people share a life."""
+        for _attempt in range(20):
+            trial = set(tags)
+            parts = [*self._pick(HOME, trial), *self._pick(BACKGROUND, trial)]
+            text = " ".join([*parts, *self._pick(EVERYDAY, trial)]).format(town=town)
+            if text not in self.lives:
+                break
+        self.lives.add(text)
+        tags |= trial
+        return text
 
     def _theme(self, case: Case) -> Theme:
         if case.health_kept_back:
