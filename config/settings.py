@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "samla.statistics",
     "samla.surveys",
     "samla.indicators",
+    "samla.finance",
     "samla.reports",
     "samla.stories",
     "samla.oversight",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("arbetslista/", include("samla.plans.worklist_urls")),
     path("moten/", include("samla.meetings.my_urls")),
     path("statistik/", include("samla.indicators.urls")),
+    path("ekonomi/", include("samla.finance.urls")),
     path("rapporter/", include("samla.reports.urls")),
     path("granskning/", include("samla.oversight.urls")),
     path("aviseringar/", include("samla.notifications.urls")),

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -252,15 +251,12 @@ def save_year(
     *,
     actor: User,
     year: int,
-    budget: Decimal,
     planned_participants: int | None,
     existing: ActivityYear | None = None,
 ) -> ActivityYear:
-    """Record or change one year's budget and planned participants."""
+    """Record or change one year of the activity and its planned participants."""
     check_year(activity, year)
     errors: dict[str, str] = {}
-    if budget < 0:
-        errors["budget"] = _("Budgeten kan inte vara negativ.")
     if activity.is_structural:
         planned_participants = None
     elif planned_participants is None:
@@ -269,17 +265,17 @@ def save_year(
     if existing is not None:
         taken = taken.exclude(pk=existing.pk)
     if taken.exists():
-        errors["year"] = _("Det finns redan en budget för %(year)s.") % {"year": year}
+        errors["year"] = _("Året %(year)s finns redan.") % {"year": year}
     if errors:
         raise ValidationError(errors)
     entry = existing or ActivityYear(activity=activity)
-    entry.year, entry.budget, entry.planned_participants = year, budget, planned_participants
+    entry.year, entry.planned_participants = year, planned_participants
     entry.save()
     _audit(
         actor,
         AuditEvent.Action.UPDATE if existing else AuditEvent.Action.CREATE,
         entry,
-        f"Insatsens budget för {year}",
+        f"Insatsens år {year}",
     )
     return entry
 

@@ -128,13 +128,6 @@ class EditActivityForm(ActivityForm):
 
 class ActivityYearForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("År"), min_value=2000, max_value=2100)
-    budget = forms.DecimalField(
-        label=gettext_lazy("Budget (kronor)"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=0,
-        help_text=gettext_lazy("I kronor, med ören efter kommatecken om det behövs."),
-    )
     planned_participants = forms.IntegerField(
         label=gettext_lazy("Planerat antal deltagare"), min_value=0
     )

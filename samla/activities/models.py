@@ -126,11 +126,11 @@ class Activity(models.Model):
 
 
 class ActivityYear(models.Model):
-    """One year of an activity: its budget and, for an individual one, the planned participants."""
+    """One year of an activity and, for an individual one, its planned participants. What the year
+    costs is kept by the finance app, as the activity's budget lines of the year."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="years")
     year = models.PositiveSmallIntegerField(_("år"))
-    budget = models.DecimalField(_("budget (kr)"), max_digits=14, decimal_places=2)
     planned_participants = models.PositiveIntegerField(
         _("planerat antal deltagare"), null=True, blank=True
     )
@@ -142,9 +142,6 @@ class ActivityYear(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["activity", "year"], name="activities_activityyear_unique_year"
-            ),
-            models.CheckConstraint(
-                condition=Q(budget__gte=0), name="activities_activityyear_budget_not_negative"
             ),
         ]
 

@@ -96,7 +96,9 @@ def create_activity(request: AuthedRequest) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("Insatsen är skapad. Lägg till budget per år."))
+            messages.success(
+                request, _("Insatsen är skapad. Lägg till dess år och, i Ekonomi, dess budget.")
+            )
             return redirect(activity)
     context = {"form": form, "creating": True}
     return render(request, "activities/activity_form.html", context, status=_status(form))
@@ -194,7 +196,6 @@ def edit_year(request: AuthedRequest, pk: int, year: int | None = None) -> HttpR
             raise Http404
         initial = {
             "year": existing.year,
-            "budget": existing.budget,
             "planned_participants": existing.planned_participants,
         }
     form = ActivityYearForm(request.POST or None, activity=activity, initial=initial)
@@ -205,7 +206,6 @@ def edit_year(request: AuthedRequest, pk: int, year: int | None = None) -> HttpR
                 activity,
                 actor=request.user,
                 year=data["year"],
-                budget=data["budget"],
                 planned_participants=data.get("planned_participants"),
                 existing=existing,
             )

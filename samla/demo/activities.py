@@ -111,13 +111,7 @@ def build_activities(*, today: date) -> Counter[str]:
         ends_on=date(today.year, 12, 31),
         capacity=None,
     )
-    actions.save_year(
-        training,
-        actor=office,
-        year=today.year,
-        budget=Decimal("350000"),
-        planned_participants=None,
-    )
+    actions.save_year(training, actor=office, year=today.year, planned_participants=None)
     for name, staff in TRAINING_STAFF:
         actions.add_staff_count(
             training,
@@ -143,7 +137,5 @@ def _groups(association: Association, *codes: str) -> list[TargetGroup]:
 
 
 def _years(activity: Activity, office: User, years: tuple[tuple[int, Decimal, int], ...]) -> None:
-    for year, budget, planned in years:
-        actions.save_year(
-            activity, actor=office, year=year, budget=budget, planned_participants=planned
-        )
+    for year, _budget, planned in years:  # the budget is the finance demo's (demo/finance.py)
+        actions.save_year(activity, actor=office, year=year, planned_participants=planned)

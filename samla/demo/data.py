@@ -34,10 +34,12 @@ from django.utils import timezone
 from samla.accounts.models import Role, RoleAssignment, User
 from samla.demo.activities import build_activities
 from samla.demo.casework import build_casework
+from samla.demo.finance import build_finance
 from samla.demo.indicators import build_indicators
 from samla.demo.logins import DEMO_PASSWORD, DEMO_USERS, OSTRA_SODERTORN, SOFINT
 from samla.demo.referrals import build_referrals
 from samla.demo.surveys import build_surveys
+from samla.money import split
 from samla.organisations.models import (
     Association,
     AssociationMember,
@@ -238,18 +240,10 @@ def example_email(first_name: str, last_name: str, suffix: str = "") -> str:
 
 
 def municipal_shares(populations: dict[str, int], total: Decimal) -> dict[str, Decimal]:
-    """Split `total` by population in thousandths of a per cent that add up exactly
-    (largest remainder), as a financing key must."""
-    unit = Decimal("0.001")
-    units = int(total / unit)
-    whole = sum(populations.values())
-    exact = {key: Decimal(units) * population / whole for key, population in populations.items()}
-    floors = {key: int(value) for key, value in exact.items()}
-    leftover = units - sum(floors.values())
-    by_remainder = sorted(exact, key=lambda key: (exact[key] - floors[key], key), reverse=True)
-    for key in by_remainder[:leftover]:
-        floors[key] += 1
-    return {key: floors[key] * unit for key in populations}
+    """Split `total` by population in thousandths of a per cent that add up exactly, as a
+    financing key must."""
+    shares = split(total, list(populations.values()), unit=Decimal("0.001"))
+    return dict(zip(populations, shares, strict=True))
 
 
 # --- The fixed part: organisations, associations, users -------------------------------------
@@ -427,6 +421,8 @@ def load_demo(*, today: date | None = None, seed: int = DEMO_SEED) -> Summary:
             )
         )
     summary.counts.update(build_activities(today=today))
+    populations = {code: spec.population for code, spec in _SPEC_BY_CODE.items()}
+    summary.counts.update(build_finance(today=today, populations=populations))
     # Stories and plans, through the apps' own actions: slower per row, so only here.
     summary.counts.update(build_casework(seed=seed, today=today))
     summary.counts.update(build_referrals(seed=seed, today=today))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from samla.accounts.models import Role, User
 from samla.activities import actions
@@ -86,7 +85,5 @@ def other_association(cast: Cast) -> Elsewhere:
         ends_on=None,
         capacity=None,
     )
-    actions.save_year(
-        activity, actor=greta, year=2025, budget=Decimal("100000"), planned_participants=None
-    )
+    actions.save_year(activity, actor=greta, year=2025, planned_participants=None)
     return Elsewhere(association=association, greta=greta, activity=activity)

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 
 from samla.activities import actions
 from samla.activities.models import Activity, ActivityYear, StructuralParticipation
-from samla.activities.templatetags.money import kronor
 from samla.activities.tests.builders import individual, other_association, provider, structural
 from samla.audit.models import AuditEvent
+from samla.money import kronor
 from samla.people.models import TargetGroup
 from samla.people.tests.cast import Cast, sign_in
 
@@ -115,21 +115,19 @@ def test_another_association_and_anonymous_visitors_are_refused(cast: Cast, clie
     assert "Mia Vidare" not in client.get("/insatser/").content.decode()
 
 
-def test_years_are_added_and_changed_with_money_shown_the_swedish_way(
-    cast: Cast, client: Client
-) -> None:
+def test_years_are_added_and_changed(cast: Cast, client: Client) -> None:
     activity = individual(cast)
     sign_in(client, cast.olle)
-    data = {"year": "2025", "budget": "1234567.50", "planned_participants": "40"}
+    data = {"year": "2025", "planned_participants": "40"}
     assert client.post(f"/insatser/{activity.pk}/ar/ny/", data).status_code == 302
     entry = ActivityYear.objects.get()
-    assert entry.budget == Decimal("1234567.50") and entry.planned_participants == 40
-    page = client.get(f"/insatser/{activity.pk}/").content.decode()
-    assert f"1{NBSP}234{NBSP}567,50{NBSP}kr" in page
-    data |= {"budget": "1300000"}
+    assert entry.planned_participants == 40
+    data |= {"planned_participants": "45"}
     assert client.post(f"/insatser/{activity.pk}/ar/2025/", data).status_code == 302
     entry.refresh_from_db()
-    assert entry.budget == Decimal("1300000")
+    assert entry.planned_participants == 45
+    page = client.get(f"/insatser/{activity.pk}/").content.decode()
+    assert '<td class="number">45</td>' in page
     assert AuditEvent.objects.filter(object_type__icontains="activityyear").count() == 2
 
 
@@ -137,8 +135,7 @@ def test_years_are_added_and_changed_with_money_shown_the_swedish_way(
     ("data", "field", "message"),
     [
         ({"year": "2023"}, "year", "ligger utanför insatsens period"),
-        ({"year": "2025"}, "year", "Det finns redan en budget för 2025"),
-        ({"budget": "-1"}, "budget", "större än eller lika med 0"),
+        ({"year": "2025"}, "year", "Året 2025 finns redan"),
         ({"planned_participants": ""}, "planned_participants", "Detta fält måste fyllas i"),
     ],
 )
@@ -146,11 +143,9 @@ def test_year_rules_are_refused_in_swedish(
     cast: Cast, client: Client, data: dict[str, str], field: str, message: str
 ) -> None:
     activity = individual(cast)
-    actions.save_year(
-        activity, actor=cast.olle, year=2025, budget=Decimal(1), planned_participants=1
-    )
+    actions.save_year(activity, actor=cast.olle, year=2025, planned_participants=1)
     sign_in(client, cast.olle)
-    posted = {"year": "2026", "budget": "100", "planned_participants": "5"} | data
+    posted = {"year": "2026", "planned_participants": "5"} | data
     response = client.post(f"/insatser/{activity.pk}/ar/ny/", posted)
     assert response.status_code == 422
     assert message in str(response.context["form"].errors[field])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from samla.accounts.models import Role, RoleAssignment, User
 from samla.activities import actions as activity_actions
@@ -71,7 +70,6 @@ def build(cast: Cast, *, count: int = 240, seed: int = 11) -> Setting:
             activity,
             actor=cast.olle,
             year=YEAR,
-            budget=Decimal("100000"),
             planned_participants=planned,
         )
     activity_actions.add_staff_count(
