@@ -32,6 +32,7 @@ from samla.finance.forms import (
     OtherIncomeForm,
 )
 from samla.finance.models import BudgetLine, Decision, FinancialYear, MunicipalShare
+from samla.finance.outcomes import CostPerOutcome
 from samla.finance.statement import Statement
 
 
@@ -88,8 +89,6 @@ def open_year(request: AuthedRequest, association_pk: int) -> HttpResponse:
 
 @require_GET
 def year_detail(request: AuthedRequest, association_pk: int, year: int) -> HttpResponse:
-    from samla.finance.outcomes import CostPerOutcome
-
     found = get_year_for_user(request.user, association_pk, year)
     statement = Statement(found)
     context = {
