@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Protocol
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,20 @@ from django.utils.translation import gettext_lazy as _
 from samla.finance.models import BudgetLine
 from samla.finance.statement import ZERO, Money, Statement
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 Cell = str | int | Decimal | None
+
+
+class Heading(Protocol):
+    """What a block needs of a column (the follow-up's columns carry more)."""
+
+    @property
+    def heading(self) -> StrOrPromise: ...
+
+    @property
+    def number(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -31,13 +45,24 @@ class Column:
 
 @dataclass(frozen=True)
 class Block:
-    """One table of a report: a title, its columns, one row per line and a total row."""
+    """One table of a report: a title, its columns, one row per line and a total row. The page
+    (``finance/_block.html``), the CSV and XLSX (``records``) and the PDF all print blocks."""
 
     slug: str
     title: str
-    columns: Sequence[Column]
+    columns: Sequence[Heading]
     rows: list[list[Cell]]
     footer: list[Cell] | None = None
+
+    def body(self) -> list[list[tuple[Cell, bool]]]:
+        """Each row's cells paired with whether its column holds numbers."""
+        return [self._paired(row) for row in self.rows]
+
+    def total(self) -> list[tuple[Cell, bool]] | None:
+        return None if self.footer is None else self._paired(self.footer)
+
+    def _paired(self, row: Sequence[Cell]) -> list[tuple[Cell, bool]]:
+        return [(cell, column.number) for cell, column in zip(row, self.columns, strict=True)]
 
 
 def records(title: str, blocks: Sequence[Block], notes: Sequence[str] = ()) -> list[list[object]]:
@@ -46,7 +71,7 @@ def records(title: str, blocks: Sequence[Block], notes: Sequence[str] = ()) -> l
     rows: list[list[object]] = [[title], []]
     for block in blocks:
         rows.append([block.title])
-        rows.append([column.heading for column in block.columns])
+        rows.append([str(column.heading) for column in block.columns])
         rows.extend(list(row) for row in block.rows)
         if block.footer is not None:
             rows.append(list(block.footer))

@@ -1,32 +1,35 @@
-"""FK's national follow-up of the Finsam associations (Uppföljning Finsam), the part Samla can
-answer today: per activity of the year, its name, orientation, target groups, ESF flag, planned
-participants and actual participants by sex, and for a structural activity the staff who took
-part.
+"""FK's national follow-up of the Finsam associations (Uppföljning Finsam), as Samla answers it:
+the year's funds by financier and its administrative budget and actual (from the finance app's
+cost report), then per activity of the year its name, orientation, target groups, ESF flag,
+budget and actual (the activity cost and the ESF activity cost), planned participants and
+actual participants by sex, and for a structural activity the staff who took part.
 
 The actual participants come from ``ReportingYear.participants``, the suppressed table activity
-× sex (R7): a small count is "–" here as on every page.
-
-Extension point for the money (DOMAIN.md §5H): the finance issue adds its columns to
-``ACTIVITY_COLUMNS`` (activity budget and actual, ESF activity cost), and the parts that are
-not per activity (funds by financier, administration budget and actual) as ``Block``s in
-``Followup.blocks()`` before the activities. The page, the CSV and the XLSX all print whatever
-blocks there are, so nothing else needs to change.
+× sex (R7): a small count is "–" here as on every page. The money comes from the same
+``Statement`` as the cost report, so the two agree to the öre. A year the association does not
+keep in Samla's finance has no money blocks and empty money columns, and the page says so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from samla.finance.cost_report import Block, CostReport, records
+from samla.finance.models import BudgetLine
 from samla.organisations.models import Association
 from samla.reports.yearly import ActivityLine, ReportingYear
 from samla.statistics.tables import hidden_explanation
 
-Cell = str | int | None
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+Cell = str | int | Decimal | None
 
 
 def _figure(line: ActivityLine, key: str) -> Cell:
@@ -44,13 +47,35 @@ def _staff_total(reporting: ReportingYear) -> Cell:
     return sum(counts) if counts else None
 
 
+def _line(line: ActivityLine, kind: BudgetLine.Kind, field: str) -> Cell:
+    if line.money is None:
+        return None
+    entry = line.money.cost if kind == BudgetLine.Kind.ACTIVITY else line.money.esf_cost
+    return None if entry is None else getattr(entry, field)
+
+
+def _money_total(reporting: ReportingYear, kind: BudgetLine.Kind, field: str) -> Cell:
+    if reporting.statement is None:
+        return None
+    return getattr(reporting.statement.cost_of(kind), field)
+
+
+def _money_column(heading: StrOrPromise, kind: BudgetLine.Kind, field: str) -> Column:
+    return Column(
+        heading,
+        lambda line: _line(line, kind, field),
+        lambda reporting: _money_total(reporting, kind, field),
+        number=True,
+    )
+
+
 def _yes_no(value: bool) -> str:
     return gettext("Ja") if value else gettext("Nej")
 
 
 @dataclass(frozen=True)
 class Column:
-    heading: str | Promise
+    heading: StrOrPromise
     value: Callable[[ActivityLine], Cell]
     total: Callable[[ReportingYear], Cell] | None = None  # the column's figure in the total row
     number: bool = False
@@ -61,6 +86,10 @@ ACTIVITY_COLUMNS: list[Column] = [
     Column(_("Inriktning"), lambda line: str(line.activity.get_kind_display())),
     Column(_("Målgrupper"), lambda line: line.target_groups),
     Column(_("ESF-medfinansierad"), lambda line: _yes_no(line.activity.esf_cofunded)),
+    _money_column(_("Insatskostnad, budget"), BudgetLine.Kind.ACTIVITY, "budget"),
+    _money_column(_("Insatskostnad, utfall"), BudgetLine.Kind.ACTIVITY, "actual"),
+    _money_column(_("ESF-insatskostnad, budget"), BudgetLine.Kind.ESF_ACTIVITY, "budget"),
+    _money_column(_("ESF-insatskostnad, utfall"), BudgetLine.Kind.ESF_ACTIVITY, "actual"),
     Column(
         _("Planerat antal deltagare"),
         lambda line: line.planned,
@@ -104,17 +133,6 @@ ACTIVITY_COLUMNS: list[Column] = [
 ]
 
 
-@dataclass(frozen=True)
-class Block:
-    """One table of the follow-up: a title, its columns, one row per line and a total row."""
-
-    slug: str
-    title: str
-    columns: Sequence[Column]
-    rows: list[list[Cell]]
-    footer: list[Cell] | None = None
-
-
 class Followup:
     def __init__(self, association: Association, year: int) -> None:
         self.association, self.year = association, year
@@ -127,8 +145,17 @@ class Followup:
             "association": self.association.name,
         }
 
+    @property
+    def money(self) -> CostReport | None:
+        statement = self.reporting.statement
+        return CostReport(statement) if statement is not None else None
+
     def blocks(self) -> list[Block]:
-        return [self.activities_block()]
+        """Funds by financier and the administration (when the year's money is kept), then the
+        activities."""
+        money = self.money
+        first = [money.funds(), money.administration()] if money is not None else []
+        return [*first, self.activities_block()]
 
     def activities_block(self) -> Block:
         reporting = self.reporting
@@ -149,17 +176,11 @@ class Followup:
     def any_hidden(self) -> bool:
         return self.reporting.participants.any_hidden
 
-    def records(self) -> list[Sequence[object]]:
-        """Every block for CSV and XLSX: the title, then each block's title, headings, rows and
-        total, and what "–" means if anything is hidden."""
-        rows: list[Sequence[object]] = [[self.title], []]
-        for block in self.blocks():
-            rows.append([block.title])
-            rows.append([str(column.heading) for column in block.columns])
-            rows.extend(block.rows)
-            if block.footer is not None:
-                rows.append(block.footer)
-            rows.append([])
+    def records(self) -> list[list[object]]:
+        """Every block for CSV and XLSX, and what "–" means if anything is hidden."""
+        notes = []
+        if self.money is None:
+            notes.append(gettext("Årets ekonomi är inte upplagd i Samla."))
         if self.any_hidden:
-            rows.append([hidden_explanation(self.association.suppression_k)])
-        return rows
+            notes.append(hidden_explanation(self.association.suppression_k))
+        return records(self.title, self.blocks(), notes)

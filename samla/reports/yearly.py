@@ -4,7 +4,8 @@ and FK's national follow-up (Uppföljning Finsam).
 An activity belongs to the year if its period touches the calendar year. Its participants are
 the participations active in the year (``Referral.objects.under_way``), counted per activity and
 sex in one table that the statistics layer suppresses (R7): the two reports
-read the same table, so they can never disagree, and a small count is "–" in both.
+read the same table, so they can never disagree, and a small count is "–" in both. The year's
+money is the finance app's ``Statement``, read once, the same object as the cost report's.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from samla.activities.models import Activity, ActivityYear, StructuralParticipation
+from samla.finance.models import FinancialYear
+from samla.finance.statement import ActivityMoney, Statement
 from samla.indicators import dimensions as d
 from samla.indicators.figures import Figures, Filters, Scope
 from samla.organisations.models import Association
@@ -42,6 +45,7 @@ class ActivityLine:
     planned: int | None
     participants: dict[str, Figure] | None  # by sex key, and "total"; None if structural
     staff: tuple[StructuralParticipation, ...]
+    money: ActivityMoney | None = None  # its budget lines of the year, if the year is kept
 
     @property
     def staff_total(self) -> int | None:
@@ -121,6 +125,18 @@ class ReportingYear:
         )
 
     @cached_property
+    def statement(self) -> Statement | None:
+        """The year's money, if the association keeps the year in Samla."""
+        year = FinancialYear.objects.filter(association=self.association, year=self.year).first()
+        return Statement(year) if year is not None else None
+
+    @cached_property
+    def money(self) -> dict[int, ActivityMoney]:
+        if self.statement is None:
+            return {}
+        return {entry.activity_id: entry for entry in self.statement.activities}
+
+    @cached_property
     def staff(self) -> dict[int, tuple[StructuralParticipation, ...]]:
         found: dict[int, list[StructuralParticipation]] = defaultdict(list)
         for row in StructuralParticipation.objects.filter(
@@ -143,6 +159,7 @@ class ReportingYear:
             planned=self.planned.get(activity.pk),
             participants=participants,
             staff=self.staff.get(activity.pk, ()),
+            money=self.money.get(activity.pk),
         )
 
     def totals(self) -> dict[str, Figure]:
