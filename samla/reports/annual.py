@@ -5,7 +5,9 @@ same objects as the dashboards: every table and chart in it went through the sta
 The report tells, for the year: the association and its members; its activities with planned
 and actual participants by sex; targets against actuals for each programme and activity that
 has targets for the year; how the participants split by sex; the year's figures and charts
-(participants, exits by reason and sex, outcomes); and, when the finance issue adds it, the money.
+(participants, exits by reason and sex, outcomes); and the money, when the year is kept in Samla's
+finance: the cost report's blocks (funds, activity and administrative costs, the summary) and the
+cost per outcome.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import Any
 from django.utils import timezone
 
 from samla.activities.models import Activity
+from samla.finance.cost_report import CostReport
+from samla.finance.outcomes import CostPerOutcome
 from samla.indicators.dashboards import Dashboard, Item, Targets
 from samla.indicators.figures import Filters, Scope
 from samla.indicators.models import Programme, Target
@@ -86,6 +90,8 @@ def annual_report_context(
         "participant_items": [items[slug] for slug in PARTICIPANT_ITEMS if slug in items],
         "outcome_items": [items[slug] for slug in OUTCOME_ITEMS if slug in items],
         "before_after_items": [items[slug] for slug in BEFORE_AFTER_ITEMS if slug in items],
+        "money": CostReport(reporting.statement) if reporting.statement else None,
+        "outcomes": CostPerOutcome(reporting.statement) if reporting.statement else None,
         "explanation": hidden_explanation(association.suppression_k),
         "k": association.suppression_k,
     }

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from samla.accounts.models import Role, RoleAssignment, User
 from samla.activities import actions as activity_actions
 from samla.activities.models import Activity
 from samla.activities.tests.builders import individual, provider, structural
 from samla.demo.outcomes import Row, Spec, generate_rows, write_rows
+from samla.finance import actions as finance_actions
+from samla.finance.models import FinancialYear
 from samla.indicators import actions as indicator_actions
 from samla.indicators.models import Programme, Target
 from samla.organisations.models import Municipality
@@ -148,3 +151,42 @@ def build(cast: Cast, *, count: int = 240, seed: int = 11) -> Setting:
 
 def give_role(person: User, role: Role, cast: Cast) -> None:
     RoleAssignment.objects.create(user=person, role=role, association=cast.association)
+
+
+def keep_the_money(setting: Setting) -> FinancialYear:
+    """The year's money, kept by the office: 1 000 000,01 kr from the members, ESF money for
+    SAMS, a budget and an actual for each activity and for the office."""
+    cast = setting.cast
+    year = finance_actions.open_year(cast.association, actor=cast.olle, year=YEAR)
+    year = finance_actions.save_contributions(
+        year,
+        actor=cast.olle,
+        version=year.version,
+        contributions=Decimal("1000000.01"),
+        state_share=Decimal(50),
+        region_share=Decimal(25),
+        municipal_share=Decimal(25),
+        municipal_key="population",
+        key={row.organisation_id: 48000 for row in year.municipal_shares.all()},
+        carried_over=Decimal("120000"),
+    )
+    finance_actions.add_income(
+        year, actor=cast.olle, kind="esf", description="ESF, SAMS", amount=Decimal("300000")
+    )
+    for activity, kind, code, budget, actual in (
+        (setting.sams, "activity", "4101", Decimal("600000"), Decimal("612345.50")),
+        (setting.sams, "esf_activity", "4102", Decimal("300000"), Decimal("288000")),
+        (setting.small, "activity", "4103", Decimal("80000"), Decimal("79000")),
+        (None, "administration", "7000", Decimal("250000"), Decimal("240000")),
+    ):
+        finance_actions.add_line(
+            year,
+            actor=cast.olle,
+            kind=kind,
+            activity=activity,
+            name="Kansli" if activity is None else "",
+            code=code,
+            budget=budget,
+            actual=actual,
+        )
+    return year

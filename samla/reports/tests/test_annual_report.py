@@ -21,6 +21,7 @@ from samla.reports.tests.builders import (
     YEAR,
     Setting,
     build,
+    keep_the_money,
 )
 from samla.reports.tests.counts import active_between, by_sex, started_between
 from samla.reports.tests.pdf import pdf_text
@@ -197,3 +198,37 @@ def test_the_task_runs_a_report_once(setting: Setting, client: Client) -> None:
     report = order(client, setting.cast)
     assert build_annual_report.call(report.pk) == AnnualReport.State.DONE
     assert build_annual_report.call(report.pk) == "not queued"
+
+
+def test_the_pdf_holds_the_years_money(setting: Setting, client: Client) -> None:
+    """Funds, costs and the result as the office kept them, worked out here to the öre."""
+    keep_the_money(setting)
+    cast = setting.cast
+    sign_in(client, cast.olle)
+    report = order(client, cast)
+    build_annual_report.call(report.pk)
+
+    text = pdf_text(download(client, report)).replace("\u00a0", " ")
+
+    assert "Tillförda medel 2011 per finansiär" in text
+    # 1 000 000,01 kr from the members (the odd öre goes to the state's half) and 300 000 kr ESF.
+    assert "Staten (Försäkringskassan) 500 000,01 kr" in text
+    assert "Summa tillförda medel 1 300 000,01 kr" in text
+    # Actual costs: 612 345,50 + 79 000 of the members' money and 288 000 ESF for the
+    # activities (980 000 budgeted, 654,50 under), 240 000 for the office.
+    assert (
+        "Summa insatskostnader 680 000 kr 691 345,50 kr −11 345,50 kr 300 000 kr 288 000 kr" in text
+    )
+    assert "980 000 kr 979 345,50 kr 654,50 kr" in text
+    assert "Summa administrationskostnader 250 000 kr 240 000 kr 10 000 kr" in text
+    assert "Årets resultat (medel minus kostnader) 70 000,01 kr 80 654,51 kr" in text
+    # With 120 000 kr carried over: the own capital at the year's end.
+    assert "Eget kapital vid årets slut" in text and "190 000,01 kr 200 654,51 kr" in text
+    assert "Kostnad per avslut till arbete eller studier 2011" in text
+
+
+def test_a_year_without_money_says_so(setting: Setting, client: Client) -> None:
+    sign_in(client, setting.cast.olle)
+    report = order(client, setting.cast)
+    build_annual_report.call(report.pk)
+    assert "Årets ekonomi är inte upplagd i Samla." in pdf_text(download(client, report))

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from samla.people.tests.cast import Cast, sign_in
 from samla.reports.followup import ACTIVITY_COLUMNS, Followup
-from samla.reports.tests.builders import SAMS, SMALL, TRAINING, YEAR, Setting, build
+from samla.reports.tests.builders import SAMS, SMALL, TRAINING, YEAR, Setting, build, keep_the_money
 from samla.reports.tests.counts import active_between, by_sex
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_the_xlsx_file_and_the_page_say_the_same(setting: Setting, client: Clien
     assert page.status_code == 200
     assert '<caption class="visually-hidden">Insatser 2011</caption>' in body
     assert '<th scope="col"' in body
-    assert f'<th scope="row">{SMALL}</th>' in body and "<td class=\"number\">–</td>" in body
+    assert f'<th scope="row">{SMALL}</th>' in body and '<td class="number">–</td>' in body
 
 
 def test_an_implausible_year_or_format_is_not_found(setting: Setting, client: Client) -> None:
@@ -125,3 +125,27 @@ def test_an_implausible_year_or_format_is_not_found(setting: Setting, client: Cl
     assert client.get(url(setting.cast, 1989)).status_code == 404
     assert client.get(url(setting.cast, 2100)).status_code == 404
     assert client.get(url(setting.cast, YEAR, "pdf")).status_code == 404
+
+
+def test_the_follow_up_carries_the_years_money(setting: Setting, client: Client) -> None:
+    """Funds by financier, the administration and each activity's budget and actual, the same
+    to the öre as the office kept them."""
+    keep_the_money(setting)
+    sign_in(client, setting.cast.olle)
+
+    rows = csv_rows(client.get(url(setting.cast, YEAR, "csv")).content)
+
+    funds = {row[0]: row[1] for row in rows if len(row) == 2}
+    assert funds["Staten (Försäkringskassan)"] == "500000.01"
+    assert funds["Regionen"] == "250000.00" and funds["Kommunerna"] == "250000.00"
+    assert funds["ESF"] == "300000.00" and funds["Summa tillförda medel"] == "1300000.01"
+    administration = next(row for row in rows if row[:1] == ["Kansli"])
+    assert administration[1:] == ["250000.00", "240000.00", "10000.00"]
+    sams = by_heading(rows, SAMS)
+    assert sams["Insatskostnad, budget"] == "600000.00"
+    assert sams["Insatskostnad, utfall"] == "612345.50"
+    assert sams["ESF-insatskostnad, utfall"] == "288000.00"
+    total = by_heading(rows, "Totalt")
+    assert total["Insatskostnad, utfall"] == "691345.50"  # 612 345,50 + 79 000
+    page = client.get(url(setting.cast, YEAR)).content.decode()
+    assert "612\u00a0345,50\u00a0kr" in page and "Årets ekonomi är inte upplagd" not in page
