@@ -13,9 +13,11 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 
 ORE = Decimal("0.01")
 NBSP = "\u00a0"
@@ -34,19 +36,21 @@ def split(
 
     Weights must be non-negative with a positive sum; ``total`` must be a whole number of units.
     """
-    units = total / unit
-    if units != units.to_integral_value():
+    units = Fraction(total) / Fraction(unit)
+    if units.denominator != 1:
         raise ValueError(f"{total} is not a whole number of {unit}.")
-    decimal_weights = [Decimal(w) for w in weights]
-    whole = sum(decimal_weights, Decimal(0))
-    if any(w < 0 for w in decimal_weights) or whole <= 0:
+    # Exact fractions, not Decimal: a quotient rounded to 28 digits can make two equal
+    # remainders unequal, and the öre would then go by rounding rather than by the rule.
+    exact_weights = [Fraction(Decimal(w)) for w in weights]
+    whole = sum(exact_weights, Fraction(0))
+    if any(w < 0 for w in exact_weights) or whole <= 0:
         raise ValueError("The weights must be non-negative with a positive sum.")
     sign = -1 if total < 0 else 1
-    exact = [abs(units) * w / whole for w in decimal_weights]
-    parts = [e.to_integral_value(rounding=ROUND_DOWN) for e in exact]
-    left = int(abs(units) - sum(parts, Decimal(0)))
+    size = abs(units.numerator)
+    exact = [size * w / whole for w in exact_weights]
+    parts = [math.floor(e) for e in exact]
     by_loss = sorted(range(len(parts)), key=lambda i: (-(exact[i] - parts[i]), i))
-    for i in by_loss[:left]:
+    for i in by_loss[: size - sum(parts)]:
         parts[i] += 1
     return [(sign * p * unit).quantize(unit) for p in parts]
 

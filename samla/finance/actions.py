@@ -140,6 +140,13 @@ def save_contributions(
     errors: dict[str, str] = {}
     if contributions < 0:
         errors["contributions"] = _("Bidraget kan inte vara negativt.")
+    for field, share in [
+        ("state_share", state_share),
+        ("region_share", region_share),
+        ("municipal_share", municipal_share),
+    ]:
+        if share < 0:
+            errors[field] = _("Andelen kan inte vara negativ.")
     if state_share + region_share + municipal_share != HUNDRED:
         errors["__all__"] = _(
             "Statens, regionens och kommunernas andelar ska bli exakt 100 procent tillsammans."

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -25,13 +26,15 @@ class KronorField(forms.CharField):
     """An amount in kronor, with öre after a comma if needed."""
 
     def __init__(self, *, negative: bool = False, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 24)
         kwargs.setdefault(
             "help_text", gettext_lazy("I kronor, till exempel 1 234 567 eller 1 234,50.")
         )
         super().__init__(**kwargs)
         self.negative = negative
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+        # The length only as a hint to the browser: CharField's max_length validator would run
+        # on the cleaned Decimal, which has no length. parse_kronor and the size check below
+        # refuse what is too long.
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "maxlength": "24"})
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Decimal):
@@ -58,6 +61,15 @@ class KronorField(forms.CharField):
         return amount
 
 
+class KeyField(forms.DecimalField):
+    """A municipality's population ("87 000") or fixed share ("33,3333") in the key."""
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = re.sub(r"[\s\u00a0\u202f]", "", value)  # spaces between thousands
+        return super().to_python(value)
+
+
 def _share(label: StrOrPromise) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
@@ -65,6 +77,7 @@ def _share(label: StrOrPromise) -> forms.DecimalField:
         max_value=100,
         max_digits=5,
         decimal_places=2,
+        localize=True,  # 33,33 as well as 33.33
         help_text=SHARE_HELP,
     )
 
@@ -101,7 +114,7 @@ class ContributionsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.municipalities = municipalities
         for organisation in municipalities:
-            self.fields[f"key_{organisation.pk}"] = forms.DecimalField(
+            self.fields[f"key_{organisation.pk}"] = KeyField(
                 label=str(organisation),
                 required=False,
                 min_value=0,

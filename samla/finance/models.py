@@ -81,8 +81,13 @@ class FinancialYear(models.Model):
                 & Q(municipal_share__gte=0),
                 name="finance_financialyear_shares_not_negative",
             ),
+            # Within half a hundredth of 100, which with two decimals is 100 exactly: SQLite
+            # keeps decimals as floating point, where 100 - 0 - 8.71 is not 91.29.
             models.CheckConstraint(
-                condition=Q(state_share=Decimal(100) - F("region_share") - F("municipal_share")),
+                condition=Q(
+                    state_share__gt=Decimal("99.995") - F("region_share") - F("municipal_share")
+                )
+                & Q(state_share__lt=Decimal("100.005") - F("region_share") - F("municipal_share")),
                 name="finance_financialyear_shares_add_up",
             ),
             models.CheckConstraint(

@@ -33,7 +33,7 @@ from samla.finance.forms import (
 )
 from samla.finance.models import BudgetLine, Decision, FinancialYear, MunicipalShare
 from samla.finance.outcomes import CostPerOutcome
-from samla.finance.statement import Statement
+from samla.finance.statement import Statement, municipal_members
 
 
 def _status(form: Form) -> int:
@@ -108,9 +108,13 @@ def year_detail(request: AuthedRequest, association_pk: int, year: int) -> HttpR
 def edit_contributions(request: AuthedRequest, association_pk: int, year: int) -> HttpResponse:
     found = get_year_for_user(request.user, association_pk, year, edit=True)
     shares = list(found.municipal_shares.select_related("organisation"))
+    # A municipality that joined after the year was opened has no row yet, but the key must
+    # name it (actions.check_key): it gets a field too.
+    keyed = {row.organisation_id for row in shares}
+    joined = [o for o in municipal_members(found.association_id) if o.pk not in keyed]
     form = ContributionsForm(
         request.POST or None,
-        municipalities=[row.organisation for row in shares],
+        municipalities=sorted([row.organisation for row in shares] + joined, key=lambda o: o.name),
         initial=_contribution_values(found, shares),
     )
     if request.method == "POST" and form.is_valid():
@@ -171,6 +175,7 @@ def _stale(
         "year": year,
         "association": year.association,
         "current": stale.current,
+        "line": stale.current if isinstance(stale.current, BudgetLine) else None,
     }
     return render(request, template, context, status=409)
 

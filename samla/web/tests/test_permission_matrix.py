@@ -80,7 +80,14 @@ def params(cast: Cast) -> dict[str, int | str]:
 USER_SCOPED_NAMESPACES = {"accounts"}
 # Namespaces whose parametrised routes are about an association's own records (not person data):
 # everyone with a role in that association may read them, nobody from another association may.
-ASSOCIATION_SCOPED_NAMESPACES = {"activities", "questions", "indicators", "surveys", "reports"}
+ASSOCIATION_SCOPED_NAMESPACES = {
+    "activities",
+    "questions",
+    "indicators",
+    "surveys",
+    "reports",
+    "finance",
+}
 
 
 @dataclass(frozen=True)
