@@ -35,8 +35,14 @@ import pytest
 # hold for every test after the first browser test, not only the browser tests themselves.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from hypothesis import settings as hypothesis_settings
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
+
+# No time limit per example: how fast code runs is measured in bench/, never asserted in a test
+# (a deadline fails at random on a busy CI machine running the suite in parallel).
+hypothesis_settings.register_profile("samla", deadline=None)
+hypothesis_settings.load_profile("samla")
 
 CHROMIUM = os.environ.get("SAMLA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -28,19 +27,8 @@ from samla.activities.forms import (
     StaffCountForm,
 )
 from samla.activities.models import Activity, ActivityYear, StructuralParticipation
+from samla.form_errors import add_errors, status
 from samla.people.models import TargetGroup
-
-
-def _status(form: forms.Form) -> int:
-    return 422 if form.errors else 200
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_GET
@@ -63,7 +51,7 @@ def activity_list(request: AuthedRequest) -> HttpResponse:
         "activities": activities.order_by("association__short_name", "name"),
         "can_create": bool(editable_associations(request.user)),
     }
-    return render(request, "activities/activity_list.html", context, status=_status(form))
+    return render(request, "activities/activity_list.html", context, status=status(form))
 
 
 @require_GET
@@ -94,14 +82,14 @@ def create_activity(request: AuthedRequest) -> HttpResponse:
         try:
             activity = actions.create_activity(data.pop("association"), actor=request.user, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request, _("Insatsen är skapad. Lägg till dess år och, i Ekonomi, dess budget.")
             )
             return redirect(activity)
     context = {"form": form, "creating": True}
-    return render(request, "activities/activity_form.html", context, status=_status(form))
+    return render(request, "activities/activity_form.html", context, status=status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -128,12 +116,12 @@ def edit_activity(request: AuthedRequest, pk: int) -> HttpResponse:
         except actions.StaleActivity as stale:
             return _refuse_stale(request, form, stale.current)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Insatsen är sparad."))
             return redirect(activity)
     context = {"form": form, "activity": activity}
-    return render(request, "activities/activity_form.html", context, status=_status(form))
+    return render(request, "activities/activity_form.html", context, status=status(form))
 
 
 def _refuse_stale(
@@ -210,12 +198,12 @@ def edit_year(request: AuthedRequest, pk: int, year: int | None = None) -> HttpR
                 existing=existing,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Året är sparat."))
             return redirect(activity)
     context = {"form": form, "activity": activity, "existing": existing}
-    return render(request, "activities/year_form.html", context, status=_status(form))
+    return render(request, "activities/year_form.html", context, status=status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -232,9 +220,9 @@ def add_staff_count(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             actions.add_staff_count(activity, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Antalet medarbetare är sparat."))
             return redirect(activity)
     context = {"form": form, "activity": activity}
-    return render(request, "activities/staff_form.html", context, status=_status(form))
+    return render(request, "activities/staff_form.html", context, status=status(form))

@@ -67,6 +67,7 @@ def get_year_for_user(
     _check(user, association_pk, edit=edit)
     found = (
         FinancialYear.objects.select_related("association__organisation")
+        .read()
         .filter(association_id=association_pk, year=year)
         .first()
     )

@@ -38,6 +38,16 @@ class MunicipalKey(models.TextChoices):
     FIXED = "fixed", _("Fasta andelar")
 
 
+class FinancialYearQuerySet(models.QuerySet["FinancialYear"]):
+    def read(self) -> FinancialYearQuerySet:
+        """With what a ``Statement`` reads of each year: its lines and their activities, and its
+        other income, in three queries however many years."""
+        return self.prefetch_related(
+            models.Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("activity")),
+            "other_incomes",
+        )
+
+
 class FinancialYear(models.Model):
     association = models.ForeignKey(
         Association, on_delete=models.PROTECT, related_name="financial_years"
@@ -66,6 +76,8 @@ class FinancialYear(models.Model):
     carried_over = money(_("eget kapital från föregående år (kr)"), default=Decimal(0))
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = FinancialYearQuerySet.as_manager()
 
     class Meta:
         ordering = ["association", "-year"]

@@ -198,10 +198,15 @@ class Statement:
 
     @property
     def total_funds(self) -> Decimal:
-        return sum(self.by_financier().values(), ZERO)
+        """The members' total (which their parts add up to exactly) and the other income."""
+        return self.year.contributions + sum((i.amount for i in self.other_incomes), ZERO)
 
     @cached_property
     def lines(self) -> list[BudgetLine]:
+        """The year's lines with their activities (prefetched by ``FinancialYear.objects.read``
+        for a list of years)."""
+        if "budget_lines" in getattr(self.year, "_prefetched_objects_cache", {}):
+            return list(self.year.budget_lines.all())
         return list(self.year.budget_lines.select_related("activity"))
 
     @property

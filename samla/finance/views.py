@@ -34,18 +34,7 @@ from samla.finance.forms import (
 from samla.finance.models import BudgetLine, Decision, FinancialYear, MunicipalShare
 from samla.finance.outcomes import CostPerOutcome
 from samla.finance.statement import Statement, municipal_members
-
-
-def _status(form: Form) -> int:
-    return 400 if form.is_bound and form.errors else 200
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from samla.form_errors import add_errors, status
 
 
 @require_GET
@@ -61,7 +50,7 @@ def index(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def association(request: AuthedRequest, association_pk: int) -> HttpResponse:
     found = get_association_for_user(request.user, association_pk)
-    years = [Statement(year) for year in FinancialYear.objects.filter(association=found)]
+    years = [Statement(year) for year in FinancialYear.objects.filter(association=found).read()]
     context = {
         "association": found,
         "statements": years,
@@ -79,12 +68,12 @@ def open_year(request: AuthedRequest, association_pk: int) -> HttpResponse:
         try:
             year = actions.open_year(found, actor=request.user, year=form.cleaned_data["year"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Året är upplagt. Fyll i medlemmarnas bidrag."))
             return redirect("finance:contributions", found.pk, year.year)
     context = {"form": form, "association": found}
-    return render(request, "finance/open_year.html", context, status=_status(form))
+    return render(request, "finance/open_year.html", context, status=status(form))
 
 
 @require_GET
@@ -124,12 +113,12 @@ def edit_contributions(request: AuthedRequest, association_pk: int, year: int) -
         except actions.Stale as stale:
             return _stale(request, form, "finance/contributions_form.html", found, stale)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Medlemmarnas bidrag är sparade."))
             return redirect("finance:year", association_pk, year)
     context = {"form": form, "year": found, "association": found.association}
-    return render(request, "finance/contributions_form.html", context, status=_status(form))
+    return render(request, "finance/contributions_form.html", context, status=status(form))
 
 
 def _contribution_values(year: FinancialYear, shares: list[MunicipalShare]) -> dict[str, object]:
@@ -188,12 +177,12 @@ def add_income(request: AuthedRequest, association_pk: int, year: int) -> HttpRe
         try:
             actions.add_income(found, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Intäkten är sparad."))
             return redirect("finance:year", association_pk, year)
     context = {"form": form, "year": found, "association": found.association}
-    return render(request, "finance/income_form.html", context, status=_status(form))
+    return render(request, "finance/income_form.html", context, status=status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -225,12 +214,12 @@ def add_line(request: AuthedRequest, association_pk: int, year: int) -> HttpResp
         try:
             actions.add_line(found, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Budgetposten är sparad."))
             return redirect("finance:year", association_pk, year)
     context = {"form": form, "year": found, "association": found.association}
-    return render(request, "finance/line_form.html", context, status=_status(form))
+    return render(request, "finance/line_form.html", context, status=status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -249,12 +238,12 @@ def change_line(
         except actions.Stale as stale:
             return _stale(request, form, "finance/line_form.html", found, stale)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Budgetposten är sparad."))
             return redirect("finance:year", association_pk, year)
     context = {"form": form, "year": found, "association": found.association, "line": line}
-    return render(request, "finance/line_form.html", context, status=_status(form))
+    return render(request, "finance/line_form.html", context, status=status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -282,7 +271,7 @@ def import_actuals(request: AuthedRequest, association_pk: int, year: int) -> Ht
         "lines": actuals.year_lines(found),
         "report": report,
     }
-    return render(request, "finance/import_actuals.html", context, status=_status(form))
+    return render(request, "finance/import_actuals.html", context, status=status(form))
 
 
 @require_GET
@@ -318,7 +307,7 @@ def decisions(request: AuthedRequest, association_pk: int) -> HttpResponse:
             try:
                 actions.record_decision(found, actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("Beslutet är sparat."))
                 return redirect("finance:decisions", found.pk)
@@ -330,7 +319,7 @@ def decisions(request: AuthedRequest, association_pk: int) -> HttpResponse:
             "activity", "budget_line__activity", "budget_line__financial_year"
         ),
     }
-    return render(request, "finance/decisions.html", context, status=_status(form) if form else 200)
+    return render(request, "finance/decisions.html", context, status=status(form) if form else 200)
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -18,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samla.accounts.http import AuthedRequest
+from samla.form_errors import add_errors, status
 from samla.pdf import pdf_response, render_pdf
 from samla.surveys import actions, results
 from samla.surveys.access import (
@@ -39,18 +38,6 @@ from samla.surveys.forms import (
     question_initial,
 )
 from samla.surveys.models import Questionnaire, SurveyRound
-
-
-def _status(*forms_: forms.Form | forms.BaseFormSet[Any]) -> int:
-    return 422 if any(f.is_bound and not f.is_valid() for f in forms_) else 200
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _link(survey_round: SurveyRound) -> str:
@@ -97,7 +84,7 @@ def create_questionnaire(request: AuthedRequest) -> HttpResponse:
             request, _("Enkäten är skapad med föreslagna frågor. Ändra dem och publicera sedan.")
         )
         return redirect("surveys:edit_version", version_pk=version.pk)
-    return render(request, "surveys/questionnaire_form.html", {"form": form}, status=_status(form))
+    return render(request, "surveys/questionnaire_form.html", {"form": form}, status=status(form))
 
 
 @require_GET
@@ -155,12 +142,12 @@ def edit_version(request: AuthedRequest, version_pk: int) -> HttpResponse:
                 questions=formset.specs(),
             )
         except ValidationError as error:
-            _add_errors(intro, error)
+            add_errors(intro, error)
         else:
             messages.success(request, _("Utkastet är sparat."))
             return redirect(version)
     context = {"version": version, "intro": intro, "formset": formset}
-    return render(request, "surveys/version_form.html", context, status=_status(intro, formset))
+    return render(request, "surveys/version_form.html", context, status=status(intro, formset))
 
 
 @require_http_methods(["GET", "POST"])
@@ -231,11 +218,11 @@ def open_round(request: AuthedRequest) -> HttpResponse:
         try:
             survey_round = actions.open_round(data.pop("version"), actor=request.user, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Omgången är öppnad. Dela länken nedan."))
             return redirect(survey_round)
-    return render(request, "surveys/round_form.html", {"form": form}, status=_status(form))
+    return render(request, "surveys/round_form.html", {"form": form}, status=status(form))
 
 
 @require_GET
@@ -322,11 +309,11 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         except actions.RoundClosed:
             return _not_open(request, survey_round, timezone.localdate())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             return redirect("survey_answer:thanks")
     context = {"round": survey_round, "version": survey_round.version, "form": form}
-    return render(request, "surveys/answer.html", context, status=_status(form))
+    return render(request, "surveys/answer.html", context, status=status(form))
 
 
 def _not_open(request: HttpRequest, survey_round: SurveyRound, today: date) -> HttpResponse:

@@ -173,7 +173,7 @@ def test_the_office_opens_every_route_and_its_post_changes_something(
         assert response.status_code == 405
         assert state() == before
     elif route.name == "finance:import_actuals":  # the same post has no file
-        assert response.status_code == 400
+        assert response.status_code == 422
         assert state() == before
     else:  # so the refusals above are not merely a form that would not validate
         assert response.status_code == 302, (route.name, response.status_code)

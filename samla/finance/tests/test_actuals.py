@@ -266,7 +266,7 @@ def test_a_bad_file_changes_nothing_and_the_page_says_why(
 
     response = upload(sign_in(client, cast.olle), year, content, name)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert snapshot() == before
     rows = report(response)
     assert len(rows) == len(expected)
@@ -295,7 +295,7 @@ def test_every_error_in_a_file_is_listed_with_its_row(
 
     response = upload(sign_in(client, cast.olle), year, content)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert snapshot() == before
     assert [(row, column) for row, column, _ in report(response)] == [
         ("3", "kod"),
@@ -335,7 +335,7 @@ def test_a_file_that_cannot_be_read_changes_nothing(
 
     response = upload(sign_in(client, cast.olle), year, content, name)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert snapshot() == before
     assert message in html.unescape(response.content.decode())
     assert 'class="error-summary"' in response.content.decode()
@@ -347,7 +347,7 @@ def test_a_file_over_two_megabytes_is_refused(cast: Cast, year: Year, client: Cl
 
     response = upload(sign_in(client, cast.olle), year, content)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Filen är större än 2 MB." in response.content.decode()
     assert snapshot() == before
 
