@@ -1,7 +1,8 @@
-"""The dashboards at scale: 100 000 generated participations in one association, the dashboard's
-figures through the statistics layer, against one hand-written SQL query that computes the same
-counts. The ratio (Samla's time / the hand-written query's time) is the figure of merit: what the
-ORM, the suppression and the presentation cost on top of the counting itself.
+"""The dashboards and the cost per outcome at scale: 100 000 generated participations in one
+association, the dashboard's figures through the statistics layer, against one hand-written SQL
+query that computes the same counts. The ratio (Samla's time / the hand-written query's time) is
+the figure of merit: what the ORM, the suppression and the presentation cost on top of the
+counting itself.
 
 Run alone with ``BENCH_ONLY=indicators python -m bench`` (``BENCH_INDICATOR_ROWS`` sets the size).
 """
@@ -67,6 +68,9 @@ def run() -> None:
     from bench.__main__ import median_ms
     from samla.accounts.models import User
     from samla.demo.outcomes import Spec, generate_rows, write_rows
+    from samla.finance.models import FinancialYear
+    from samla.finance.outcomes import CostPerOutcome
+    from samla.finance.statement import Statement
     from samla.indicators import dimensions as d
     from samla.indicators.dashboards import Dashboard
     from samla.indicators.figures import Figures, Filters, Scope
@@ -130,6 +134,16 @@ def run() -> None:
         "Samla, the whole dashboard, ms": median_ms(whole_dashboard, 3),
         "dashboard page (HTML, SVG), ms": median_ms(lambda: client.get(url), 3),
     }
+    # The money: cost per outcome counts three tables of the same participations (activity × sex:
+    # under way, started, exits to work or studies); the year's page adds the statement.
+    year = FinancialYear.objects.get(association=association, year=2024)
+
+    def cost_per_outcome() -> None:
+        CostPerOutcome(Statement(FinancialYear.objects.read().get(pk=year.pk))).tables  # noqa: B018
+
+    money_url = f"/ekonomi/{association.pk}/2024/"
+    timings["Samla, cost per outcome, ms"] = median_ms(cost_per_outcome, 5)
+    timings["money page for 2024 (HTML), ms"] = median_ms(lambda: client.get(money_url), 3)
     for name, value in timings.items():
         print(f"  {name:36} {value:10.1f}")
     ratio = (

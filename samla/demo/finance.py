@@ -30,6 +30,7 @@ from samla.organisations.models import Association
 
 SAMS_ESF = Decimal("9711491")
 TRAINING_BUDGET = Decimal("350000")
+MARGIN = Decimal("150000")  # what the members pay over the year's budgeted costs
 # The association's own running costs, per year: the office and the board and audit.
 ADMINISTRATION = (
     ("Kansli", "ADM-1", Decimal("1400000")),
@@ -49,24 +50,23 @@ def build_finance(*, today: date, populations: dict[str, int]) -> Counter[str]:
             (sams, BudgetLine.Kind.ACTIVITY, budget - esf),
             (sams, BudgetLine.Kind.ESF_ACTIVITY, esf),
         ]
-        counts += _year(sofint, year, Decimal("12000000"), costs, esf, populations, today)
+        counts += _year(sofint, year, costs, esf, populations, today)
     training = Activity.objects.filter(association=sofint, name=TRAINING).first()
     if training is not None:
         costs = [(training, BudgetLine.Kind.ACTIVITY, TRAINING_BUDGET)]
-        counts += _year(sofint, today.year, Decimal("9000000"), costs, None, populations, today)
+        counts += _year(sofint, today.year, costs, None, populations, today)
 
     ostra = Association.objects.get(short_name=OSTRA_SODERTORN)
     mia = Activity.objects.get(association=ostra, name=MIA_VIDARE)
     for year, budget, _planned in MIA_VIDARE_YEARS:
         costs = [(mia, BudgetLine.Kind.ACTIVITY, budget)]
-        counts += _year(ostra, year, Decimal("6000000"), costs, None, populations, today)
+        counts += _year(ostra, year, costs, None, populations, today)
     return counts
 
 
 def _year(
     association: Association,
     year: int,
-    contributions: Decimal,
     costs: Sequence[tuple[Activity, str, Decimal]],
     esf: Decimal | None,
     populations: dict[str, int],
@@ -77,6 +77,9 @@ def _year(
     )
     opened = FinancialYear.objects.filter(association=association, year=year).first()
     opened = opened or actions.open_year(association, actor=office, year=year)
+    # The members pay what the year's own costs come to, and a little over (ESF pays its part).
+    own = sum(budget for _a, kind, budget in costs if kind == BudgetLine.Kind.ACTIVITY)
+    contributions = own + sum(budget for _n, _c, budget in ADMINISTRATION) + MARGIN
     key = {
         row.organisation_id: populations[row.organisation.municipality.code]
         for row in opened.municipal_shares.select_related("organisation__municipality")

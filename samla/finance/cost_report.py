@@ -1,5 +1,5 @@
 """The cost report, in the shape FK's national follow-up of the Finsam associations asked for it:
-funds by financier (state, municipalities, region, ESF, other: the municipalities summed or one
+funds by financier (state, region, municipalities, ESF, other: the municipalities summed or one
 by one), the activity costs (budget, actual, variance, and the ESF activity cost of each), the
 administrative costs, and the summary (funds minus costs, and the own capital at the year's end).
 
