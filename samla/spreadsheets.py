@@ -7,7 +7,8 @@ export (CSV or formula injection, OWASP). Every text cell therefore goes through
 which puts an apostrophe in front of such text; numbers and dates are written as what they are.
 
 CSV is written the way Swedish Excel opens it without questions: UTF-8 with a byte-order mark,
-``;`` between cells, CRLF between rows.
+``;`` between cells, CRLF between rows, and a decimal comma ("1234567,50"), which a Swedish
+spreadsheet reads as a number where "1234567.50" would be text.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def safe_cell(value: object) -> Cell:
 def _csv_value(cell: Cell) -> str | int | float | Decimal:
     if cell is None:
         return ""
+    if isinstance(cell, Decimal | float):
+        return str(cell).replace(".", ",")
     if isinstance(cell, datetime):
         return cell.isoformat(sep=" ", timespec="minutes")
     if isinstance(cell, date):

@@ -781,7 +781,10 @@ def labelled(rows: list[list[Any]]) -> dict[str, list[Decimal | None]]:
     for label, *cells in (row for row in rows if len(row) > 1):
         if label in found or any(isinstance(c, str) and c and c[-1].isalpha() for c in cells):
             continue
-        amounts = [None if c in (None, "") else D(str(c)).quantize(ORE) for c in cells]
+        # The CSV writes a decimal comma, as Swedish spreadsheets read numbers.
+        amounts = [
+            None if c in (None, "") else D(str(c).replace(",", ".")).quantize(ORE) for c in cells
+        ]
         while amounts and amounts[-1] is None:  # a spreadsheet keeps no empty cells at the end
             amounts.pop()
         found[label] = amounts

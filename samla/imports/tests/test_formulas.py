@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -120,6 +121,12 @@ def test_safe_cell(value: object, written: object) -> None:
 def test_csv_text_is_excel_friendly_and_safe() -> None:
     text = spreadsheets.csv_text([["Namn", "Värde"], ["=cmd|' /C calc'!A0", 3]])
     assert text == "\ufeffNamn;Värde\r\n'=cmd|' /C calc'!A0;3\r\n"
+
+
+def test_csv_numbers_have_a_decimal_comma() -> None:
+    """As a Swedish spreadsheet reads a number; a negative number is a number, not a formula."""
+    text = spreadsheets.csv_text([[Decimal("1234567.50"), Decimal("-12.05"), 0.5, 7]])
+    assert text == "\ufeff1234567,50;-12,05;0,5;7\r\n"
 
 
 def test_xlsx_cells_are_text_never_formulas() -> None:

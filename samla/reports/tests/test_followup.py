@@ -136,16 +136,16 @@ def test_the_follow_up_carries_the_years_money(setting: Setting, client: Client)
     rows = csv_rows(client.get(url(setting.cast, YEAR, "csv")).content)
 
     funds = {row[0]: row[1] for row in rows if len(row) == 2}
-    assert funds["Staten (Försäkringskassan)"] == "500000.01"
-    assert funds["Regionen"] == "250000.00" and funds["Kommunerna"] == "250000.00"
-    assert funds["ESF"] == "300000.00" and funds["Summa tillförda medel"] == "1300000.01"
+    assert funds["Staten (Försäkringskassan)"] == "500000,01"
+    assert funds["Regionen"] == "250000,00" and funds["Kommunerna"] == "250000,00"
+    assert funds["ESF"] == "300000,00" and funds["Summa tillförda medel"] == "1300000,01"
     administration = next(row for row in rows if row[:1] == ["Kansli"])
-    assert administration[1:] == ["250000.00", "240000.00", "10000.00"]
+    assert administration[1:] == ["250000,00", "240000,00", "10000,00"]
     sams = by_heading(rows, SAMS)
-    assert sams["Insatskostnad, budget"] == "600000.00"
-    assert sams["Insatskostnad, utfall"] == "612345.50"
-    assert sams["ESF-insatskostnad, utfall"] == "288000.00"
+    assert sams["Insatskostnad, budget"] == "600000,00"
+    assert sams["Insatskostnad, utfall"] == "612345,50"
+    assert sams["ESF-insatskostnad, utfall"] == "288000,00"
     total = by_heading(rows, "Totalt")
-    assert total["Insatskostnad, utfall"] == "691345.50"  # 612 345,50 + 79 000
+    assert total["Insatskostnad, utfall"] == "691345,50"  # 612 345,50 + 79 000
     page = client.get(url(setting.cast, YEAR)).content.decode()
     assert "612\u00a0345,50\u00a0kr" in page and "Årets ekonomi är inte upplagd" not in page
