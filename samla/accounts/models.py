@@ -30,6 +30,9 @@ class Role(models.TextChoices):
 
 # Roles that may ever reach person-level data. Association office and board never do (R1).
 PERSON_ROLES = frozenset({Role.COORDINATOR, Role.CASE_HANDLER, Role.ACTIVITY_STAFF})
+# Those who run an association: its office keeps the association's own records (its money, its
+# questionnaires, its reports) and its board reads them. Neither ever reaches person data.
+ASSOCIATION_LEADERS = (Role.ASSOCIATION_OFFICE, Role.BOARD_MEMBER)
 # The organisation administrator works for their organisation, not within one association.
 ORGANISATION_ROLES = frozenset({Role.ORG_ADMIN})
 
@@ -70,6 +73,19 @@ class User(AbstractUser):
             and (association is None or assignment.association_id == association.pk)
             for assignment in self.assignments()
         )
+
+    def association_ids(self, *roles: Role) -> set[int]:
+        """The associations in which the user holds one of ``roles`` (any role if none given)."""
+        return {
+            a.association_id
+            for a in self.assignments()
+            if a.association_id is not None and (not roles or a.role in roles)
+        }
+
+    @property
+    def runs_an_association(self) -> bool:
+        """Office or board somewhere: the menu offers Ekonomi, Rapporter and Enkäter."""
+        return self.has_role(*ASSOCIATION_LEADERS)
 
     def roles_in(self, association: Association) -> set[str]:
         return {a.role for a in self.assignments() if a.association_id == association.pk}

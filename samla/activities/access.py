@@ -20,7 +20,7 @@ def reading_association_ids(user: User) -> set[int]:
     """The associations in which the user has any role (from the roles read once per request)."""
     if not user.is_authenticated:
         return set()
-    return {a.association_id for a in user.assignments() if a.association_id is not None}
+    return user.association_ids()
 
 
 def editable_associations(user: User) -> list[Association]:

@@ -15,22 +15,16 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from samla.accounts.models import Role, User
+from samla.accounts.models import ASSOCIATION_LEADERS, Role, User
 from samla.finance.models import BudgetLine, Decision, FinancialYear, OtherIncome
 from samla.organisations.models import Association
-
-READING_ROLES = (Role.ASSOCIATION_OFFICE, Role.BOARD_MEMBER)
 
 
 def finance_association_ids(user: User) -> set[int]:
     """The associations whose money the user reads (from the roles read once per request)."""
     if not user.is_authenticated:
         return set()
-    return {
-        a.association_id
-        for a in user.assignments()
-        if a.association_id is not None and a.role in READING_ROLES
-    }
+    return user.association_ids(*ASSOCIATION_LEADERS)
 
 
 def finance_associations(user: User) -> list[Association]:
@@ -43,10 +37,7 @@ def finance_associations(user: User) -> list[Association]:
 
 def may_keep(user: User, association_id: int) -> bool:
     """Whether the user keeps the association's money: they are its office."""
-    return any(
-        a.role == Role.ASSOCIATION_OFFICE and a.association_id == association_id
-        for a in user.assignments()
-    )
+    return association_id in user.association_ids(Role.ASSOCIATION_OFFICE)
 
 
 def _check(user: User, association_id: int, *, edit: bool) -> None:

@@ -17,28 +17,19 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from samla.accounts.models import Role, RoleAssignment, User
+from samla.accounts.models import ASSOCIATION_LEADERS, Role, RoleAssignment, User
 from samla.activities.models import Activity
+from samla.finance.access import finance_associations
 from samla.organisations.models import Association
 from samla.reports.models import AnnualReport
 
-REPORTING_ROLES = (Role.ASSOCIATION_OFFICE, Role.BOARD_MEMBER)
 ESF_ROLE = str(Role.ESF_REPORTER.value)  # the role the audit rows of an ESF file name
 
 
 def reporting_associations(user: User) -> list[Association]:
     """The associations whose reports the user orders and reads: where they are office or
-    board."""
-    if not user.is_authenticated:
-        return []
-    return list(
-        Association.objects.filter(
-            role_assignments__user=user, role_assignments__role__in=REPORTING_ROLES
-        )
-        .select_related("organisation")
-        .distinct()
-        .order_by("short_name")
-    )
+    board, the same who read its money, which the annual report and the follow-up carry."""
+    return finance_associations(user)
 
 
 def get_association_for_reports(user: User, pk: int) -> Association:
@@ -51,7 +42,7 @@ def get_association_for_reports(user: User, pk: int) -> Association:
 def reporting_role(user: User, association: Association) -> str:
     """The role under which the user reads the association's reports, for the access log."""
     roles = user.roles_in(association)
-    return next((str(role) for role in REPORTING_ROLES if role in roles), "")
+    return next((str(role) for role in ASSOCIATION_LEADERS if role in roles), "")
 
 
 def reports_visible_to(user: User) -> QuerySet[AnnualReport]:

@@ -15,12 +15,10 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from samla.accounts.models import Role, User
+from samla.accounts.models import ASSOCIATION_LEADERS, Role, User
 from samla.activities.access import editable_associations
 from samla.organisations.models import Association
 from samla.surveys.models import Questionnaire, QuestionnaireVersion, SurveyRound
-
-READER_ROLES = (Role.ASSOCIATION_OFFICE, Role.BOARD_MEMBER)
 
 
 def office_associations(user: User) -> list[Association]:
@@ -32,22 +30,11 @@ def reading_association_ids(user: User) -> set[int]:
     """The associations whose questionnaires and results the user reads: office and board."""
     if not user.is_authenticated:
         return set()
-    return {
-        a.association_id
-        for a in user.assignments()
-        if a.association_id is not None and a.role in READER_ROLES
-    }
-
-
-def reads_surveys(user: User) -> bool:
-    return bool(reading_association_ids(user))
+    return user.association_ids(*ASSOCIATION_LEADERS)
 
 
 def may_keep(user: User, association_id: int) -> bool:
-    return any(
-        a.role == Role.ASSOCIATION_OFFICE and a.association_id == association_id
-        for a in user.assignments()
-    )
+    return association_id in user.association_ids(Role.ASSOCIATION_OFFICE)
 
 
 def _check(user: User, association_id: int, *, keep: bool) -> None:

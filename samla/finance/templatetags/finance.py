@@ -15,7 +15,7 @@ from typing import Any
 from django import template
 
 from samla.activities.models import Activity
-from samla.finance.access import READING_ROLES, finance_association_ids, may_keep
+from samla.finance.access import finance_association_ids, may_keep
 from samla.finance.models import BudgetLine, Decision
 from samla.finance.statement import total
 from samla.money import kronor
@@ -31,12 +31,6 @@ def report_cell(value: object) -> object:
     if isinstance(value, Decimal):
         return kronor(value)
     return value
-
-
-@register.filter
-def reads_money(user: Any) -> bool:
-    """Whether the menu offers Ekonomi: the user is an association's office or board."""
-    return bool(user.is_authenticated and user.has_role(*READING_ROLES))
 
 
 @register.inclusion_tag("finance/_activity_money.html", takes_context=True)

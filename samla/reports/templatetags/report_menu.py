@@ -3,17 +3,10 @@ from __future__ import annotations
 from django import template
 
 from samla.accounts.models import Role, User
-from samla.reports.access import REPORTING_ROLES
 
 register = template.Library()
 
 # The menu asks of the roles read once per request (User.assignments), never of the database.
-
-
-@register.filter
-def reads_reports(user: User) -> bool:
-    """Whether the menu offers the yearly reports: the user is an association's office or board."""
-    return user.is_authenticated and user.has_role(*REPORTING_ROLES)
 
 
 @register.filter
