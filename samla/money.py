@@ -20,6 +20,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
 ORE = Decimal("0.01")
+# What a money column holds (14 digits, two of them öre): an amount must stay below this.
+TOO_LARGE = Decimal("1000000000000")
 NBSP = "\u00a0"
 
 

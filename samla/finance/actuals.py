@@ -39,13 +39,12 @@ from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.finance.models import BudgetLine, FinancialYear
 from samla.imports import reading
-from samla.money import parse_kronor
+from samla.money import TOO_LARGE, parse_kronor
 
 CODE = "kod"
 ACTUAL = "utfall"
 LABEL = "benämning"
 MAX_ERRORS = 200  # more than this is the wrong file; the report says how many there were
-TOO_LARGE = Decimal("1000000000000")  # BudgetLine.actual holds twelve digits before the öre
 _SUM_ROW = re.compile(r"^(summa|totalt)\b", re.IGNORECASE)
 _TOO_PRECISE = re.compile(r"^[-−]?[\d\s\u00a0.,]*[.,]\d{3,}\s*(kr)?$", re.IGNORECASE)
 
@@ -117,8 +116,7 @@ def template_rows(year: FinancialYear) -> list[list[object]]:
     """A file to fill in: one row per line of the year, with its current actual if any."""
     rows: list[list[object]] = [[CODE, LABEL, ACTUAL]]
     for line in year_lines(year):
-        actual = "" if line.actual is None else f"{line.actual:.2f}".replace(".", ",")
-        rows.append([line.code, line.label, actual])
+        rows.append([line.code, line.label, line.actual])
     return rows
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samla.finance.models import BudgetLine
-from samla.finance.statement import ZERO, Money, Statement
+from samla.finance.statement import Money, Statement
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -177,35 +177,19 @@ class CostReport:
     def summary(self) -> Block:
         statement = self.statement
         funds = statement.total_funds
-        result = statement.result
-        capital = statement.capital_at_year_end
         carried = statement.year.carried_over
-
-        def row(label: str, budget: Decimal, actual: Decimal | None) -> list[Cell]:
-            return [label, budget, actual]
-
         return Block(
             slug="summary",
             title=gettext("Sammanställning %(year)s") % {"year": self.year.year},
             columns=_money_columns(gettext("Post"), gettext("Budget"), gettext("Utfall")),
             rows=[
-                row(gettext("Tillförda medel"), funds, funds),
-                row(
-                    gettext("Insatskostnader"),
-                    -statement.activity_costs.budget,
-                    _negated(statement.activity_costs.actual),
-                ),
-                row(
-                    gettext("Administrationskostnader"),
-                    -statement.administration_costs.budget,
-                    _negated(statement.administration_costs.actual),
-                ),
-                row(
-                    gettext("Årets resultat (medel minus kostnader)"), result.budget, result.actual
-                ),
-                row(gettext("Eget kapital från föregående år"), carried, carried),
+                _summed(gettext("Tillförda medel"), Money(funds, funds)),
+                _summed(gettext("Insatskostnader"), -statement.activity_costs),
+                _summed(gettext("Administrationskostnader"), -statement.administration_costs),
+                _summed(gettext("Årets resultat (medel minus kostnader)"), statement.result),
+                _summed(gettext("Eget kapital från föregående år"), Money(carried, carried)),
             ],
-            footer=[gettext("Eget kapital vid årets slut"), capital.budget, capital.actual],
+            footer=_summed(gettext("Eget kapital vid årets slut"), statement.capital_at_year_end),
         )
 
     def records(self) -> list[list[object]]:
@@ -215,5 +199,6 @@ class CostReport:
         return records(self.title, self.blocks(), notes)
 
 
-def _negated(value: Decimal | None) -> Decimal | None:
-    return None if value is None else ZERO - value
+def _summed(label: str, value: Money) -> list[Cell]:
+    """A summary row: its budget and its actual, no variance."""
+    return [label, value.budget, value.actual]

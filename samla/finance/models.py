@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 
 def money(verbose_name: StrOrPromise, **options: Any) -> models.DecimalField[Decimal, Decimal]:
-    """Kronor with öre: up to a hundred billion, two decimals."""
+    """Kronor with öre: below ``samla.money.TOO_LARGE``, two decimals."""
     return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **options)
 
 

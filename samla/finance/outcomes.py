@@ -37,7 +37,6 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
@@ -45,7 +44,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from samla.activities.models import Activity
 from samla.finance.statement import Statement
 from samla.indicators import dimensions as d
 from samla.indicators.figures import WORK_OR_STUDIES, Figures, Filters, Scope
@@ -286,16 +284,8 @@ class CostPerOutcome:
     @cached_property
     def scope(self) -> Scope:
         """The association's individual activities that run in the year, over the year."""
-        activities = Activity.objects.filter(
-            association=self.association, kind=Activity.Kind.INDIVIDUAL
-        ).active_in(self.year)
-        return Scope(
-            association=self.association,
-            title=gettext("Räkenskapsåret %(year)s") % {"year": self.year},
-            activity_ids=tuple(sorted(activities.values_list("pk", flat=True))),
-            starts_on=date(self.year, 1, 1),
-            ends_on=date(self.year, 12, 31),
-        )
+        title = gettext("Räkenskapsåret %(year)s") % {"year": self.year}
+        return Scope.of_year(self.association, self.year, title=title)
 
     @cached_property
     def figures(self) -> Figures:

@@ -11,7 +11,7 @@ national follow-up, so they can never disagree.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property
 
@@ -56,6 +56,9 @@ class Money:
     def variance(self) -> Decimal | None:
         """Budget minus actual: positive when less was spent than budgeted."""
         return None if self.actual is None else self.budget - self.actual
+
+    def __neg__(self) -> Money:
+        return Money(-self.budget, None if self.actual is None else -self.actual)
 
     def __add__(self, other: Money) -> Money:
         if self.actual is None and other.actual is None:
@@ -172,19 +175,15 @@ class Statement:
     def funds(self, *, per_organisation: bool = False) -> list[tuple[str, Decimal]]:
         """Funds by financier: state, region, municipalities (summed, or one by one), ESF and
         other; the own capital carried over is not a fund of the year and is left out."""
+        sums = self.by_financier()
         rows: list[tuple[str, Decimal]] = []
-        by_financier = self.by_financier()
-        for contribution in self.contributions:
-            if contribution.financier != Financier.MUNICIPALITIES:
-                rows.append((str(contribution.financier.label), contribution.amount))
-            elif per_organisation:
-                rows.append((contribution.label, contribution.amount))
-        if not per_organisation:
-            rows.insert(
-                2, (str(Financier.MUNICIPALITIES.label), by_financier[Financier.MUNICIPALITIES])
-            )
-        rows.append((str(Financier.ESF.label), by_financier[Financier.ESF]))
-        rows.append((str(Financier.OTHER.label), by_financier[Financier.OTHER]))
+        for financier in Financier:
+            if financier == Financier.MUNICIPALITIES and per_organisation:
+                rows += [
+                    (c.label, c.amount) for c in self.contributions if c.financier == financier
+                ]
+            else:
+                rows.append((str(financier.label), sums[financier]))
         return rows
 
     def by_financier(self) -> dict[Financier, Decimal]:
@@ -224,10 +223,9 @@ class Statement:
                 line.activity.pk, line.activity.name, line.activity.esf_cofunded, None, None
             )
             if line.kind == BudgetLine.Kind.ACTIVITY:
-                entry = ActivityMoney(**{**entry.__dict__, "cost": line})
+                found[line.activity.pk] = replace(entry, cost=line)
             else:
-                entry = ActivityMoney(**{**entry.__dict__, "esf_cost": line})
-            found[line.activity.pk] = entry
+                found[line.activity.pk] = replace(entry, esf_cost=line)
         return sorted(found.values(), key=lambda entry: (entry.name, entry.activity_id))
 
     def cost_of(self, kind: BudgetLine.Kind) -> Money:

@@ -31,7 +31,7 @@ from samla.finance.forms import (
     OpenYearForm,
     OtherIncomeForm,
 )
-from samla.finance.models import BudgetLine, Decision, FinancialYear, MunicipalShare
+from samla.finance.models import BudgetLine, Decision, FinancialYear, MunicipalKey, MunicipalShare
 from samla.finance.outcomes import CostPerOutcome
 from samla.finance.statement import Statement, municipal_members
 from samla.form_errors import add_errors, status
@@ -134,7 +134,7 @@ def _contribution_values(year: FinancialYear, shares: list[MunicipalShare]) -> d
             "carried_over",
         )
     }
-    population = year.municipal_key == "population"
+    population = year.municipal_key == MunicipalKey.POPULATION
     for row in shares:
         values[f"key_{row.organisation_id}"] = row.population if population else row.share
     return values

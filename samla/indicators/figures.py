@@ -80,6 +80,19 @@ class Scope:
         )
 
     @classmethod
+    def of_year(cls, association: Association, year: int, *, title: str) -> Scope:
+        """The association's individual activities that run in the calendar year, over that
+        year: what the yearly reports and the cost per outcome count."""
+        activities = Activity.objects.filter(association=association, kind="individual")
+        return cls(
+            association=association,
+            title=title,
+            activity_ids=tuple(sorted(activities.active_in(year).values_list("pk", flat=True))),
+            starts_on=date(year, 1, 1),
+            ends_on=date(year, 12, 31),
+        )
+
+    @classmethod
     def of_association(cls, association: Association, *, today: date) -> Scope:
         activities = Activity.objects.filter(association=association, kind="individual")
         first = min(activities.values_list("starts_on", flat=True), default=today)

@@ -84,13 +84,8 @@ class ReportingYear:
     def scope(self) -> Scope:
         """The individual activities of the year, over the calendar year: what the dashboard's
         figures and tables count for this report."""
-        return Scope(
-            association=self.association,
-            title=_("Verksamhetsåret %(year)s") % {"year": self.year},
-            activity_ids=tuple(sorted(a.pk for a in self.activities if not a.is_structural)),
-            starts_on=self.first,
-            ends_on=self.last,
-        )
+        title = _("Verksamhetsåret %(year)s") % {"year": self.year}
+        return Scope.of_year(self.association, self.year, title=title)
 
     @cached_property
     def filters(self) -> Filters:
