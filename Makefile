@@ -6,35 +6,39 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PYTHON := $(BIN)/python
-# Touched after a successful install, so `make venv` re-runs only when the lock file changes.
-VENV_STAMP := $(VENV)/.installed-from-lock
+# uv installs Samla; it lives in a bootstrap venv of its own, installed by version and hash
+# (scripts/uv-requirements.txt) with whatever pip the machine's Python ships.
+UV_HOME := .uv
+UV := $(UV_HOME)/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help venv lock run lint typecheck migrations-check test-sqlite test-postgres test bench clean
+.PHONY: help venv lock lock-check run lint typecheck migrations-check test-sqlite test-postgres test bench messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
-venv: $(VENV_STAMP) ## Create .venv from requirements-dev.lock
-
-$(VENV_STAMP): requirements-dev.lock
+$(UV): scripts/uv-requirements.txt
 	@python=$$(command -v python3.11 || true); \
 	if [ -z "$$python" ] && python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then \
 		python=python3; \
 	fi; \
-	if [ -z "$$python" ]; then echo "make venv: Python 3.11 is needed (python3.11, or python3 being 3.11)" >&2; exit 1; fi; \
-	echo "$$python -m venv $(VENV)"; \
-	"$$python" -m venv $(VENV)
-	$(BIN)/pip install --require-hashes -r requirements-dev.lock
-	$(BIN)/pip install --no-deps -e .
+	if [ -z "$$python" ]; then echo "make: Python 3.11 is needed (python3.11, or python3 being 3.11)" >&2; exit 1; fi; \
+	rm -rf $(UV_HOME); \
+	echo "$$python -m venv $(UV_HOME)"; \
+	"$$python" -m venv $(UV_HOME)
+	$(UV_HOME)/bin/pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
+		-r scripts/uv-requirements.txt
 	touch $@
 
-# Resolved against PyPI alone, whatever the local pip configuration adds, so that the hashes
-# are those a clean machine sees.
-lock: venv ## Re-resolve requirements*.lock from pyproject.toml (after changing dependencies)
-	PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
-		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
-	PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
-		--no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
+venv: $(UV) ## Install exactly what uv.lock says into .venv (uv sync --locked)
+	$(UV) sync --locked --python "$$(command -v python3.11 || command -v python3)"
+
+lock: $(UV) ## Re-resolve uv.lock from pyproject.toml (after changing dependencies)
+	$(UV) lock
+
+lock-check: $(UV) ## Fail if uv.lock does not match pyproject.toml
+	$(UV) lock --check
 
 run: export SAMLA_DEMO := 1
 run: venv ## Migrate, load the demo data, and serve on http://127.0.0.1:8000 with a task worker and the daily scheduler
@@ -62,7 +66,16 @@ test-sqlite: venv ## pytest on SQLite, browser tests included
 test-postgres: venv ## pytest on a throwaway PostgreSQL cluster, browser tests included
 	scripts/test-postgres $(BIN)/pytest -q
 
-test: lint typecheck migrations-check test-sqlite test-postgres ## All checks, in this order (CI runs this)
+test: lock-check lint typecheck migrations-check test-sqlite test-postgres ## All checks, in this order (CI runs this)
+
+# The flags are the ones samla/web/tests/test_translations.py checks the catalogue with.
+messages: venv ## After adding or changing UI text: refresh locale/en, list what to translate, compile
+	$(PYTHON) manage.py makemessages -l en --no-location --ignore=.venv --ignore=.uv \
+		--ignore=node_modules --ignore=staticfiles --ignore="*/tests/*"
+	@echo "--- to translate in locale/en/LC_MESSAGES/django.po (untranslated, then fuzzy; then make messages again):"
+	@msgattrib --untranslated --no-obsolete locale/en/LC_MESSAGES/django.po | grep -A1 '^msgid "[^"]' || true
+	@msgattrib --only-fuzzy --no-obsolete locale/en/LC_MESSAGES/django.po | grep -A1 '^msgid "[^"]' || true
+	$(PYTHON) manage.py compilemessages -l en --ignore=.venv --ignore=.uv
 
 bench: venv ## Run the benchmarks in bench/
 	$(PYTHON) -m bench

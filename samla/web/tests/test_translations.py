@@ -7,11 +7,10 @@ rather than skip, when it is missing, so that CI cannot pass with an unchecked c
 
 When a test here fails after strings were added or changed, refresh and compile the catalogue::
 
-    .venv/bin/python manage.py makemessages -l en --no-location --ignore=.venv \\
-        --ignore=node_modules --ignore=staticfiles --ignore="*/tests/*"
-    msgattrib --untranslated locale/en/LC_MESSAGES/django.po   # what to translate
-    msgattrib --only-fuzzy locale/en/LC_MESSAGES/django.po     # guesses to check
-    .venv/bin/python manage.py compilemessages -l en --ignore=.venv
+    make messages   # makemessages, counts what is untranslated or fuzzy, compilemessages
+
+then translate what ``msgattrib --untranslated locale/en/LC_MESSAGES/django.po`` lists, check
+what ``msgattrib --only-fuzzy`` lists, and run ``make messages`` once more to compile.
 """
 
 from __future__ import annotations
@@ -37,6 +36,7 @@ MO = LC_MESSAGES / "django.mo"
 MAKEMESSAGES_FLAGS = [
     "--no-location",
     "--ignore=.venv",
+    "--ignore=.uv",
     "--ignore=node_modules",
     "--ignore=staticfiles",
     "--ignore=*/tests/*",
@@ -206,7 +206,7 @@ def load_mo(path: Path) -> stdlib_gettext.GNUTranslations:
 
 def test_the_committed_mo_is_compiled_from_the_po(tmp_path: Path) -> None:
     """Compare catalogues, not bytes: msgfmt versions lay out .mo files differently."""
-    assert MO.is_file(), f"{MO} is missing: run `manage.py compilemessages -l en --ignore=.venv`"
+    assert MO.is_file(), f"{MO} is missing: run `make messages`"
     fresh_path = tmp_path / "django.mo"
     subprocess.run([tool("msgfmt"), "-o", str(fresh_path), str(PO)], check=True)
     fresh, committed = load_mo(fresh_path), load_mo(MO)
@@ -218,7 +218,7 @@ def test_the_committed_mo_is_compiled_from_the_po(tmp_path: Path) -> None:
     stale = sorted(repr(k) for k in want.keys() | have.keys() if want.get(k) != have.get(k))
     assert not stale, (
         f"{MO.relative_to(ROOT)} is out of date with the .po; run "
-        "`manage.py compilemessages -l en --ignore=.venv`. Entries that differ:\n"
+        "`make messages`. Entries that differ:\n"
         + "\n".join(stale[:50])
     )
     # The plural rule comes from the header's Plural-Forms (not in typeshed's stubs).
