@@ -218,8 +218,7 @@ def test_the_committed_mo_is_compiled_from_the_po(tmp_path: Path) -> None:
     stale = sorted(repr(k) for k in want.keys() | have.keys() if want.get(k) != have.get(k))
     assert not stale, (
         f"{MO.relative_to(ROOT)} is out of date with the .po; run "
-        "`make messages`. Entries that differ:\n"
-        + "\n".join(stale[:50])
+        "`make messages`. Entries that differ:\n" + "\n".join(stale[:50])
     )
     # The plural rule comes from the header's Plural-Forms (not in typeshed's stubs).
     forms = [(fresh.plural(n), committed.plural(n)) for n in range(5)]  # type: ignore[attr-defined]
