@@ -1,4 +1,4 @@
-"""Money in Samla: kronor as ``Decimal`` with two decimals, never a float (DOMAIN.md §5H).
+"""Money in Samla: kronor as ``Decimal`` with two decimals, never a float (docs/domain.md §5H).
 
 - ``split`` divides a sum by weights to the öre so that the parts always add up to the whole: each
   part is rounded down to the öre and the öre left over go, one each, to the parts that lost the

@@ -88,7 +88,7 @@ def administrable_associations(admin: User) -> QuerySet[Association]:
 def assignable_roles(admin: User, association: Association) -> list[Role]:
     """The roles the admin may give their organisation's users in one association.
 
-    Staff of the association itself never reach person-level data (DOMAIN.md R1): they get the
+    Staff of the association itself never reach person-level data (docs/domain.md R1): they get the
     office and board roles. Member and partner organisations get the person roles, the board and
     ESF reporter (for an organisation that owns an ESF project).
     """

@@ -1,4 +1,4 @@
-"""The association's catalogue of activities (DOMAIN.md §5E, §5H).
+"""The association's catalogue of activities (docs/domain.md §5E, §5H).
 
 An activity is not person data (R1): the association office keeps it, and everyone with a role in
 the association reads it. Whether it is individual or structural, and whether ESF co-funds it,

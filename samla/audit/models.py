@@ -1,4 +1,4 @@
-"""The access log (DOMAIN.md R3, R4): one row per read or change of person-level data, and per
+"""The access log (docs/domain.md R3, R4): one row per read or change of person-level data, and per
 sign-in event.
 
 The log must outlive everything it describes and prove that nobody has rewritten it. So:

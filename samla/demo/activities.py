@@ -1,4 +1,4 @@
-"""The demo's activity catalogue (DOMAIN.md §8), made through ``samla.activities.actions`` by
+"""The demo's activity catalogue (docs/domain.md §8), made through ``samla.activities.actions`` by
 each association's office login, so that every rule and audit row of a real catalogue holds.
 
 - Östra Södertörn: "Mia Vidare", individual, run by Arbetsmarknadsenheten Södertörn, 20 places.

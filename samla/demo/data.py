@@ -1,4 +1,4 @@
-"""Builders for the demo (DOMAIN.md §8) and for large generated data sets.
+"""Builders for the demo (docs/domain.md §8) and for large generated data sets.
 
 Every person here is invented: every identity number is one of Skatteverket's test numbers
 (serials 980-999, from ``idnumbers.test_personnummer``), every phone number is in the series Post-

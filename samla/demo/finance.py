@@ -1,4 +1,4 @@
-"""The demo's money (DOMAIN.md §5H, §8), written through ``samla.finance.actions`` by each
+"""The demo's money (docs/domain.md §5H, §8), written through ``samla.finance.actions`` by each
 association's office login, so that every rule and audit row of real bookkeeping holds.
 
 - Sofint, the SAMS years 2010–2013: the seed's total budget of 24 338 177 kr, of which ESF

@@ -1,7 +1,7 @@
 """Who reads and who keeps the association's money. Every finance view comes through here.
 
-The money is the association's own account (DOMAIN.md §5H): its office keeps it, its board reads
-it, and nobody else sees it, not coordinators, handlers or providers' staff in the same
+The money is the association's own account (docs/domain.md §5H): its office keeps it, its board
+reads it, and nobody else sees it, not coordinators, handlers or providers' staff in the same
 association, nor anyone from another association. They all get 404, like a missing page, so that
 not even a year's existence leaks; a board member who asks to change something gets 403. There
 is no person data here (R1), so a read writes no audit row; every change does (``actions``).

@@ -1,4 +1,4 @@
-"""The association's money, year by year (DOMAIN.md §5H, seed 002).
+"""The association's money, year by year (docs/domain.md §5H, seed 002).
 
 A financial year holds what the members contribute (the state through Försäkringskassan, the
 region and the municipalities, 50/25/25 unless agreed otherwise, the municipalities' part split

@@ -1,9 +1,10 @@
 """The association's figures: one SQL query per table, counted by the dimensions in
 ``dimensions.py``, and every number put through the statistics layer before anyone sees it (R7).
 
-A participation is a referral that started (DOMAIN.md §5E); each counts on its own, anonymous ones
-included (R5). For a period, a participation *started* in it if its start date falls in it, was
-*active* if it was under way at some time in it, and *ended* in it if its end date falls in it.
+A participation is a referral that started (docs/domain.md §5E); each counts on its own,
+anonymous ones included (R5). For a period, a participation *started* in it if its start date
+falls in it, was *active* if it was under way at some time in it, and *ended* in it if its end
+date falls in it.
 """
 
 from __future__ import annotations

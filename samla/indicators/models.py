@@ -1,4 +1,4 @@
-"""Programmes and their targets (DOMAIN.md §5G, seed 003).
+"""Programmes and their targets (docs/domain.md §5G, seed 003).
 
 A programme (SAMS 2010–2013) groups activities over a period; a target belongs to a programme or
 to one activity. Targets are association-level data, not person data (R1): the association

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class MeasurementsConfig(AppConfig):
     """Measurements of one participation: at entry, at exit, and one and six months after exit
-    (DOMAIN.md §5F)."""
+    (docs/domain.md §5F)."""
 
     name = "samla.measurements"
     verbose_name = _("Mätningar")

@@ -1,5 +1,5 @@
 """What is measured of one participation (a referral that started): at entry, at exit, and one
-and six months after exit, as ESF asks (DOMAIN.md §5F, code lists §6).
+and six months after exit, as ESF asks (docs/domain.md §5F, code lists §6).
 
 A participation has at most one measurement per occasion. The code lists are fixed choices; the
 association's own questions are versioned, so an answer keeps the wording it was given under:

@@ -1,4 +1,4 @@
-"""When each measurement of a participation can be recorded (DOMAIN.md §5F).
+"""When each measurement of a participation can be recorded (docs/domain.md §5F).
 
 Entry once the participation has started; exit once it has ended; the follow-ups one and six
 calendar months after the end date, and not before. A referral that was ended by mistake and

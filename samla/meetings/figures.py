@@ -1,4 +1,4 @@
-"""Counts of meetings held, for the association's indicators (DOMAIN.md §5G).
+"""Counts of meetings held, for the association's indicators (docs/domain.md §5G).
 
 Plain counts over all the association's participants, with nothing about any person: the
 indicators put them through the statistics layer's suppression before anyone sees them (R7).

@@ -1,4 +1,4 @@
-"""Meetings around one person (DOMAIN.md §5D): a multi-party meeting the person asked for, a
+"""Meetings around one person (docs/domain.md §5D): a multi-party meeting the person asked for, a
 resource council, a SIP meeting, a follow-up, and the staff's preparatory meeting before one.
 
 A meeting goes from a request, through preparation (the question, who comes, what each party

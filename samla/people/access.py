@@ -1,6 +1,6 @@
 """Who may see a person. Every read of person-level data goes through this module.
 
-The rule (DOMAIN.md R1-R3, R6): a user sees a participant only while
+The rule (docs/domain.md R1-R3, R6): a user sees a participant only while
 
 - they hold a role that reaches person data (coordinator, case handler, activity staff) in the
   participant's association: association office and board never do;

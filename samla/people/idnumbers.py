@@ -1,8 +1,8 @@
 """Swedish personal identity numbers: personnummer, samordningsnummer and reserve numbers.
 
 python-stdnum checks a personnummer but guesses the century from the current year and knows
-nothing of samordningsnummer or reserve numbers. Samla must never guess a century (DOMAIN R9),
-so parsing happens here and stdnum only supplies the Luhn arithmetic.
+nothing of samordningsnummer or reserve numbers. Samla must never guess a century
+(docs/domain.md R9), so parsing happens here and stdnum only supplies the Luhn arithmetic.
 
 Numbers are stored as 12 characters with century and without separator ("YYYYMMDDNNNC"), the
 form Skatteverket itself stores, so that two people born a hundred years apart never collide.

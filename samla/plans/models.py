@@ -1,4 +1,4 @@
-"""The coordinated individual plan (samordnad individuell plan, SIP; DOMAIN.md §5C).
+"""The coordinated individual plan (samordnad individuell plan, SIP; docs/domain.md §5C).
 
 One plan per person at a time, made with the person in their own words (R10). Its content is
 the goals, the lead organisation, the follow-up date and the actions; changing content of an

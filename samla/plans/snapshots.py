@@ -180,7 +180,7 @@ class PlanView:
 
     def groups(self) -> list[ActionGroup]:
         """The actions under "what the municipality does", "what the region does" and "what
-        others do" (DOMAIN.md §5C); empty groups are left out."""
+        others do" (docs/domain.md §5C); empty groups are left out."""
         groups = []
         placed: set[int] = set()
         for key, heading, kinds in KIND_GROUPS:

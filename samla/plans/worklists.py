@@ -1,5 +1,5 @@
 """Each user's worklist: their organisation's plan actions, plans due for follow-up, and plans
-waiting for their organisation's confirmation (DOMAIN.md §5C).
+waiting for their organisation's confirmation (docs/domain.md §5C).
 
 Only people the user may see appear (``visible_participants``), and of their plans only the
 actions whose category the user's consent covers. The number of queries does not grow with the

@@ -1,6 +1,6 @@
 """Who may see a referral. Every view reaches a referral through here.
 
-Two sides (DOMAIN.md §5E, R2):
+Two sides (docs/domain.md §5E, R2):
 
 - The person's side reaches referrals through ``get_participant_for_user``: whoever may see the
   person and their work and studies information (the controlling organisation, or an

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReferralsConfig(AppConfig):
-    """Closed-loop referrals of a person to an individual activity (DOMAIN.md §5E)."""
+    """Closed-loop referrals of a person to an individual activity (docs/domain.md §5E)."""
 
     name = "samla.referrals"
     verbose_name = _("Remisser")

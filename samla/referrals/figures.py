@@ -1,5 +1,5 @@
 """Counts of participations, for the association's indicators and the national follow-up
-(DOMAIN.md §5G–H).
+(docs/domain.md §5G–H).
 
 A participation is a referral that started. Each counts on its own (a person can take part in
 several activities, and in the same one again), and anonymous participations count exactly like

@@ -1,4 +1,4 @@
-"""Closed-loop referrals to an individual activity (DOMAIN.md §5E).
+"""Closed-loop referrals to an individual activity (docs/domain.md §5E).
 
 sent → received → accepted or waitlisted → started → ended (with an exit reason), or declined
 (by the person or by the provider), or withdrawn. A waitlisted referral is offered a freed place
@@ -38,7 +38,7 @@ class InvalidTransition(Exception):
 
 
 class ExitReason(models.TextChoices):
-    """DOMAIN.md §6."""
+    """docs/domain.md §6."""
 
     WORK_UNSUBSIDISED = "work_unsubsidised", _("Arbete utan subvention")
     WORK_SUBSIDISED = "work_subsidised", _("Arbete med subvention")

@@ -5,7 +5,7 @@ participants (to the ESF Council, which passes them to Statistics Sweden).
 The file is person data and is only ever built by ``actions.export_esf_file``, which logs every
 person in it. Its columns are Samla's own plain layout, one code per cell: the identity number
 with century (12 characters, R9), sex (K, M or X), birth year, start date, end date, exit reason
-and occupation at entry and at exit, the last two as Samla's codes (DOMAIN.md §6).
+and occupation at entry and at exit, the last two as Samla's codes (docs/domain.md §6).
 
 A line tells what was known of the month at its end: a participation that ended after the month
 is reported as under way, with no end date or exit reason, so the file for a month is the same

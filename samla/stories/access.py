@@ -1,7 +1,7 @@
 """Who may read which part of a person's story.
 
 Reaching the person is ``samla.people.access``'s decision, and it writes the audit row. This
-module decides what of the story that reach shows (R2, DOMAIN.md §5B):
+module decides what of the story that reach shows (R2, docs/domain.md §5B):
 
 - the controlling organisation sees every section of every version;
 - another organisation sees only the latest version, and in it only the sections whose

@@ -1,7 +1,7 @@
 """The person's story (min berättelse): told once, in their words, shared as their consent allows.
 
 A story is a row of versions. A version is never edited: saving writes a new version with every
-section, so the controlling organisation can always read what was written before (DOMAIN.md
+section, so the controlling organisation can always read what was written before (docs/domain.md
 §5B). Each section carries an information category, the same categories a consent includes or
 excludes, so that another organisation sees exactly the sections the person agreed to share
 (R2); a section without a category stays with the controlling organisation.

@@ -1,4 +1,4 @@
-"""Anonymous questionnaires (DOMAIN.md §5F): fixed, versioned wording, answered from one shared
+"""Anonymous questionnaires (docs/domain.md §5F): fixed, versioned wording, answered from one shared
 link per round, with nothing that ties an answer to a person (R1, R7).
 
 A questionnaire belongs to an association and speaks to one respondent group. Its wording lives in

@@ -1,4 +1,4 @@
-"""The demo's activity catalogue (DOMAIN.md §8): Mia Vidare, SAMS and a structural activity."""
+"""The demo's activity catalogue (docs/domain.md §8): Mia Vidare, SAMS and a structural activity."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
-"""One financial year as the statement reads it (DOMAIN.md §5H): every member's contribution to the
-öre, against amounts this test works out itself in exact fractions; the rules that refuse a bad
+"""One financial year as the statement reads it (docs/domain.md §5H): every member's contribution to
+the öre, against amounts this test works out itself in exact fractions; the rules that refuse a bad
 split or key with nothing changed (and the database constraint behind the shares); budget, actual
-and variance summed for activities and administration, the result and the own capital, carried
-into the next year; the budget lines' rules; and the cost report, on the page's figures and in
-its CSV and XLSX."""
+and variance summed for activities and administration, the result and the own capital, carried into
+the next year; the budget lines' rules; and the cost report, on the page's figures and in its CSV
+and XLSX."""
 
 from __future__ import annotations
 

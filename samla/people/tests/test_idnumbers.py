@@ -1,4 +1,4 @@
-"""Swedish identity numbers (DOMAIN R9), with Skatteverket's test numbers only (R8).
+"""Swedish identity numbers (docs/domain.md R9), with Skatteverket's test numbers only.
 
 No database: the module is pure and must also work before Django is set up.
 """

@@ -1,4 +1,4 @@
-"""The plan's lifecycle: draft → invited → agreed → revised → closed (DOMAIN.md §5C, R10)."""
+"""The plan's lifecycle: draft → invited → agreed → revised → closed (docs/domain.md §5C, R10)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from samla.audit.models import AuditEvent
+from samla.concurrency import Stale
 from samla.people import actions as people_actions
 from samla.people.models import InformationCategory
 from samla.people.tests.cast import Cast
@@ -398,7 +399,7 @@ def test_a_stale_version_is_refused_and_nothing_changes(cast: Cast) -> None:
         "follow_up_date": plan.follow_up_date,
     }
     actions.update_plan(plan, actor=cast.kim, version=plan.version, goals="Först", **fields)
-    with pytest.raises(actions.StalePlan) as stale:
+    with pytest.raises(Stale) as stale:
         actions.update_plan(plan, actor=cast.kim, version=plan.version, goals="Sedan", **fields)
     assert stale.value.current.goals == "Först"
     assert Plan.objects.get(pk=plan.pk).goals == "Först"

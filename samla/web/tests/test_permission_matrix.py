@@ -1,4 +1,4 @@
-"""Every route, every member of the cast: who gets what (DOMAIN.md R1-R3, ADR 0002).
+"""Every route, every member of the cast: who gets what (docs/domain.md R1-R3, ADR 0002).
 
 The routes are found by walking the URLconf, so a new URL is covered the day it is added. A route
 whose path takes a parameter this test does not know fails the test. An app whose routes take
