@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from samla.imports import actions
+from samla.imports import writing
 from samla.imports.models import ImportJob
 from samla.imports.reading import UnreadableFile, read
 from samla.imports.validation import Validator
@@ -34,7 +34,7 @@ def run_import(job_id: int) -> str:
         try:
             return _run(job)
         except Exception:
-            actions.reject_job(job, [actions.unexpected_failure()], 1)
+            writing.reject_job(job, [writing.unexpected_failure()], 1)
             raise
 
 
@@ -46,10 +46,10 @@ def _run(job: ImportJob) -> str:
     try:
         sheet = read(job.file_name, bytes(job.content))
     except UnreadableFile as error:
-        actions.reject_job(job, [actions.failure(str(error))], 1)
+        writing.reject_job(job, [writing.failure(str(error))], 1)
         return ImportJob.State.FAILED
     if not sheet.rows:
-        actions.reject_job(job, [actions.failure(_("filen har inga rader under rubrikraden."))], 1)
+        writing.reject_job(job, [writing.failure(_("filen har inga rader under rubrikraden."))], 1)
         return ImportJob.State.FAILED
     ImportJob.objects.filter(pk=job.pk).update(total_rows=len(sheet.rows))
 
@@ -66,19 +66,19 @@ def _run(job: ImportJob) -> str:
         report_progress(job.pk, len(sheet.rows))
         validator.check_places()
     if not validator.is_clean:
-        actions.reject_job(job, validator.errors, validator.error_count)
+        writing.reject_job(job, validator.errors, validator.error_count)
         return ImportJob.State.FAILED
 
     ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.IMPORTING)
     try:
-        actions.write_import(job, validator.plan, actor=job.created_by)
+        writing.write_import(job, validator.plan, actor=job.created_by)
     except IntegrityError:
         # Someone changed Samla between the check and the write: say, a colleague registered
         # one of the people. The transaction is rolled back; nothing of the file is kept.
-        actions.reject_job(
+        writing.reject_job(
             job,
             [
-                actions.failure(
+                writing.failure(
                     _(
                         "något i Samla ändrades medan filen kontrollerades (till exempel "
                         "registrerades en av personerna av en kollega). Inget sparades. Ladda "

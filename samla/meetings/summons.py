@@ -17,8 +17,9 @@ from django.utils import timezone
 from samla.meetings.access import recipients
 from samla.meetings.calendar import calendar_file
 from samla.meetings.models import Invitation, Meeting
+from samla.notifications.links import absolute_url
 from samla.notifications.models import Kind
-from samla.notifications.notices import absolute_url, notify
+from samla.notifications.notices import notify
 
 
 def _invitations(meeting: Meeting) -> list[Invitation]:

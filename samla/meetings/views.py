@@ -39,7 +39,7 @@ from samla.meetings.forms import (
     ScheduleForm,
 )
 from samla.meetings.models import Invitation, Meeting
-from samla.notifications.notices import absolute_url
+from samla.notifications.links import absolute_url
 from samla.organisations.models import Organisation
 from samla.people.access import get_participant_for_user
 from samla.people.models import Participant, TeamMember

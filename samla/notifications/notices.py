@@ -7,11 +7,11 @@ the background worker only when the transaction commits.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import IntegrityError, models, transaction
 
 from samla.accounts.models import User
 from samla.notifications.models import Kind, Notice, Preference
+from samla.notifications.tasks import send_notice
 
 
 def preference_for(user: User) -> Preference:
@@ -46,11 +46,5 @@ def notify(
             )
     except IntegrityError:
         return None
-    from samla.notifications.tasks import send_notice  # the task module imports this one
-
     transaction.on_commit(lambda: send_notice.enqueue(notice.pk))
     return notice
-
-
-def absolute_url(path: str) -> str:
-    return settings.SAMLA_BASE_URL.rstrip("/") + path

@@ -9,8 +9,8 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django_tasks import task
 
+from samla.notifications.links import absolute_url
 from samla.notifications.models import Kind, Notice
-from samla.notifications.notices import absolute_url
 
 SUBJECTS = {
     Kind.ASSIGNED: "Samla: du har fått en ny uppgift",

@@ -1,5 +1,6 @@
 """Writes of the reports app, each in one transaction with its audit row: ordering an annual
-report, its task finishing it, downloading it, and making an ESF participant file."""
+report (which queues the task in tasks.py that makes it), downloading it, and making an ESF
+participant file."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from samla.organisations.models import Association
 from samla.reports.access import ESF_ROLE, reporting_role
 from samla.reports.esf import ESF_HEADER, EsfMonth, esf_line, participations_in
 from samla.reports.models import AnnualReport
+from samla.reports.tasks import build_annual_report
 
 # A report still queued or running after this long is taken to be lost with its worker.
 PENDING_AT_MOST = timedelta(hours=1)
@@ -50,27 +52,8 @@ def order_annual_report(association: Association, *, actor: User, year: int) -> 
         role=reporting_role(actor, association),
         summary=f"Verksamhetsberättelse {year} beställd",
     )
-    from samla.reports.tasks import build_annual_report  # the task module imports this one
-
     transaction.on_commit(lambda: build_annual_report.enqueue(report.pk))
     return report
-
-
-def finish_annual_report(report_id: int, pdf: bytes) -> None:
-    AnnualReport.objects.filter(pk=report_id).update(
-        state=AnnualReport.State.DONE,
-        progress=100,
-        step=AnnualReport.Step.FINISHED,
-        pdf=pdf,
-        pdf_size=len(pdf),
-        finished_at=timezone.now(),
-    )
-
-
-def fail_annual_report(report_id: int) -> None:
-    AnnualReport.objects.filter(pk=report_id).update(
-        state=AnnualReport.State.FAILED, finished_at=timezone.now()
-    )
 
 
 def record_download(report: AnnualReport, *, actor: User) -> None:

@@ -2,6 +2,7 @@
 
 Progress is written in short transactions of its own (the worker runs in autocommit), so the
 report's page, polling, sees the bar move while the figures are counted and the PDF is drawn.
+``actions.order_annual_report`` queues it; the task writes only its own report's state.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django_tasks import task
 
-from samla.reports import actions
 from samla.reports.annual import render_annual_report
 from samla.reports.models import AnnualReport
 
@@ -33,7 +33,24 @@ def build_annual_report(report_id: int) -> str:
         try:
             pdf = render_annual_report(report.association, report.year, progress=progress)
         except Exception:
-            actions.fail_annual_report(report_id)
+            _fail(report_id)
             raise
-    actions.finish_annual_report(report_id, pdf)
+    _finish(report_id, pdf)
     return AnnualReport.State.DONE
+
+
+def _finish(report_id: int, pdf: bytes) -> None:
+    AnnualReport.objects.filter(pk=report_id).update(
+        state=AnnualReport.State.DONE,
+        progress=100,
+        step=AnnualReport.Step.FINISHED,
+        pdf=pdf,
+        pdf_size=len(pdf),
+        finished_at=timezone.now(),
+    )
+
+
+def _fail(report_id: int) -> None:
+    AnnualReport.objects.filter(pk=report_id).update(
+        state=AnnualReport.State.FAILED, finished_at=timezone.now()
+    )
