@@ -119,6 +119,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The demo logins on the login page when SAMLA_DEMO is on.
+                "samla.demo.context_processors.demo_logins",
             ],
         },
     },

@@ -63,16 +63,6 @@ def _next_url(request: HttpRequest) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-def _demo_logins() -> list[tuple[str, str, str]]:
-    if not settings.SAMLA_DEMO:
-        return []
-    try:
-        from samla.demo.logins import demo_logins
-    except ImportError:
-        return []
-    return demo_logins()
-
-
 def _status(form: BaseForm) -> int:
     return 422 if form.errors else 200
 
@@ -99,7 +89,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return redirect(_after_password(attempt.user, next_url))
         locked = attempt.outcome is LoginOutcome.LOCKED
         form.add_error(None, str(LOCKED_MESSAGE if locked else WRONG_MESSAGE))
-    context = {"form": form, "next": next_url, "demo_logins": _demo_logins()}
+    context = {"form": form, "next": next_url}
     return render(request, "accounts/login.html", context, status=_status(form))
 
 
