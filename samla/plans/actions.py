@@ -1,10 +1,11 @@
 """Writes to a coordinated plan. Each is one transaction with its audit row.
 
 Every write locks the plan row first, so that two writers take turns: the second sees what the
-first saved. Content edits carry the plan's ``version`` and are refused with ``StalePlan`` when
-someone else saved in between (no lost updates). Agreement happens here and nowhere else: when
-the working revision has a confirmation from every responsible organisation and the person's
-approval, the plan becomes agreed and the revision is frozen as a ``PlanVersion``.
+first saved. Content edits carry the plan's ``version`` and are refused with
+``concurrency.Stale`` when someone else saved in between (no lost updates). Agreement happens
+here and nowhere else: when the working revision has a confirmation from every responsible
+organisation and the person's approval, the plan becomes agreed and the revision is frozen as a
+``PlanVersion``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from samla.accounts.models import PERSON_ROLES, User
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
+from samla.concurrency import check_version
 from samla.organisations.models import Organisation
 from samla.people.models import Consent, InformationCategory, Participant, TeamMember
 from samla.plans.access import consent_for_organisation
@@ -43,14 +45,6 @@ ACTION_FIELDS = (
     "due_date",
     "category",
 )
-
-
-class StalePlan(Exception):
-    """Someone else saved the plan after this user loaded it."""
-
-    def __init__(self, current: Plan) -> None:
-        super().__init__("stale plan")
-        self.current = current
 
 
 def planning_organisations(participant: Participant) -> list[Organisation]:
@@ -144,8 +138,8 @@ def actions_of(plan: Plan) -> list[PlanAction]:
 def _lock(plan: Plan, version: int | None = None) -> Plan:
     locked = Plan.objects.select_for_update().get(pk=plan.pk)
     locked.participant = plan.participant
-    if version is not None and locked.version != version:
-        raise StalePlan(locked)
+    if version is not None:
+        check_version(locked, version)
     return locked
 
 
@@ -280,8 +274,8 @@ def add_plan_action(
 def update_plan_action(
     plan_action: PlanAction, *, actor: User, version: int, **changes: Any
 ) -> PlanAction:
-    """Change an action's content (``ACTION_FIELDS``); raises ``StalePlan`` if the plan was
-    saved by someone else since ``version`` was read."""
+    """Change an action's content (``ACTION_FIELDS``); raises ``concurrency.Stale`` if the plan
+    was saved by someone else since ``version`` was read."""
     unknown = set(changes) - set(ACTION_FIELDS)
     if unknown:
         raise TypeError(f"Not an action's content: {sorted(unknown)}")

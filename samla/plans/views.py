@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samla.accounts.http import AuthedRequest
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
+from samla.concurrency import Stale, changes, refuse
 from samla.organisations.models import Organisation
 from samla.pdf import pdf_response, render_pdf
 from samla.people.access import get_participant_for_user, team_with_access
@@ -159,8 +159,8 @@ def edit_plan(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_plan(plan, actor=request.user, **form.cleaned_data)
-        except actions.StalePlan as stale:
-            return _refuse_stale(request, "plans/plan_form.html", form, stale.current)
+        except Stale as stale:
+            return _refuse_stale(request, "plans/plan_form.html", form, stale)
         except (ValidationError, InvalidTransition) as error:
             form.add_error(None, _message(error))
         else:
@@ -174,46 +174,28 @@ def _refuse_stale(
     request: AuthedRequest,
     template: str,
     form: EditPlanForm | EditPlanActionForm,
-    current: Plan,
+    stale: Stale,
     action: PlanAction | None = None,
 ) -> HttpResponse:
-    """Show the user's own input again beside what the other person saved, with the new
-    version, so that saving once more is a deliberate choice."""
+    current: Plan = stale.current
     saved: Plan | PlanAction = current
     if action is not None:
         saved = PlanAction.objects.select_related(
             "responsible_organisation", "responsible_person"
         ).get(pk=action.pk)
-    changed = [
-        (field.label, _shown(field, getattr(saved, name)), _shown(field, form.cleaned_data[name]))
-        for name, field in form.fields.items()
-        if name != "version" and getattr(saved, name) != form.cleaned_data[name]
-    ]
-    data = request.POST.copy()
-    data["version"] = str(current.version)
-    form.data = data
-    form.full_clean()
-    form.add_error(
-        None,
-        _(
+    context = {"participant": current.participant, "plan": current, "plan_action": action}
+    return refuse(
+        request,
+        template,
+        context,
+        form=form,
+        stale=stale,
+        message=_(
             "Någon annan sparade ändringar i planen medan du arbetade. Jämför nedan och "
             "spara igen om dina uppgifter ska gälla."
         ),
+        changed=changes(form, saved),
     )
-    context: dict[str, Any] = {
-        "form": form,
-        "participant": current.participant,
-        "plan": current,
-        "changed": changed,
-        "plan_action": action,
-    }
-    return render(request, template, context, status=409)
-
-
-def _shown(field: forms.Field, value: object) -> object:
-    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-        return dict(field.choices).get(value, value)  # type: ignore[arg-type]
-    return value
 
 
 @require_http_methods(["GET", "POST"])
@@ -277,10 +259,8 @@ def edit_action(request: AuthedRequest, pk: int, action_pk: int) -> HttpResponse
             actions.update_plan_action(
                 plan_action, actor=request.user, version=version, **form.content()
             )
-        except actions.StalePlan as stale:
-            return _refuse_stale(
-                request, "plans/action_form.html", form, stale.current, plan_action
-            )
+        except Stale as stale:
+            return _refuse_stale(request, "plans/action_form.html", form, stale, plan_action)
         except ValidationError as error:
             form.add_error("responsible_organisation", error)
         else:
@@ -297,7 +277,7 @@ def invite(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404
     try:
         actions.invite(plan, actor=request.user, version=form.cleaned_data["version"])
-    except actions.StalePlan:
+    except Stale:
         messages.error(request, STALE_STEP)
     except (ValidationError, InvalidTransition) as error:
         messages.error(request, _message(error))
@@ -322,7 +302,7 @@ def confirm(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404
     try:
         actions.confirm_plan(plan, actor=request.user, version=form.cleaned_data["version"])
-    except actions.StalePlan:
+    except Stale:
         messages.error(request, STALE_STEP)
     except (ValidationError, InvalidTransition) as error:
         messages.error(request, _message(error))
@@ -343,7 +323,7 @@ def approve(request: AuthedRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             actions.record_approval(plan, actor=request.user, **data)
-        except actions.StalePlan:
+        except Stale:
             form.add_error(None, STALE_STEP)
             status = 409
         except (ValidationError, InvalidTransition) as error:
@@ -450,7 +430,8 @@ def _compare_choices(plan: Plan) -> list[tuple[int, str]]:
 def _snapshot(plan: Plan, number: int) -> Snapshot:
     version = PlanVersion.objects.filter(plan=plan, number=number).first()
     if version is not None:
-        return version.snapshot
+        kept: Snapshot = version.snapshot  # a JSONField: what snapshot_of wrote when agreed
+        return kept
     return snapshot_of(plan, actions.actions_of(plan))
 
 

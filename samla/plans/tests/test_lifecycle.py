@@ -312,7 +312,7 @@ def test_nothing_can_be_sent_without_an_action(cast: Cast) -> None:
 
 
 def add(cast: Cast, plan: Plan, **overrides: object) -> PlanAction:
-    values: dict = {
+    values: dict[str, Any] = {
         "need": "Behov",
         "action": "Insats",
         "responsible_organisation": cast.fk,
