@@ -18,7 +18,7 @@ def render_pdf(
     html = render_to_string(template_name, context, request=request)
     stylesheet = finders.find("css/print.css")
     stylesheets = [CSS(filename=stylesheet)] if isinstance(stylesheet, str) else []
-    pdf = HTML(string=html).write_pdf(stylesheets=stylesheets)
+    pdf: bytes | None = HTML(string=html).write_pdf(stylesheets=stylesheets)
     assert pdf is not None
     return pdf
 

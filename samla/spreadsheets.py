@@ -84,7 +84,8 @@ def xlsx_bytes(rows: Iterable[Sequence[object]], *, sheet_title: str = "Samla") 
             safe = safe_cell(value)
             if isinstance(safe, datetime) and safe.tzinfo is not None:
                 safe = timezone.localtime(safe).replace(tzinfo=None)  # Excel has no time zones
-            cell = WriteOnlyCell(sheet, value=safe)
+            cell = WriteOnlyCell(sheet)
+            cell.value = safe  # the stubs' WriteOnlyCell(value=) leaves out Decimal and date
             if isinstance(safe, str):
                 cell.data_type = "s"
             cells.append(cell)

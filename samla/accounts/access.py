@@ -33,7 +33,7 @@ def org_admin_required(
     """Answer 404 to anyone but an organisation administrator: the pages do not exist for them."""
 
     @wraps(view)
-    def wrapper(request: AuthedRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapper(request: AuthedRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         if not is_org_admin(request.user):
             raise Http404
         return view(request, *args, **kwargs)

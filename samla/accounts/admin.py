@@ -14,7 +14,7 @@ class RoleAssignmentInline(admin.TabularInline[RoleAssignment, User]):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (

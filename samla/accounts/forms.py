@@ -70,7 +70,7 @@ def _role_value(role: Role, association: Association | None) -> str:
     return f"{association.pk if association else _ORGANISATION}:{role.value}"
 
 
-class UserForm(forms.ModelForm):
+class UserForm(forms.ModelForm[User]):
     """A user's details and roles, as their organisation's administrator sets them."""
 
     roles = forms.MultipleChoiceField(

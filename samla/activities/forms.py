@@ -13,15 +13,15 @@ from samla.people.models import TargetGroup
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class AssociationLabelled(forms.ModelMultipleChoiceField):
+class AssociationLabelled(forms.ModelMultipleChoiceField[TargetGroup]):
     """Names the association beside each choice when the user keeps more than one catalogue."""
 
     def __init__(self, *args: Any, show_association: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.show_association = show_association
 
-    def label_from_instance(self, obj: Any) -> str:
-        if self.show_association and isinstance(obj, TargetGroup):
+    def label_from_instance(self, obj: TargetGroup) -> str:
+        if self.show_association:
             return f"{obj.name} ({obj.association})"
         return str(obj)
 

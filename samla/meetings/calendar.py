@@ -57,7 +57,8 @@ def calendar_file(
         address.params["RSVP"] = vText("FALSE")
         event.add("attendee", address, encode=False)
     calendar.add_component(event)
-    return calendar.to_ical().decode()
+    ical: bytes = calendar.to_ical()
+    return ical.decode()
 
 
 def _sender() -> str:

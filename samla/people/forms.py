@@ -41,7 +41,7 @@ def current_year() -> int:
     return timezone.localdate().year
 
 
-class ParticipantDetailsForm(forms.ModelForm):
+class ParticipantDetailsForm(forms.ModelForm[Participant]):
     """What can be recorded about an identified person besides their identity."""
 
     class Meta:

@@ -17,7 +17,7 @@ from samla.plans.models import Plan, PlanAction, PlanApproval
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class OrganisationChoiceField(forms.ModelChoiceField):
+class OrganisationChoiceField(forms.ModelChoiceField[Organisation]):
     def __init__(self, *, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(
             queryset=Organisation.objects.filter(pk__in=[o.pk for o in organisations]).order_by(

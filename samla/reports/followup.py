@@ -15,13 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samla.finance.cost_report import Block, CostReport, records
 from samla.finance.models import BudgetLine
+from samla.finance.statement import Money
 from samla.organisations.models import Association
 from samla.reports.yearly import ActivityLine, ReportingYear
 from samla.statistics.tables import hidden_explanation
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 Cell = str | int | Decimal | None
+Amount = Literal["budget", "actual"]
 
 
 def _figure(line: ActivityLine, key: str) -> Cell:
@@ -47,20 +49,24 @@ def _staff_total(reporting: ReportingYear) -> Cell:
     return sum(counts) if counts else None
 
 
-def _line(line: ActivityLine, kind: BudgetLine.Kind, field: str) -> Cell:
+def _amount(entry: BudgetLine | Money, field: Amount) -> Decimal | None:
+    return entry.budget if field == "budget" else entry.actual
+
+
+def _line(line: ActivityLine, kind: BudgetLine.Kind, field: Amount) -> Cell:
     if line.money is None:
         return None
     entry = line.money.cost if kind == BudgetLine.Kind.ACTIVITY else line.money.esf_cost
-    return None if entry is None else getattr(entry, field)
+    return None if entry is None else _amount(entry, field)
 
 
-def _money_total(reporting: ReportingYear, kind: BudgetLine.Kind, field: str) -> Cell:
+def _money_total(reporting: ReportingYear, kind: BudgetLine.Kind, field: Amount) -> Cell:
     if reporting.statement is None:
         return None
-    return getattr(reporting.statement.cost_of(kind), field)
+    return _amount(reporting.statement.cost_of(kind), field)
 
 
-def _money_column(heading: StrOrPromise, kind: BudgetLine.Kind, field: str) -> Column:
+def _money_column(heading: StrOrPromise, kind: BudgetLine.Kind, field: Amount) -> Column:
     return Column(
         heading,
         lambda line: _line(line, kind, field),

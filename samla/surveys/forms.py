@@ -15,7 +15,7 @@ from samla.surveys.models import Question, Questionnaire, QuestionnaireVersion, 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class AssociationField(forms.ModelChoiceField):
+class AssociationField(forms.ModelChoiceField[Association]):
     """Hidden when the user keeps one association's questionnaires, a choice when several."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -138,15 +138,13 @@ def question_initial(version: QuestionnaireVersion) -> list[dict[str, Any]]:
     ]
 
 
-class VersionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        assert isinstance(obj, QuestionnaireVersion)
+class VersionChoiceField(forms.ModelChoiceField[QuestionnaireVersion]):
+    def label_from_instance(self, obj: QuestionnaireVersion) -> str:
         return f"{obj.questionnaire.name}, version {obj.number} ({obj.questionnaire.association})"
 
 
-class ActivityChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        assert isinstance(obj, Activity)
+class ActivityChoiceField(forms.ModelChoiceField[Activity]):
+    def label_from_instance(self, obj: Activity) -> str:
         return f"{obj.name} ({obj.association})"
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -69,7 +70,7 @@ def test_the_actions_refuse_what_the_form_cannot_offer(cast: Cast) -> None:
     foreign_group = TargetGroup.objects.create(
         association=elsewhere.association, code="other", name="Norrbygdens målgrupp"
     )
-    with pytest.raises(actions.ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused:
         individual(cast, provider=elsewhere.activity.provider, target_groups=[foreign_group])
     errors = refused.value.message_dict
     assert "inte medlem eller samarbetspart" in errors["provider"][0]
@@ -79,7 +80,7 @@ def test_the_actions_refuse_what_the_form_cannot_offer(cast: Cast) -> None:
 
 def test_a_structural_activity_needs_no_capacity_but_takes_no_participants(cast: Cast) -> None:
     activity = structural(cast)
-    with pytest.raises(actions.ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused:
         actions.add_staff_count(
             individual(cast, name="Annan"),
             actor=cast.olle,
@@ -193,7 +194,10 @@ def test_the_list_filters(cast: Cast, client: Client) -> None:
     individual(cast)
     structural(cast, starts_on=date(2015, 1, 1), ends_on=date(2016, 12, 31), name="Gammal")
     sign_in(client, cast.bodil)
-    names = lambda query: [a.name for a in client.get("/insatser/", query).context["activities"]]  # noqa: E731
+
+    def names(query: dict[str, str | int]) -> list[str]:
+        return [a.name for a in client.get("/insatser/", query).context["activities"]]
+
     assert names({}) == ["Gammal", "Mia Vidare"]
     assert names({"kind": "structural"}) == ["Gammal"]
     assert names({"active": "on"}) == ["Mia Vidare"]

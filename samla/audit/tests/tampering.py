@@ -43,7 +43,8 @@ def tamper(sql: str, params: Sequence[Any] = ()) -> int:
     """Run one statement against the log with the triggers out of the way; return rows hit."""
     with triggers_disabled(), connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
+        hit: int = cursor.rowcount
+        return hit
 
 
 def insert_forged(event: AuditEvent) -> AuditEvent:

@@ -305,7 +305,9 @@ def test_the_office_keeps_2026_and_the_board_reads_it_down_to_the_annual_report(
         with bodil.expect_download() as download_info:
             bodil.get_by_role("link", name=f"XLSX – {title}").click()
         book = openpyxl.load_workbook(io.BytesIO(download_info.value.path().read_bytes()))
-        values = [cell.value for row in book.active.iter_rows() for cell in row]
+        sheet = book.active
+        assert sheet is not None
+        values = [cell.value for row in sheet.iter_rows() for cell in row]
         assert float(MIA_ACTUAL) in values
         assert float(CONTRIBUTIONS / 2) in values  # the state's half among the funds
 

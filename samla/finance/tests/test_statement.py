@@ -706,7 +706,9 @@ def test_the_cost_report_says_what_the_statement_says(cast: Cast, members: Membe
 
     activities = block(report, "activities")
 
-    def row(name: str, cost: tuple[Any, ...], esf: tuple[Any, ...], both: tuple[Any, ...]) -> list:
+    def row(
+        name: str, cost: tuple[Any, ...], esf: tuple[Any, ...], both: tuple[Any, ...]
+    ) -> list[Any]:
         """An activity's cost (budget, actual, variance), its ESF activity cost (budget,
         actual) and both together (budget, actual, variance)."""
         return [name, *cost, *esf, *both]

@@ -61,7 +61,9 @@ def test_the_board_member_filters_the_sams_dashboard_and_downloads_it(
     with page.expect_download() as download_info:
         page.get_by_role("link", name="XLSX – Påbörjade deltaganden per kommun och kön").click()
     book = openpyxl.load_workbook(io.BytesIO(download_info.value.path().read_bytes()))
-    cells = [[c.value for c in r] for r in book.active.iter_rows()]
+    sheet = book.active
+    assert sheet is not None
+    cells = [[c.value for c in r] for r in sheet.iter_rows()]
     assert cells[2][:2] == ["Urval", "2011, Nora, kvinna"]
     nora = next(r for r in cells if r[0] == "Nora")
     assert nora[1] == women_in_nora_2011  # the women's column

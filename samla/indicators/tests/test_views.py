@@ -140,7 +140,9 @@ def test_a_table_downloads_as_csv_and_xlsx(
     started = sum(1 for r in data.rows if r.started_on.year == 2025 and r.exit_reason != "in_error")
     assert total_row[-1] == str(started)
     book = openpyxl.load_workbook(io.BytesIO(client.get(base + "&format=xlsx").content))
-    cells = [[c.value for c in row] for row in book.active.iter_rows()]
+    sheet = book.active
+    assert sheet is not None
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
     assert next(r for r in cells if r[0] == "Totalt")[-1] == started
     assert client.get(base + "&format=pdf").status_code == 404
     assert (
