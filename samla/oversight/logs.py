@@ -14,7 +14,7 @@ from samla.people.models import Consent, Participant
 def events_for_review(organisation: Organisation) -> AuditEventQuerySet:
     """Everything the organisation answers for: its users' actions, and every access to the
     persons it is data controller for, whoever made it."""
-    controlled = Participant.objects.filter(controlling_organisation=organisation).values("pk")
+    controlled = Participant.objects.controlled_by(organisation.pk).values("pk")
     return AuditEvent.objects.filter(
         Q(organisation_id=organisation.pk) | Q(participant_id__in=controlled)
     ).order_by("-seq")
@@ -35,12 +35,9 @@ def describe_events(events: list[AuditEvent]) -> list[EventRow]:
             pk__in={e.organisation_id for e in events if e.organisation_id}
         ).values_list("pk", "name")
     )
-    participants = {
-        p.pk: str(p)
-        for p in Participant.objects.filter(
-            pk__in={e.participant_id for e in events if e.participant_id}
-        ).only("pk", "kind", "first_name", "last_name")
-    }
+    participants = Participant.objects.display_names(
+        {e.participant_id for e in events if e.participant_id}
+    )
     consents = Consent.objects.in_bulk({e.consent_id for e in events if e.consent_id})
     return [
         EventRow(

@@ -7,6 +7,7 @@ protection level narrows both (R6). ``samla.people.access`` is the only place th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -86,6 +87,18 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
             Q(controlling_organisation_id=user.organisation_id)
             | (Q(protection=Participant.Protection.NONE) & Exists(consent_names_org))
         )
+
+    def controlled_by(self, organisation_id: int) -> ParticipantQuerySet:
+        """The participants the organisation is data controller for, whoever may see them: for
+        what the organisation answers for (its log review, its own import), never for a page
+        that shows a person."""
+        return self.filter(controlling_organisation_id=organisation_id)
+
+    def display_names(self, ids: Iterable[int]) -> dict[int, str]:
+        """The name each of these participants is shown by (``str``), in one query: for
+        records that store a participant's id, such as the access log."""
+        named = self.filter(pk__in=ids).only("pk", "kind", "first_name", "last_name")
+        return {participant.pk: str(participant) for participant in named}
 
     def search(self, query: str) -> ParticipantQuerySet:
         query = query.strip()
