@@ -330,39 +330,10 @@ class Validator:
     def _person(self, number: int, value: Getter, started_on: date | None) -> PersonKey | None:
         before = self.error_count
         sex = self._optional(number, c.SEX, value(c.SEX), self.codes.sex)
-        start_year = None
-        if year_text := value(c.START_YEAR):
-            try:
-                start_year = c.parse_whole_number(
-                    year_text, low=FIRST_START_YEAR, high=self.today.year
-                )
-            except c.CellError as error:
-                self.error(number, c.START_YEAR, error.message)
-        year = start_year or (started_on.year if started_on else self.today.year)
-        if year < FIRST_START_YEAR:
-            self.error(
-                number, c.STARTED_ON, _("deltaganden som började före 1990 kan inte registreras.")
-            )
+        year = self._start_year(number, value(c.START_YEAR), started_on)
         raw_number, first, last = value(c.ID_NUMBER), value(c.FIRST_NAME), value(c.LAST_NAME)
-
         if not raw_number:
-            for column, text in ((c.FIRST_NAME, first), (c.LAST_NAME, last)):
-                if text:
-                    self.error(
-                        number,
-                        column,
-                        _(
-                            "en rad utan personnummer gäller en anonym deltagare, som inte får "
-                            "ha namn. Ange personnumret eller ta bort namnet."
-                        ),
-                    )
-            if not value(c.SEX):
-                self.error(number, c.SEX, _("saknas: en anonym deltagare registreras med kön."))
-            if self.error_count != before or sex is None:
-                return None
-            self.plan.new_people[number] = NewPerson(number, None, "", "", sex, year)
-            return number
-
+            return self._anonymous(number, value, sex, year, before=before)
         try:
             parsed = idnumbers.parse(raw_number, today=self.today)
         except idnumbers.InvalidIdNumber as error:
@@ -370,37 +341,86 @@ class Validator:
             return None
         key = parsed.value
         if key in self.existing:
-            pk, association_id = self.existing[key]
-            if association_id != self.association_id:
-                self.error(
-                    number,
-                    c.ID_NUMBER,
-                    _(
-                        "personen är registrerad av din organisation i ett annat "
-                        "samordningsförbund."
-                    ),
-                )
-                return None
-            self.plan.matched[key] = pk
-            return key
-
+            return self._registered(number, key)
         person = self.plan.new_people.get(key)
         if person is not None:
-            assert person.number is not None
-            for column, text, known in (
-                (c.FIRST_NAME, first, person.first_name),
-                (c.LAST_NAME, last, person.last_name),
-            ):
-                if text and text.casefold() != known.casefold():
-                    self.error(
-                        number,
-                        column,
-                        _("samma personnummer som på rad %(row)s men ett annat namn.")
-                        % {"row": person.row},
-                    )
+            self._same_names(number, person, first, last)
             person.start_year = min(person.start_year, year)
             return key
+        self._new_names(number, first, last)
+        sex = sex or parsed.legal_sex
+        if sex is None and not value(c.SEX):
+            self.error(number, c.SEX, _("saknas: ett reservnummer säger inget om kön."))
+        if self.error_count != before or sex is None:
+            return None
+        self.plan.new_people[key] = NewPerson(number, parsed, first, last, sex, year)
+        return key
 
+    def _start_year(self, number: int, text: str, started_on: date | None) -> int:
+        """The year the person first started: the column if given, else the row's start."""
+        start_year = None
+        if text:
+            try:
+                start_year = c.parse_whole_number(text, low=FIRST_START_YEAR, high=self.today.year)
+            except c.CellError as error:
+                self.error(number, c.START_YEAR, error.message)
+        year = start_year or (started_on.year if started_on else self.today.year)
+        if year < FIRST_START_YEAR:
+            self.error(
+                number, c.STARTED_ON, _("deltaganden som började före 1990 kan inte registreras.")
+            )
+        return year
+
+    def _anonymous(
+        self, number: int, value: Getter, sex: str | None, year: int, *, before: int
+    ) -> PersonKey | None:
+        """A row without an identity number: a new anonymous person, known by the row."""
+        for column in (c.FIRST_NAME, c.LAST_NAME):
+            if value(column):
+                self.error(
+                    number,
+                    column,
+                    _(
+                        "en rad utan personnummer gäller en anonym deltagare, som inte får "
+                        "ha namn. Ange personnumret eller ta bort namnet."
+                    ),
+                )
+        if not value(c.SEX):
+            self.error(number, c.SEX, _("saknas: en anonym deltagare registreras med kön."))
+        if self.error_count != before or sex is None:
+            return None
+        self.plan.new_people[number] = NewPerson(number, None, "", "", sex, year)
+        return number
+
+    def _registered(self, number: int, key: str) -> PersonKey | None:
+        """A person already in Samla: theirs to import into only in this association."""
+        pk, association_id = self.existing[key]
+        if association_id != self.association_id:
+            self.error(
+                number,
+                c.ID_NUMBER,
+                _("personen är registrerad av din organisation i ett annat samordningsförbund."),
+            )
+            return None
+        self.plan.matched[key] = pk
+        return key
+
+    def _same_names(self, number: int, person: NewPerson, first: str, last: str) -> None:
+        """A person new in this file met again: the names, where given, must be the same."""
+        assert person.number is not None
+        for column, text, known in (
+            (c.FIRST_NAME, first, person.first_name),
+            (c.LAST_NAME, last, person.last_name),
+        ):
+            if text and text.casefold() != known.casefold():
+                self.error(
+                    number,
+                    column,
+                    _("samma personnummer som på rad %(row)s men ett annat namn.")
+                    % {"row": person.row},
+                )
+
+    def _new_names(self, number: int, first: str, last: str) -> None:
         for column, text in ((c.FIRST_NAME, first), (c.LAST_NAME, last)):
             if not text:
                 self.error(
@@ -410,13 +430,6 @@ class Validator:
                 self.error(
                     number, column, _("är längre än %(max)s tecken.") % {"max": NAME_MAX_LENGTH}
                 )
-        sex = sex or parsed.legal_sex
-        if sex is None and not value(c.SEX):
-            self.error(number, c.SEX, _("saknas: ett reservnummer säger inget om kön."))
-        if self.error_count != before or sex is None:
-            return None
-        self.plan.new_people[key] = NewPerson(number, parsed, first, last, sex, year)
-        return key
 
     def _optional(self, number: int, column: str, text: str, codes: c.CodeList) -> str | None:
         if not text:
