@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from samla.accounts.models import PERSON_ROLES, User
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
+from samla.concurrency import Stale
 from samla.organisations.models import Association, Organisation
 from samla.people import idnumbers
 from samla.people.models import (
@@ -24,14 +25,6 @@ from samla.people.models import (
     TargetGroup,
     TeamMember,
 )
-
-
-class StaleRecord(Exception):
-    """Someone else saved the record after this user loaded it."""
-
-    def __init__(self, current: Participant) -> None:
-        super().__init__("stale participant")
-        self.current = current
 
 
 def find_duplicate(organisation: Organisation, number: idnumbers.IdNumber) -> Participant | None:
@@ -120,13 +113,13 @@ def update_participant(
     changes: dict[str, Any],
     target_groups: Iterable[TargetGroup] | None = None,
 ) -> Participant:
-    """Save changed details unless someone else saved first (then raise ``StaleRecord``)."""
+    """Save changed details unless someone else saved first (then raise ``concurrency.Stale``)."""
     updated = Participant.objects.filter(pk=participant.pk, version=version).update(
         version=F("version") + 1, **changes
     )
     if not updated:
         participant.refresh_from_db()
-        raise StaleRecord(participant)
+        raise Stale(participant)
     if target_groups is not None:
         participant.target_groups.set(target_groups)
     participant.refresh_from_db()

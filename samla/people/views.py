@@ -7,10 +7,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samla.accounts.http import AuthedRequest
 from samla.accounts.models import Role
+from samla.concurrency import Stale, changes, refuse
 from samla.people import actions
 from samla.people.access import (
     ParticipantAccess,
@@ -30,9 +32,13 @@ from samla.people.forms import (
     SearchForm,
     WithdrawConsentForm,
 )
-from samla.people.models import Consent, InformationCategory, Participant
+from samla.people.models import Consent, InformationCategory
 
 PAGE_SIZE = 25
+STALE_EDIT = gettext_lazy(
+    "Någon annan sparade ändringar medan du arbetade. Jämför nedan och spara igen om dina "
+    "uppgifter ska gälla."
+)
 EDITABLE_FIELDS = [f for f in EditParticipantForm.Meta.fields if f != "target_groups"]
 
 
@@ -122,39 +128,22 @@ def edit_participant(request: AuthedRequest, pk: int) -> HttpResponse:
                 changes={f: data[f] for f in EDITABLE_FIELDS},
                 target_groups=data["target_groups"],
             )
-        except actions.StaleRecord as stale:
-            return _refuse_stale_edit(request, form, stale.current)
+        except Stale as stale:
+            return refuse(
+                request,
+                "people/edit.html",
+                {"participant": stale.current},
+                form=form,
+                stale=stale,
+                message=STALE_EDIT,
+                changed=changes(form, stale.current),
+            )
         messages.success(request, _("Uppgifterna är sparade."))
         return redirect(participant)
     status = 422 if form.errors else 200
     return render(
         request, "people/edit.html", {"form": form, "participant": participant}, status=status
     )
-
-
-def _refuse_stale_edit(
-    request: AuthedRequest, form: EditParticipantForm, current: Participant
-) -> HttpResponse:
-    """Show the user's own input again, with what the other person saved and the new version,
-    so that saving once more is a deliberate choice."""
-    changed = [
-        (form.fields[name].label, getattr(current, name), form.cleaned_data[name])
-        for name in EDITABLE_FIELDS
-        if getattr(current, name) != form.cleaned_data[name]
-    ]
-    data = request.POST.copy()
-    data["version"] = str(current.version)
-    form = EditParticipantForm(data, instance=current, association=current.association)
-    form.is_valid()
-    form.add_error(
-        None,
-        _(
-            "Någon annan sparade ändringar medan du arbetade. Jämför nedan och "
-            "spara igen om dina uppgifter ska gälla."
-        ),
-    )
-    context = {"form": form, "participant": current, "changed": changed}
-    return render(request, "people/edit.html", context, status=409)
 
 
 @require_http_methods(["GET", "POST"])
