@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -216,30 +216,10 @@ def _check_line(
     actual: Decimal | None,
     existing: BudgetLine | None,
 ) -> None:
-    errors: dict[str, str] = {}
     others = BudgetLine.objects.filter(financial_year=year)
     if existing is not None:
         others = others.exclude(pk=existing.pk)
-    if kind == BudgetLine.Kind.ADMINISTRATION:
-        if not name.strip():
-            errors["name"] = _("Ange vad administrationsposten gäller.")
-        elif others.filter(kind=kind, name=name.strip()).exists():
-            errors["name"] = _("Det finns redan en administrationspost med det namnet.")
-    elif activity is None:
-        errors["activity"] = _("Välj vilken insats kostnaden gäller.")
-    else:
-        if activity.association_id != year.association_id or not activity.covers_year(year.year):
-            errors["activity"] = _(
-                "Insatsen hör inte till förbundet eller pågår inte %(year)s."
-            ) % {"year": year.year}
-        elif kind == BudgetLine.Kind.ESF_ACTIVITY and not activity.esf_cofunded:
-            errors["kind"] = _(
-                "En ESF-insatskostnad kan bara höra till en ESF-medfinansierad insats."
-            )
-        elif others.filter(kind=kind, activity=activity).exists():
-            errors["activity"] = _("Insatsen har redan en sådan budgetpost %(year)s.") % {
-                "year": year.year
-            }
+    errors = _subject_errors(year, others, kind=kind, activity=activity, name=name)
     if not code.strip():
         errors["code"] = _("Ange postens kod i bokföringen.")
     elif others.filter(code=code.strip()).exists():
@@ -253,6 +233,36 @@ def _check_line(
         errors["actual"] = _("Utfallet kan inte vara negativt.")
     if errors:
         raise ValidationError(errors)
+
+
+def _subject_errors(
+    year: FinancialYear,
+    others: QuerySet[BudgetLine],
+    *,
+    kind: str,
+    activity: Activity | None,
+    name: str,
+) -> dict[str, str]:
+    """What is wrong with what the line is for: an administration post's name, or its activity."""
+    errors: dict[str, str] = {}
+    if kind == BudgetLine.Kind.ADMINISTRATION:
+        if not name.strip():
+            errors["name"] = _("Ange vad administrationsposten gäller.")
+        elif others.filter(kind=kind, name=name.strip()).exists():
+            errors["name"] = _("Det finns redan en administrationspost med det namnet.")
+    elif activity is None:
+        errors["activity"] = _("Välj vilken insats kostnaden gäller.")
+    elif activity.association_id != year.association_id or not activity.covers_year(year.year):
+        errors["activity"] = _("Insatsen hör inte till förbundet eller pågår inte %(year)s.") % {
+            "year": year.year
+        }
+    elif kind == BudgetLine.Kind.ESF_ACTIVITY and not activity.esf_cofunded:
+        errors["kind"] = _("En ESF-insatskostnad kan bara höra till en ESF-medfinansierad insats.")
+    elif others.filter(kind=kind, activity=activity).exists():
+        errors["activity"] = _("Insatsen har redan en sådan budgetpost %(year)s.") % {
+            "year": year.year
+        }
+    return errors
 
 
 @transaction.atomic

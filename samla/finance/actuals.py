@@ -150,6 +150,18 @@ def _check(
     year: FinancialYear, codes: set[str], file_name: str, content: bytes
 ) -> tuple[dict[str, Decimal], list[int]]:
     sheet = _sheet(file_name, content)
+    actuals, skipped, errors = _read_rows(sheet, year, codes)
+    if not errors and not actuals:
+        errors.append(RowError(None, "", _("Filen har inga rader med utfall att importera.")))
+    if errors:
+        raise InvalidActuals(errors)
+    return actuals, skipped
+
+
+def _read_rows(
+    sheet: reading.Sheet, year: FinancialYear, codes: set[str]
+) -> tuple[dict[str, Decimal], list[int], list[RowError]]:
+    """The actual per known code, the rows skipped (sums, no amount) and what is wrong."""
     header = [cell.strip().casefold() for cell in sheet.header]
     columns = _columns(header)
     code_at, actual_at = columns[CODE], columns[ACTUAL]
@@ -181,11 +193,7 @@ def _check(
             errors.append(RowError(number, ACTUAL, amount))
         elif code in codes:
             actuals[code] = amount
-    if not errors and not actuals:
-        errors.append(RowError(None, "", _("Filen har inga rader med utfall att importera.")))
-    if errors:
-        raise InvalidActuals(errors)
-    return actuals, skipped
+    return actuals, skipped, errors
 
 
 def _sheet(file_name: str, content: bytes) -> reading.Sheet:
