@@ -23,6 +23,7 @@ from samla.accounts.models import Role, User
 from samla.activities.models import Activity, ActivityYear, StructuralParticipation
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
+from samla.concurrency import check_version
 from samla.organisations.models import Association, Municipality, Organisation
 from samla.people.models import TargetGroup
 
@@ -37,14 +38,6 @@ EDITABLE_FIELDS = (
     "capacity",
 )
 MANY_TO_MANY = ("target_groups", "municipalities")
-
-
-class StaleActivity(Exception):
-    """Someone else saved the activity after this user loaded it."""
-
-    def __init__(self, current: Activity) -> None:
-        super().__init__("stale activity")
-        self.current = current
 
 
 def providers_for(association: Association) -> list[Organisation]:
@@ -164,7 +157,7 @@ def create_activity(
 
 @transaction.atomic
 def update_activity(activity: Activity, *, actor: User, version: int, **changes: Any) -> Activity:
-    """Change what may change; refused with ``StaleActivity`` if someone saved in between."""
+    """Change what may change; refused with ``concurrency.Stale`` if someone saved in between."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
@@ -173,8 +166,7 @@ def update_activity(activity: Activity, *, actor: User, version: int, **changes:
         .select_related("association__organisation", "provider")
         .get(pk=activity.pk)
     )
-    if locked.version != version:
-        raise StaleActivity(locked)
+    check_version(locked, version)
     provider = changes.get("provider", locked.provider)
     target_groups = list(changes.get("target_groups", locked.target_groups.all()))
     municipalities = list(changes.get("municipalities", locked.municipalities.all()))

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samla.accounts.http import AuthedRequest
@@ -26,9 +27,15 @@ from samla.activities.forms import (
     EditActivityForm,
     StaffCountForm,
 )
-from samla.activities.models import Activity, ActivityYear, StructuralParticipation
+from samla.activities.models import ActivityYear, StructuralParticipation
+from samla.concurrency import Stale, changes, refuse
 from samla.form_errors import add_errors, status
 from samla.people.models import TargetGroup
+
+STALE_EDIT = gettext_lazy(
+    "Någon annan sparade ändringar i insatsen medan du arbetade. Jämför nedan och spara igen om "
+    "dina uppgifter ska gälla."
+)
 
 
 @require_GET
@@ -113,8 +120,16 @@ def edit_activity(request: AuthedRequest, pk: int) -> HttpResponse:
         version = data.pop("version")
         try:
             actions.update_activity(activity, actor=request.user, version=version, **data)
-        except actions.StaleActivity as stale:
-            return _refuse_stale(request, form, stale.current)
+        except Stale as stale:
+            return refuse(
+                request,
+                "activities/activity_form.html",
+                {"activity": stale.current},
+                form=form,
+                stale=stale,
+                message=STALE_EDIT,
+                changed=changes(form, stale.current),
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -122,55 +137,6 @@ def edit_activity(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect(activity)
     context = {"form": form, "activity": activity}
     return render(request, "activities/activity_form.html", context, status=status(form))
-
-
-def _refuse_stale(
-    request: AuthedRequest, form: EditActivityForm, current: Activity
-) -> HttpResponse:
-    """Show the user's input beside what the other person saved, with the new version, so that
-    saving once more is a deliberate choice."""
-    saved = _comparable(current)
-    changed = [
-        (field.label, _shown(saved[name]), _shown(form.cleaned_data[name]))
-        for name, field in form.fields.items()
-        if name != "version" and _key(saved[name]) != _key(form.cleaned_data[name])
-    ]
-    data = request.POST.copy()
-    data["version"] = str(current.version)
-    form.data = data
-    form.full_clean()
-    form.add_error(
-        None,
-        _(
-            "Någon annan sparade ändringar i insatsen medan du arbetade. Jämför nedan och "
-            "spara igen om dina uppgifter ska gälla."
-        ),
-    )
-    context = {"form": form, "activity": current, "changed": changed}
-    return render(request, "activities/activity_form.html", context, status=409)
-
-
-def _comparable(activity: Activity) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        name: getattr(activity, name)
-        for name in actions.EDITABLE_FIELDS
-        if name not in actions.MANY_TO_MANY
-    }
-    values["target_groups"] = list(activity.target_groups.all())
-    values["municipalities"] = list(activity.municipalities.all())
-    return values
-
-
-def _key(value: Any) -> Any:
-    if isinstance(value, list | tuple) or hasattr(value, "model"):
-        return sorted(v.pk for v in value)
-    return value
-
-
-def _shown(value: Any) -> Any:
-    if isinstance(value, list | tuple) or hasattr(value, "model"):
-        return ", ".join(str(v) for v in value)
-    return value
 
 
 @require_http_methods(["GET", "POST"])
