@@ -151,41 +151,10 @@ def parse(value: str, *, today: date | None = None) -> IdNumber:
         kind = IdNumberKind.SAMORDNINGSNUMMER
         day -= _COORDINATION_DAY_OFFSET
 
-    if century is not None:
-        if separator == "+":
-            raise InvalidIdNumber(
-                _("Med århundrade skrivs numret med bindestreck: ÅÅÅÅMMDD-NNNN."),
-                code="format",
-            )
-        year = int(century + yymmdd[:2])
-    elif separator:
-        year = _year_from_separator(int(yymmdd[:2]), centenarian=separator == "+", today=today)
-    else:
-        raise InvalidIdNumber(
-            _(
-                "Ange numret med århundrade (ÅÅÅÅMMDD-NNNN), eller med - eller + före de fyra "
-                "sista siffrorna."
-            ),
-            code="century",
-        )
-
-    try:
-        born = date(year, month, day)
-    except ValueError:
-        raise InvalidIdNumber(_("Datumet i numret finns inte."), code="date") from None
-    if year < _EARLIEST_YEAR:
-        raise InvalidIdNumber(
-            _("Födelseåret i numret är inte rimligt. Kontrollera århundradet."), code="year"
-        )
-    if born > today:
-        if separator == "-" and century is None:
-            message = _(
-                "Födelsedatumet i numret ligger i framtiden. För den som fyller 100 år i år "
-                "skrivs numret med + före de fyra sista siffrorna."
-            )
-        else:
-            message = _("Födelsedatumet i numret ligger i framtiden.")
-        raise InvalidIdNumber(message, code="future")
+    year = _year(century, int(yymmdd[:2]), separator, today=today)
+    _check_birth_date(
+        year, month, day, today=today, ten_digits_with_minus=century is None and separator == "-"
+    )
 
     if not is_reserve and not luhn.is_valid(yymmdd + tail):
         raise InvalidIdNumber(
@@ -232,6 +201,48 @@ def test_personnummer(
 
 # Its name starts with "test", so pytest would collect it from any test module that imports it.
 test_personnummer.__test__ = False  # type: ignore[attr-defined]
+
+
+def _year(century: str | None, yy: int, separator: str, *, today: date) -> int:
+    """The four-digit birth year: written out, or told by the separator of ten digits."""
+    if century is not None:
+        if separator == "+":
+            raise InvalidIdNumber(
+                _("Med århundrade skrivs numret med bindestreck: ÅÅÅÅMMDD-NNNN."),
+                code="format",
+            )
+        return int(century) * 100 + yy
+    if separator:
+        return _year_from_separator(yy, centenarian=separator == "+", today=today)
+    raise InvalidIdNumber(
+        _(
+            "Ange numret med århundrade (ÅÅÅÅMMDD-NNNN), eller med - eller + före de fyra "
+            "sista siffrorna."
+        ),
+        code="century",
+    )
+
+
+def _check_birth_date(
+    year: int, month: int, day: int, *, today: date, ten_digits_with_minus: bool
+) -> None:
+    try:
+        born = date(year, month, day)
+    except ValueError:
+        raise InvalidIdNumber(_("Datumet i numret finns inte."), code="date") from None
+    if year < _EARLIEST_YEAR:
+        raise InvalidIdNumber(
+            _("Födelseåret i numret är inte rimligt. Kontrollera århundradet."), code="year"
+        )
+    if born > today:
+        if ten_digits_with_minus:
+            message = _(
+                "Födelsedatumet i numret ligger i framtiden. För den som fyller 100 år i år "
+                "skrivs numret med + före de fyra sista siffrorna."
+            )
+        else:
+            message = _("Födelsedatumet i numret ligger i framtiden.")
+        raise InvalidIdNumber(message, code="future")
 
 
 def _year_from_separator(yy: int, *, centenarian: bool, today: date) -> int:
