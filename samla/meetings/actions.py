@@ -2,7 +2,7 @@
 
 Every write locks the meeting row first, so that two writers take turns. Edits of what a
 coordinator types (the question, the time and place, the minutes) carry the meeting's
-``version`` and are refused with ``StaleMeeting`` when someone else saved in between.
+``version`` and are refused with ``concurrency.Stale`` when someone else saved in between.
 
 The minutes and their decisions are saved in one step: each decision becomes a plan action
 through ``samla.plans.actions.add_plan_action``, and if any of them is refused (a responsible
@@ -23,6 +23,7 @@ from samla.accounts.models import PERSON_ROLES, User
 from samla.activities.models import Activity
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
+from samla.concurrency import check_version
 from samla.meetings import summons
 from samla.meetings.models import Decision, Invitation, Meeting, new_room_url
 from samla.organisations.models import Organisation
@@ -31,14 +32,6 @@ from samla.people.models import Participant, TeamMember
 from samla.plans import actions as plan_actions
 from samla.plans.models import Plan
 from samla.referrals import actions as referral_actions
-
-
-class StaleMeeting(Exception):
-    """Someone else saved the meeting after this user loaded it."""
-
-    def __init__(self, current: Meeting) -> None:
-        super().__init__("stale meeting")
-        self.current = current
 
 
 def consent_missing_message(organisation: Organisation) -> str:
@@ -85,8 +78,8 @@ def check_invitee(participant: Participant, organisation: Organisation, user: Us
 def _lock(meeting: Meeting, version: int | None = None) -> Meeting:
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     locked.participant = meeting.participant
-    if version is not None and locked.version != version:
-        raise StaleMeeting(locked)
+    if version is not None:
+        check_version(locked, version)
     return locked
 
 

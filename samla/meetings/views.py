@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from samla.accounts.http import AuthedRequest
 from samla.accounts.models import PERSON_ROLES, User
+from samla.concurrency import Stale, changes, keep_input
 from samla.meetings import actions
 from samla.meetings.access import (
     MeetingAccess,
@@ -187,9 +187,9 @@ def prepare(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
     if step == "question" and question_form.is_valid():
         try:
             actions.update_preparation(meeting, actor=request.user, **question_form.cleaned_data)
-        except actions.StaleMeeting as stale:
-            context["changed"] = _changes(question_form, stale.current)
-            _refresh_version(request, question_form, stale.current)
+        except Stale as stale:
+            context["changed"] = changes(question_form, stale.current)
+            keep_input(request, question_form, stale, STALE_MESSAGE)
             return _prepare_page(request, shown, question_form, invite_form, context, status=409)
         except ValidationError as error:
             question_form.add_error(None, error)
@@ -260,32 +260,6 @@ def _prepare_page(
     return render(request, "meetings/prepare.html", context, status=status)
 
 
-def _changes(form: forms.Form, current: Meeting) -> list[tuple[str, object, object]]:
-    """What the other person saved, beside what this user proposes, for the fields of the form."""
-    changed = []
-    for name, field in form.fields.items():
-        if name == "version" or not hasattr(current, name):
-            continue
-        theirs, yours = getattr(current, name), form.cleaned_data.get(name)
-        if name == "starts_at" and theirs is not None:
-            theirs = timezone.localtime(theirs)
-        if theirs != yours and (theirs or yours):
-            if isinstance(field, forms.ChoiceField):
-                choices = dict(field.choices)  # type: ignore[arg-type]
-                theirs, yours = choices.get(theirs, theirs), choices.get(yours, yours)
-            changed.append((str(field.label), theirs, yours))
-    return changed
-
-
-def _refresh_version(request: AuthedRequest, form: forms.Form, current: Meeting) -> None:
-    """Give the form the saved version, so that saving once more is a deliberate choice."""
-    data = request.POST.copy()
-    data["version"] = str(current.version)
-    form.data = data
-    form.full_clean()
-    form.add_error(None, str(STALE_MESSAGE))
-
-
 @require_http_methods(["GET", "POST"])
 def schedule(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
     shown = get_meeting_for_user(
@@ -307,9 +281,9 @@ def schedule(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             saved, told = actions.summon(meeting, actor=request.user, **form.cleaned_data)
-        except actions.StaleMeeting as stale:
-            context["changed"] = _changes(form, stale.current)
-            _refresh_version(request, form, stale.current)
+        except Stale as stale:
+            context["changed"] = changes(form, stale.current)
+            keep_input(request, form, stale, STALE_MESSAGE)
             status = 409
         except ValidationError as error:
             form.add_error(None, error)
@@ -406,9 +380,9 @@ def minutes(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
                 decisions=taken,
                 new_plan=new_plan,
             )
-        except actions.StaleMeeting as stale:
-            context["changed"] = _changes(form, stale.current)
-            _refresh_version(request, form, stale.current)
+        except Stale as stale:
+            context["changed"] = changes(form, stale.current)
+            keep_input(request, form, stale, STALE_MESSAGE)
             status = 409
         except ValidationError as error:
             form.add_error(None, error)
