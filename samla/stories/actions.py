@@ -11,16 +11,9 @@ from django.utils.translation import gettext as _
 from samla.accounts.models import User
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
+from samla.concurrency import check_version
 from samla.people.models import Participant
 from samla.stories.models import KIND_ORDER, SectionContent, Story, StorySection, StoryVersion
-
-
-class StaleStory(Exception):
-    """Someone else saved a version after this user began writing."""
-
-    def __init__(self, current: StoryVersion) -> None:
-        super().__init__("stale story")
-        self.current = current
 
 
 @transaction.atomic
@@ -34,7 +27,7 @@ def save_story(
     note: str = "",
 ) -> StoryVersion:
     """Save the story as a new version with all its sections, unless someone else saved a
-    version since ``base_version`` (0 for a first story): then raise ``StaleStory``.
+    version since ``base_version`` (0 for a first story): then raise ``concurrency.Stale``.
 
     The story row is locked until the transaction ends, so of two saves on the same version
     exactly one wins, whatever the timing. Sections with no text are left out.
@@ -45,8 +38,8 @@ def save_story(
         if story.version
         else None
     )
-    if latest is not None and latest.number != base_version:
-        raise StaleStory(latest)
+    if latest is not None:
+        check_version(latest, base_version, version=latest.number)
     written_sections = {kind: c for kind, c in sections.items() if c.text.strip()}
     if not written_sections:
         raise ValidationError(_("Skriv minst ett avsnitt innan du sparar."))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from samla.accounts.http import AuthedRequest
+from samla.concurrency import Stale, refuse
 from samla.people.access import ParticipantAccess, get_participant_for_user
 from samla.stories import actions
 from samla.stories.access import (
@@ -45,8 +46,8 @@ def edit_story(request: AuthedRequest, pk: int) -> HttpResponse:
                 written=data["written"],
                 note=data["note"],
             )
-        except actions.StaleStory as stale:
-            return _refuse_stale_save(request, access, form, stale.current)
+        except Stale as stale:
+            return _refuse_stale_save(request, access, form, stale)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -60,33 +61,27 @@ def edit_story(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _refuse_stale_save(
-    request: AuthedRequest, access: ParticipantAccess, form: StoryForm, current: StoryVersion
+    request: AuthedRequest, access: ParticipantAccess, form: StoryForm, stale: Stale
 ) -> HttpResponse:
     """Give the writer their text back, brought up to the version saved meanwhile (see
-    ``rebase``), with what the other person changed and the new base version, so that saving
-    again is a deliberate choice."""
+    ``rebase``), with what the other person changed and the new base version."""
+    current: StoryVersion = stale.current
     base = versions_of(access.participant).filter(number=form.cleaned_data["base_version"]).first()
     sections, changes = rebase(base.contents() if base else {}, current.contents(), form.sections())
-    data = request.POST.copy()
-    for name, value in StoryForm.data_for(sections).items():
-        data[name] = value
-    data["base_version"] = str(current.number)
-    form = StoryForm(data)
-    form.is_valid()
-    form.add_error(
-        None,
-        _(
+    context = {"participant": access.participant, "latest": current, "changes": changes}
+    return refuse(
+        request,
+        "stories/edit.html",
+        context,
+        form=form,
+        stale=stale,
+        message=_(
             "Någon annan sparade berättelsen medan du skrev. Jämför nedan och spara igen om "
             "din text ska gälla."
         ),
+        version_field="base_version",
+        data=StoryForm.data_for(sections),
     )
-    context = {
-        "form": form,
-        "participant": access.participant,
-        "latest": current,
-        "changes": changes,
-    }
-    return render(request, "stories/edit.html", context, status=409)
 
 
 @require_http_methods(["GET"])

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection, connections, transaction
 from django.test import Client
 
+from samla.concurrency import Stale
 from samla.people.actions import add_team_member
 from samla.people.tests.cast import Cast, sign_in
 from samla.stories import actions
@@ -96,7 +97,7 @@ def test_the_second_save_waits_for_the_first_and_is_then_refused(cast: Cast, bas
         began = time.monotonic()
         try:
             save(cast, "Toves text.", base=base)
-        except actions.StaleStory as stale:
+        except Stale as stale:
             outcome["stale"] = stale.current.number
         outcome["waited"] = time.monotonic() - began
 
