@@ -1,6 +1,6 @@
 """Bringing a refused save up to date with the version someone else saved meanwhile.
 
-When two people write at once, the second save is refused (``actions.StaleStory``). Handing
+When two people write at once, the second save is refused (``concurrency.Stale``). Handing
 the second writer their own form back unchanged would make a deliberate second save undo the
 other person's work in every section the second writer never touched. So the form is rebased,
 section by section, against the version the writer started from:
