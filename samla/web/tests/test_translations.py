@@ -63,60 +63,77 @@ def parse_po(path: Path) -> list[Entry]:
 
     Obsolete entries (``#~``) are skipped: msgfmt leaves them out of the .mo as well.
     """
-    entries: list[Entry] = []
-    current: Entry | None = None
-    target: tuple[str, int] | None = None
-    keyword = re.compile(r"^(msgid_plural|msgid|msgstr)(?:\[(\d+)\])?\s+(\".*\")\s*$")
+    return PoReader(path).read()
 
-    def finish() -> None:
-        nonlocal current, target
-        if current is not None and (current.msgid or current.msgstr):
-            entries.append(current)
-        current, target = None, None
 
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            finish()
-            continue
-        if line.startswith("#~"):
-            continue
-        if current is None:
-            current = Entry(line=number)
+KEYWORD = re.compile(r"^(msgid_plural|msgid|msgstr)(?:\[(\d+)\])?\s+(\".*\")\s*$")
+
+
+class PoReader:
+    """Reads a .po file line by line: comments and flags, keywords, and continuation lines that
+    add to the string the last keyword began."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.entries: list[Entry] = []
+        self.current: Entry | None = None
+        self.target: tuple[str, int] | None = None
+
+    def read(self) -> list[Entry]:
+        for number, raw in enumerate(self.path.read_text(encoding="utf-8").splitlines(), start=1):
+            line = raw.strip()
+            if not line:
+                self.finish()
+            elif not line.startswith("#~"):
+                self.line(number, raw, line)
+        self.finish()
+        return self.entries
+
+    def finish(self) -> None:
+        if self.current is not None and (self.current.msgid or self.current.msgstr):
+            self.entries.append(self.current)
+        self.current, self.target = None, None
+
+    def line(self, number: int, raw: str, line: str) -> None:
+        if self.current is None:
+            self.current = Entry(line=number)
         if line.startswith("#,"):
-            current.flags |= {flag.strip() for flag in line[2:].split(",") if flag.strip()}
-        elif line.startswith("#"):
-            continue
+            self.current.flags |= {flag.strip() for flag in line[2:].split(",") if flag.strip()}
         elif line.startswith('"'):
-            if target is None:
-                raise ValueError(f"{path}:{number}: continuation line without a keyword")
-            text = ast.literal_eval(line)
-            if target[0] == "msgstr":
-                current.msgstr[target[1]] += text
-            elif target[0] == "msgid":
-                current.msgid += text
-            else:
-                current.msgid_plural = (current.msgid_plural or "") + text
+            self.continuation(number, line, self.current)
+        elif not line.startswith("#"):
+            self.keyword(number, raw, line, self.current)
+
+    def continuation(self, number: int, line: str, current: Entry) -> None:
+        if self.target is None:
+            raise ValueError(f"{self.path}:{number}: continuation line without a keyword")
+        text = ast.literal_eval(line)
+        name, index = self.target
+        if name == "msgstr":
+            current.msgstr[index] += text
+        elif name == "msgid":
+            current.msgid += text
         else:
-            match = keyword.match(line)
-            if match is None:
-                raise ValueError(f"{path}:{number}: cannot read {raw!r}")
-            name, index, quoted = match.groups()
-            text = ast.literal_eval(quoted)
-            if name == "msgstr":
-                target = ("msgstr", int(index or 0))
-                current.msgstr[target[1]] = text
-            elif name == "msgid":
-                if current.msgid or current.msgstr:  # an entry without a blank line before it
-                    finish()
-                    current = Entry(line=number)
-                target = ("msgid", 0)
-                current.msgid = text
-            else:
-                target = ("msgid_plural", 0)
-                current.msgid_plural = text
-    finish()
-    return entries
+            current.msgid_plural = (current.msgid_plural or "") + text
+
+    def keyword(self, number: int, raw: str, line: str, current: Entry) -> None:
+        match = KEYWORD.match(line)
+        if match is None:
+            raise ValueError(f"{self.path}:{number}: cannot read {raw!r}")
+        name, index, quoted = match.groups()
+        text = ast.literal_eval(quoted)
+        if name == "msgstr":
+            self.target = ("msgstr", int(index or 0))
+            current.msgstr[self.target[1]] = text
+        elif name == "msgid":
+            if current.msgid or current.msgstr:  # an entry without a blank line before it
+                self.finish()
+                current = self.current = Entry(line=number)
+            self.target = ("msgid", 0)
+            current.msgid = text
+        else:
+            self.target = ("msgid_plural", 0)
+            current.msgid_plural = text
 
 
 def describe(entry: Entry) -> str:
