@@ -27,7 +27,7 @@ from samla.finance.models import (
 )
 from samla.finance.tests.matrix import records
 from samla.people.tests.cast import Cast, sign_in, user
-from samla.web.tests.test_permission_matrix import ROUTES, Route
+from samla.web.tests.routes import ROUTES, Route
 
 FINANCE_ROUTES = [r for r in ROUTES if r.name.startswith("finance:")]
 READ_ROUTES = {
