@@ -7,8 +7,8 @@ The rules kept here, so that no caller can skip them: the three shares add up to
 population above nought or fixed shares adding up to exactly 100 %; a budget line's activity is
 the association's own and runs in the year; an ESF activity cost belongs to an ESF co-funded
 activity; a code is used once a year. A financial year and a budget line carry a version, and a
-save made from a stale page is refused with the other person's values (``Stale``), never
-silently written over; on PostgreSQL the row is locked while it is checked and written.
+save made from a stale page is refused (``concurrency.Stale``), never silently written over; on
+PostgreSQL the row is locked while it is checked and written.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from samla.accounts.models import Role, User
 from samla.activities.models import Activity
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
+from samla.concurrency import check_version
 from samla.finance.models import (
     BudgetLine,
     Decision,
@@ -42,23 +43,12 @@ from samla.organisations.models import Association
 HUNDRED = Decimal(100)
 
 
-class Stale(Exception):
-    """Someone else saved the record after this user loaded it."""
-
-    def __init__(self, current: FinancialYear | BudgetLine) -> None:
-        super().__init__("stale")
-        self.current = current
-
-
 def _audit(actor: User, action: AuditEvent.Action, obj: Model, summary: str) -> None:
     record(actor=actor, action=action, obj=obj, role=Role.ASSOCIATION_OFFICE, summary=summary)
 
 
 def _locked(model: type[Any], pk: int, version: int) -> Any:
-    current = model.objects.select_for_update().get(pk=pk)
-    if current.version != version:
-        raise Stale(current)
-    return current
+    return check_version(model.objects.select_for_update().get(pk=pk), version)
 
 
 @transaction.atomic

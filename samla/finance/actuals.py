@@ -19,8 +19,8 @@ The year's lines that the file does not name are left as they are; an import nev
 actual (that is done on the line's own page). If any row is wrong, nothing is written and
 ``InvalidActuals`` lists every error with its row (the header being row 1) and column, in
 Swedish. Otherwise every line whose actual changes gets it, a new version (an edit form open
-elsewhere becomes stale, ``actions.Stale``) and one audit row, in one transaction that holds the
-year's lines locked from the check to the last write.
+elsewhere becomes stale, ``concurrency.Stale``) and one audit row, in one transaction that holds
+the year's lines locked from the check to the last write.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from samla import spreadsheets
 from samla.accounts.http import AuthedRequest
+from samla.concurrency import Stale, refuse
 from samla.finance import actions, actuals
 from samla.finance.access import (
     finance_associations,
@@ -110,7 +111,7 @@ def edit_contributions(request: AuthedRequest, association_pk: int, year: int) -
         data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("key_")}
         try:
             actions.save_contributions(found, actor=request.user, key=form.key(), **data)
-        except actions.Stale as stale:
+        except Stale as stale:
             return _stale(request, form, "finance/contributions_form.html", found, stale)
         except ValidationError as error:
             add_errors(form, error)
@@ -141,32 +142,27 @@ def _contribution_values(year: FinancialYear, shares: list[MunicipalShare]) -> d
 
 
 def _stale(
-    request: AuthedRequest,
-    form: Form,
-    template: str,
-    year: FinancialYear,
-    stale: actions.Stale,
+    request: AuthedRequest, form: Form, template: str, year: FinancialYear, stale: Stale
 ) -> HttpResponse:
     """The form again, with what the user wrote, a new version and a message: someone else saved
     first, and their values are on the year's page."""
-    data = request.POST.copy()
-    data["version"] = str(stale.current.version)
-    form.data = data
-    form.add_error(
-        None,
-        _(
-            "Någon annan sparade ändringar medan du arbetade. Det som gäller nu står på årets "
-            "sida. Spara igen om dina uppgifter ska gälla."
-        ),
-    )
     context = {
-        "form": form,
         "year": year,
         "association": year.association,
         "current": stale.current,
         "line": stale.current if isinstance(stale.current, BudgetLine) else None,
     }
-    return render(request, template, context, status=409)
+    return refuse(
+        request,
+        template,
+        context,
+        form=form,
+        stale=stale,
+        message=_(
+            "Någon annan sparade ändringar medan du arbetade. Det som gäller nu står på årets "
+            "sida. Spara igen om dina uppgifter ska gälla."
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -235,7 +231,7 @@ def change_line(
     if request.method == "POST" and form.is_valid():
         try:
             actions.change_line(line, actor=request.user, **{"name": "", **form.cleaned_data})
-        except actions.Stale as stale:
+        except Stale as stale:
             return _stale(request, form, "finance/line_form.html", found, stale)
         except ValidationError as error:
             add_errors(form, error)

@@ -21,6 +21,7 @@ from openpyxl import Workbook
 
 from samla.activities.tests.builders import individual
 from samla.audit.models import AuditEvent
+from samla.concurrency import Stale
 from samla.finance import actions, actuals
 from samla.finance.models import BudgetLine, FinancialYear
 from samla.people.tests.cast import PASSWORD, Cast, build_cast, sign_in
@@ -192,7 +193,7 @@ def test_an_edit_form_opened_before_the_import_is_stale_after_it(cast: Cast, yea
         year.year, actor=cast.olle, file_name="utfall.csv", content=b"kod;utfall\n7010;250\n"
     )
 
-    with pytest.raises(actions.Stale):
+    with pytest.raises(Stale):
         actions.change_line(
             year.office,
             actor=cast.olle,

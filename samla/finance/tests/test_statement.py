@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 from samla.activities.models import Activity
 from samla.activities.tests.builders import individual, other_association, structural
 from samla.audit.models import AuditEvent
+from samla.concurrency import Stale
 from samla.finance import actions
 from samla.finance.cost_report import CostReport
 from samla.finance.models import BudgetLine, FinancialYear, MunicipalKey, MunicipalShare
@@ -330,7 +331,7 @@ def test_a_stale_save_is_refused_with_what_is_there_now(cast: Cast, members: Mem
     key = members.key(1, 2, 3)
     first = save(year, cast, contributions=D("1000"), key=key)
     before = snapshot(year)
-    with pytest.raises(actions.Stale) as stale:
+    with pytest.raises(Stale) as stale:
         actions.save_contributions(
             year,
             actor=cast.olle,
@@ -658,7 +659,7 @@ def test_changing_a_line_keeps_its_kind_and_refuses_a_stale_version(cast: Cast) 
             actual=None,
         )
     assert "används redan" in refused.value.message_dict["code"][0]
-    with pytest.raises(actions.Stale):
+    with pytest.raises(Stale):
         actions.change_line(
             changed,
             actor=cast.olle,
