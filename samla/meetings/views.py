@@ -5,7 +5,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.http import Http404, HttpResponse
+from django.forms import BaseFormSet
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +31,7 @@ from samla.meetings.access import (
 from samla.meetings.calendar import calendar_file
 from samla.meetings.forms import (
     AnswerForm,
+    DecisionForm,
     DecisionFormSet,
     FollowUpForm,
     InviteForm,
@@ -197,17 +199,7 @@ def prepare(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
             messages.success(request, _("Förberedelsen är sparad."))
             return redirect("meetings:prepare", pk=pk, meeting_pk=meeting_pk)
     elif step == "invite" and invite_form.is_valid():
-        data = invite_form.cleaned_data
-        try:
-            invitation = actions.invite(meeting, actor=request.user, **data)
-        except ValidationError as error:
-            invite_form.add_error(None, error)
-            context["consent_missing"] = getattr(error, "code", None) == "consent_missing"
-        else:
-            messages.success(
-                request,
-                _("%(who)s är inbjuden.") % {"who": invitation},
-            )
+        if _invite(request, shown, invite_form, context):
             return redirect("meetings:prepare", pk=pk, meeting_pk=meeting_pk)
     elif step == "remove":
         return _remove(request, shown)
@@ -215,6 +207,20 @@ def prepare(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
         raise Http404
     status = 422 if question_form.errors or invite_form.errors else 200
     return _prepare_page(request, shown, question_form, invite_form, context, status=status)
+
+
+def _invite(
+    request: AuthedRequest, shown: MeetingAccess, form: InviteForm, context: dict[str, Any]
+) -> bool:
+    """Invite whom the form names; False, with the refusal on the form, if the action refuses."""
+    try:
+        invitation = actions.invite(shown.meeting, actor=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        context["consent_missing"] = getattr(error, "code", None) == "consent_missing"
+        return False
+    messages.success(request, _("%(who)s är inbjuden.") % {"who": invitation})
+    return True
 
 
 def _remove(request: AuthedRequest, shown: MeetingAccess) -> HttpResponse:
@@ -347,27 +353,11 @@ def minutes(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
             **{f"attended_{i.pk}": i.attended for i in invitations},
         },
     )
-    decisions = None
-    if not meeting.is_preparatory:
-        decisions = DecisionFormSet(
-            data,
-            prefix="decisions",
-            form_kwargs={
-                "organisations": planning_organisations(participant),
-                "candidates": responsible_candidates(participant),
-                "activities": referable_activities(participant),
-            },
-        )
+    decisions = None if meeting.is_preparatory else _decision_formset(data, participant)
     status = 200
     context: dict[str, Any] = {}
     if data is not None and form.is_valid() and (decisions is None or decisions.is_valid()):
         taken = _decisions(decisions)
-        new_plan = None
-        if form.needs_plan and taken:
-            goals = form.cleaned_data.get("goals", "").strip()
-            follow_up = form.cleaned_data.get("follow_up_date")
-            if goals and follow_up:
-                new_plan = actions.NewPlan(goals=goals, follow_up_date=follow_up)
         try:
             actions.record_minutes(
                 meeting,
@@ -378,7 +368,7 @@ def minutes(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
                 person_present=form.was_person_present(),
                 attended=form.attended(),
                 decisions=taken,
-                new_plan=new_plan,
+                new_plan=_new_plan(form, taken),
             )
         except Stale as stale:
             context["changed"] = changes(form, stale.current)
@@ -387,21 +377,7 @@ def minutes(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Protokollet är sparat."))
-            if taken:
-                messages.success(
-                    request,
-                    _("%(count)s beslut blev insatser i planen.") % {"count": len(taken)},
-                )
-            referred = sum(1 for d in taken if d.activity is not None)
-            if referred:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)s remiss är skickad.", "%(count)s remisser är skickade.", referred
-                    )
-                    % {"count": referred},
-                )
+            _tell_minutes_saved(request, taken)
             return redirect(meeting)
     if (form.errors or (decisions is not None and decisions.total_error_count())) and status == 200:
         status = 422
@@ -417,11 +393,52 @@ def minutes(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
     return render(request, "meetings/minutes.html", context, status=status)
 
 
+def _decision_formset(
+    data: QueryDict | None, participant: Participant
+) -> BaseFormSet[DecisionForm]:
+    return DecisionFormSet(
+        data,
+        prefix="decisions",
+        form_kwargs={
+            "organisations": planning_organisations(participant),
+            "candidates": responsible_candidates(participant),
+            "activities": referable_activities(participant),
+        },
+    )
+
+
+def _new_plan(form: MinutesForm, taken: list[actions.DecisionInput]) -> actions.NewPlan | None:
+    """The plan the decisions start when the person has none, once its goals and follow-up date
+    are given (the action refuses decisions without a plan otherwise)."""
+    if not (form.needs_plan and taken):
+        return None
+    goals = form.cleaned_data.get("goals", "").strip()
+    follow_up = form.cleaned_data.get("follow_up_date")
+    if goals and follow_up:
+        return actions.NewPlan(goals=goals, follow_up_date=follow_up)
+    return None
+
+
+def _tell_minutes_saved(request: AuthedRequest, taken: list[actions.DecisionInput]) -> None:
+    messages.success(request, _("Protokollet är sparat."))
+    if taken:
+        messages.success(
+            request, _("%(count)s beslut blev insatser i planen.") % {"count": len(taken)}
+        )
+    referred = sum(1 for d in taken if d.activity is not None)
+    if referred:
+        messages.success(
+            request,
+            ngettext("%(count)s remiss är skickad.", "%(count)s remisser är skickade.", referred)
+            % {"count": referred},
+        )
+
+
 def _yes_no(value: bool | None) -> str | None:
     return None if value is None else ("yes" if value else "no")
 
 
-def _decisions(formset: Any) -> list[actions.DecisionInput]:
+def _decisions(formset: BaseFormSet[DecisionForm] | None) -> list[actions.DecisionInput]:
     if formset is None:
         return []
     return [
