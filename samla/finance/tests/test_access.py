@@ -7,6 +7,7 @@ sent to log in."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,13 +76,24 @@ class Setting:
         return route.url(self.params)
 
 
-@pytest.fixture
-def setting(cast: Cast) -> Setting:
+@pytest.fixture(scope="module")
+def module_setting(module_cast: Cast) -> Setting:
+    cast = module_cast
     activity = individual(cast)
     params = records(cast.association, actor=cast.olle, activity=activity, year=2026)
     staff = user("ulla", "Ulla", "Utförare", cast.tyreso, (Role.ACTIVITY_STAFF, cast.association))
     people = cast.everyone() | {"ulla": staff, "greta": other_association(cast).greta}
     return Setting(params=params, people=people)
+
+
+@pytest.fixture
+def setting(module_setting: Setting) -> Setting:
+    return copy.deepcopy(module_setting)
+
+
+# The cast and the setting are built once for the module, each test in a savepoint rolled back
+# after it (module_db in samla/conftest.py).
+pytestmark = pytest.mark.usefixtures("db", "module_cast", "module_setting")
 
 
 def posted(cast: Cast, route: Route | None = None) -> dict[str, Any]:
