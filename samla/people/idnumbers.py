@@ -13,8 +13,9 @@ from __future__ import annotations
 import dataclasses
 import enum
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
+from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.conf import settings
@@ -35,6 +36,8 @@ __all__ = [
 ]
 
 LegalSex = Literal["F", "M"]
+# Whose calendar the numbers are checked against when Django is not set up (scripts).
+_STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 _COORDINATION_DAY_OFFSET = 60
 _EARLIEST_YEAR = 1800
@@ -254,7 +257,7 @@ def _today() -> date:
     """Stockholm's date rather than the server's, which differs around midnight."""
     if settings.configured and settings.USE_TZ:
         return timezone.localdate()
-    return date.today()
+    return datetime.now(_STOCKHOLM).date()
 
 
 def _(message: str) -> str:

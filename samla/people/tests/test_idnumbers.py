@@ -10,6 +10,7 @@ from typing import Literal
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 from stdnum import luhn
@@ -282,7 +283,7 @@ def test_generator_refuses_an_unknown_sex() -> None:
 
 # Properties over all test numbers
 
-REAL_TODAY = date.today()
+REAL_TODAY = timezone.localdate()
 births = st.dates(min_value=date(1890, 1, 1), max_value=REAL_TODAY)
 sexes: st.SearchStrategy[Sex] = st.sampled_from(["F", "M"])
 indexes = st.integers(min_value=0, max_value=9)

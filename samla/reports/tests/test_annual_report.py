@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from samla.audit.models import AuditEvent
 from samla.people.tests.cast import Cast, sign_in
@@ -186,7 +187,7 @@ def test_a_failed_task_says_so(setting: Setting, client: Client, monkeypatch) ->
 
 def test_a_year_with_nothing_to_count_still_makes_a_report(cast: Cast, client: Client) -> None:
     sign_in(client, cast.olle)
-    report = order(client, cast, year=date.today().year)
+    report = order(client, cast, year=timezone.localdate().year)
     build_annual_report.call(report.pk)
     report = AnnualReport.objects.get(pk=report.pk)
     text = pdf_text(bytes(report.pdf))
