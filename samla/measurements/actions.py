@@ -2,7 +2,7 @@
 its audit row.
 
 A measurement carries a ``version``: an edit names the version it was made from and is refused
-with ``StaleMeasurement`` if someone saved in between (the referral row is locked first, so on
+with ``concurrency.Stale`` if someone saved in between (the referral row is locked first, so on
 PostgreSQL two saves of one participation take turns). Creating names version 0 and is refused
 the same way if the measurement was recorded meanwhile.
 """
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from samla.accounts.models import Role, User
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
+from samla.concurrency import Stale, check_version
 from samla.measurements.models import (
     Answer,
     IncomeSource,
@@ -37,18 +38,6 @@ from samla.referrals.models import Referral
 # 'None' and 'unknown' say there is nothing else to list: no extent, no other source.
 ALONE: frozenset[str] = frozenset({IncomeSourceKind.NONE, IncomeSourceKind.UNKNOWN})
 NEW = 0  # the version a form for a measurement not yet recorded carries
-
-
-class StaleMeasurement(Exception):
-    """Someone else saved the measurement after this user loaded it."""
-
-    def __init__(self, current: Measurement) -> None:
-        super().__init__("stale measurement")
-        self.current = current
-
-
-class StaleQuestion(Exception):
-    """Someone else changed the question's wording after this user loaded it."""
 
 
 def check_income_sources(sources: Iterable[tuple[str, int | None]]) -> list[tuple[str, int | None]]:
@@ -119,12 +108,10 @@ def save_measurement(
     existing = (
         Measurement.objects.select_for_update().filter(referral=locked, occasion=occasion).first()
     )
-    if (existing is None and version != NEW) or (
-        existing is not None and existing.version != version
-    ):
-        if existing is None:
-            raise ValidationError(_("Mätningen finns inte längre."))
-        raise StaleMeasurement(existing)
+    if existing is None and version != NEW:
+        raise ValidationError(_("Mätningen finns inte längre."))
+    if existing is not None:
+        check_version(existing, version)
     fields = {
         "measured_on": measured_on,
         "occupation": occupation,
@@ -144,9 +131,7 @@ def save_measurement(
                     referral=locked, occasion=occasion, **fields
                 )
         except IntegrityError as error:  # recorded a moment ago, outside the referral's lock
-            raise StaleMeasurement(
-                Measurement.objects.get(referral=locked, occasion=occasion)
-            ) from error
+            raise Stale(Measurement.objects.get(referral=locked, occasion=occasion)) from error
     else:
         measurement = existing
         for name, value in fields.items():
@@ -217,12 +202,10 @@ def change_wording(
     question: LocalQuestion, *, actor: User, wording: str, seen_number: int
 ) -> QuestionVersion:
     """A new version with the new wording; answers already given keep theirs. ``seen_number``
-    is the version the user changed: if another has been added since, ``StaleQuestion``."""
+    is the version the user changed: if another has been added since, ``concurrency.Stale``."""
     locked = LocalQuestion.objects.select_for_update().get(pk=question.pk)
     number = locked.versions.aggregate(latest=Max("number"))["latest"] or 0
-    if number != seen_number:
-        raise StaleQuestion
-    current = locked.versions.get(number=number)
+    current = check_version(locked.versions.get(number=number), seen_number, version=number)
     if current.wording == wording:
         raise ValidationError(_("Formuleringen är densamma som förut."))
     version = QuestionVersion.objects.create(question=locked, number=number + 1, wording=wording)

@@ -9,10 +9,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samla.accounts.http import AuthedRequest
 from samla.activities.access import editable_associations
+from samla.concurrency import Stale, refuse
 from samla.measurements import actions
 from samla.measurements.access import (
     Participation,
@@ -26,6 +28,11 @@ from samla.measurements.occasions import BY_SLUG, due_on, refusal
 from samla.measurements.questions import answers_shown, asked_questions, with_versions
 from samla.people.models import InformationCategory
 from samla.referrals.access import person_side_of
+
+STALE_MEASUREMENT = gettext_lazy(
+    "Någon annan sparade mätningen medan du arbetade. Det som är sparat nu står under formuläret. "
+    "Spara igen om dina uppgifter ska gälla."
+)
 
 
 @dataclass(frozen=True)
@@ -147,35 +154,22 @@ def _record(
             actions.save_measurement(
                 referral, occasion, actor=request.user, **form.measurement_data()
             )
-        except actions.StaleMeasurement as stale:
-            return _refuse_stale(request, context, stale.current)
+        except Stale as stale:
+            context["saved"] = _shown(participation, stale.current)
+            return refuse(
+                request,
+                "measurements/record.html",
+                context,
+                form=form,
+                stale=stale,
+                message=STALE_MEASUREMENT,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Mätningen är sparad."))
             return redirect(participation.url(occasion))
     return render(request, "measurements/record.html", context, status=422 if form.errors else 200)
-
-
-def _refuse_stale(
-    request: AuthedRequest, context: dict[str, Any], current: Measurement
-) -> HttpResponse:
-    """Keep the user's input and show what the other person saved, with the new version, so
-    that saving once more is a deliberate choice."""
-    form: MeasurementForm = context["form"]
-    data = request.POST.copy()
-    data["version"] = str(current.version)
-    form.data = data
-    form.full_clean()
-    form.add_error(
-        None,
-        _(
-            "Någon annan sparade mätningen medan du arbetade. Det som är sparat nu står under "
-            "formuläret. Spara igen om dina uppgifter ska gälla."
-        ),
-    )
-    context["saved"] = _shown(context["participation"], current)
-    return render(request, "measurements/record.html", context, status=409)
 
 
 # The association's own questions: association-level pages for its office.
@@ -247,7 +241,7 @@ def change_wording(request: AuthedRequest, question_pk: int) -> HttpResponse:
                 wording=form.cleaned_data["wording"],
                 seen_number=form.cleaned_data["seen_number"],
             )
-        except actions.StaleQuestion:
+        except Stale:
             form.add_error(
                 None,
                 _(

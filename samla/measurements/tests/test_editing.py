@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from samla.audit.models import AuditEvent
+from samla.concurrency import Stale
 from samla.measurements import actions
 from samla.measurements.models import (
     Answer,
@@ -82,7 +83,7 @@ def test_recording_what_someone_else_just_recorded_is_refused(
     setting: Setting, referral: Referral
 ) -> None:
     record(referral, Occasion.ENTRY, actor=setting.ulla, occupation="studying")
-    with pytest.raises(actions.StaleMeasurement) as refused:
+    with pytest.raises(Stale) as refused:
         record(referral, Occasion.ENTRY, actor=setting.ulla, occupation="preparatory")
     assert refused.value.current.occupation == "studying"
     assert Measurement.objects.get().occupation == "studying"
