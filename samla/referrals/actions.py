@@ -21,6 +21,7 @@ from samla.accounts.models import User
 from samla.activities.models import Activity
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
+from samla.concurrency import check_version
 from samla.notifications.models import Kind
 from samla.notifications.notices import notify
 from samla.people.access import deciding_consents, visible_participants
@@ -114,18 +115,6 @@ def _create(
         summary=summary,
     )
     return referral
-
-
-class StaleReferral(InvalidTransition):
-    """Someone else changed the referral after this user loaded it."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            _(
-                "Någon annan har ändrat remissen medan du hade den öppen. Inget är ändrat: se "
-                "hur det ser ut nu och försök igen."
-            )
-        )
 
 
 class ActivityFull(InvalidTransition):
@@ -233,8 +222,8 @@ def _step(
     itself (an automatic offer, a lapsed offer)."""
     activity, locked = _lock(referral)
     from_state = locked.state
-    if version is not None and version != locked.version:
-        raise StaleReferral()
+    if version is not None:
+        check_version(locked, version)
     if only_from and from_state != only_from:
         raise InvalidTransition(
             _("Remissen är inte längre ”%(state)s”.") % {"state": State(only_from).label}

@@ -11,9 +11,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samla.accounts.http import AuthedRequest
+from samla.concurrency import Stale
 from samla.referrals import actions
 from samla.referrals.access import (
     get_activity_for_provider,
@@ -37,6 +39,11 @@ from samla.referrals.models import InvalidTransition, Referral
 from samla.referrals.provider import boards_for, read_register, record_attendance
 
 State = Referral.State
+
+STALE_STEP = gettext_lazy(
+    "Någon annan har ändrat remissen medan du hade den öppen. Inget är ändrat: se hur det ser ut "
+    "nu och försök igen."
+)
 
 # step name → (the state it leads to, its form, what to do with the form's data)
 Step = tuple[str, type[forms.Form], Callable[..., Referral]]
@@ -65,6 +72,8 @@ def _run(request: AuthedRequest, referral: Referral, step: Step) -> None:
         return
     try:
         action(referral, actor=request.user, **form.cleaned_data)
+    except Stale:
+        messages.error(request, STALE_STEP)
     except (InvalidTransition, ValidationError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
