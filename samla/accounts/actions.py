@@ -16,6 +16,7 @@ from samla.accounts.access import administrable_associations, assignable_roles, 
 from samla.accounts.models import Role, RoleAssignment, User
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
+from samla.concurrency import check_version
 from samla.organisations.models import Association
 
 RoleChoice = tuple[Role, Association | None]
@@ -26,10 +27,6 @@ _AUDIT_NAME_LENGTH = 150
 
 class ActionRefused(Exception):
     """The change breaks a rule; the message says which, in words for the user."""
-
-
-class StaleEdit(ActionRefused):
-    """Someone else changed the record after the form was loaded."""
 
 
 class LoginOutcome(enum.Enum):
@@ -280,15 +277,9 @@ def update_user(
     roles: Collection[RoleChoice],
 ) -> User:
     """Change a user's details and roles, unless someone else changed them since the form read
-    ``expected_version``."""
+    ``expected_version`` (then raise ``concurrency.Stale``)."""
     user = User.objects.select_for_update().get(pk=user.pk)
-    if user.edit_version() != expected_version:
-        raise StaleEdit(
-            gettext(
-                "Någon annan har ändrat användaren medan du arbetade. "
-                "Ladda om sidan och gör ändringen igen."
-            )
-        )
+    check_version(user, expected_version, version=user.edit_version())
     if user.pk == actor.pk and (Role.ORG_ADMIN, None) not in roles:
         raise ActionRefused(
             gettext("Du kan inte ta bort din egen roll som organisationsadministratör.")

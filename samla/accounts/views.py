@@ -38,6 +38,7 @@ from samla.accounts.forms import CodeForm, LoginForm, UserCreateForm, UserEditFo
 from samla.accounts.http import AuthedRequest
 from samla.accounts.middleware import is_verified, second_factor_url, with_next
 from samla.accounts.models import User
+from samla.concurrency import Stale
 from samla.organisations.models import Association, AssociationMember
 
 USERS_PER_PAGE = 100
@@ -229,6 +230,14 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 profile=form.profile(),
                 roles=form.cleaned_roles(),
+            )
+        except Stale:
+            form.add_error(
+                None,
+                _(
+                    "Någon annan har ändrat användaren medan du arbetade. "
+                    "Ladda om sidan och gör ändringen igen."
+                ),
             )
         except ActionRefused as refusal:
             form.add_error(None, str(refusal))
