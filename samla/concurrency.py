@@ -120,7 +120,9 @@ def _key(value: object) -> object:
     if value in (None, ""):
         return None
     if isinstance(value, list | tuple | models.QuerySet):
-        items = [getattr(item, "pk", item) for item in value]
+        # Primary keys or plain values, of whatever type the field holds; sorted() may refuse
+        # a mix, hence the TypeError below.
+        items: list[Any] = [getattr(item, "pk", item) for item in value]
         try:
             return sorted(items) or None
         except TypeError:
