@@ -28,6 +28,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import connections, models, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Max
 from django.utils import timezone
 
@@ -676,17 +677,9 @@ class ParticipantBuilder:
             if profile == "former_reserve":
                 row["former_reserve_number"] = f"{number.birth_date:%Y%m%d}TF{rng.randint(10, 99)}"
 
-        if newcomer or rng.random() < 0.06:
-            female_names, male_names = NEWCOMER_FEMALE_NAMES, NEWCOMER_MALE_NAMES
-            last_names = NEWCOMER_LAST_NAMES
-        else:
-            female_names, male_names, last_names = FEMALE_NAMES, MALE_NAMES, LAST_NAMES
-        first_name = rng.choice(female_names if sex == "F" else male_names)
-        last_name = rng.choice(last_names)
+        first_name, last_name = self._names(sex, newcomer=newcomer or rng.random() < 0.06)
 
-        home = organisation.municipality_id
-        if (home is None or rng.random() < 0.5) and self.staff.municipality_ids:
-            home = rng.choice(self.staff.municipality_ids)
+        home = self._home(organisation.municipality_id)
         is_protected = profile == "protected"
         if is_protected:
             row["protection"] = rng.choice(
@@ -882,6 +875,23 @@ class ParticipantBuilder:
             team.append(row)
         return team
 
+    def _home(self, controller_municipality_id: int | None) -> int | None:
+        """Half live where the controlling organisation is, the rest anywhere in the area."""
+        home = controller_municipality_id
+        if (home is None or self.rng.random() < 0.5) and self.staff.municipality_ids:
+            home = self.rng.choice(self.staff.municipality_ids)
+        return home
+
+    def _names(self, sex: idnumbers.LegalSex, *, newcomer: bool) -> tuple[str, str]:
+        if newcomer:
+            female_names, male_names = NEWCOMER_FEMALE_NAMES, NEWCOMER_MALE_NAMES
+            last_names = NEWCOMER_LAST_NAMES
+        else:
+            female_names, male_names, last_names = FEMALE_NAMES, MALE_NAMES, LAST_NAMES
+        return self.rng.choice(female_names if sex == "F" else male_names), self.rng.choice(
+            last_names
+        )
+
     def _consents(self, plan: _Plan, *, first_position: int) -> list[_ConsentPlan]:
         """The participant's consents, each in its final state (a consent is never edited):
         none, active, upcoming, expired, withdrawn, or an expired one and its active renewal."""
@@ -891,16 +901,7 @@ class ParticipantBuilder:
         draw = rng.random()
         if draw < 0.10:
             return []
-        if draw < 0.55 or started >= today - timedelta(days=2):
-            scenario = "active"
-        elif draw < 0.65:
-            scenario = "renewed"
-        elif draw < 0.78:
-            scenario = "expired"
-        elif draw < 0.90:
-            scenario = "withdrawn"
-        else:
-            scenario = "upcoming"
+        scenario = _consent_scenario(draw, recent=started >= today - timedelta(days=2))
 
         if scenario == "active" and len(organisation_ids) > 1 and rng.random() < 0.2:
             # Someone on the team whose organisation the person chose not to name.
@@ -1030,6 +1031,34 @@ def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
     return list(range(top + 1, top + 1 + count))
 
 
+def _conversions(
+    fields: Sequence[models.Field[Any, Any]], connection: BaseDatabaseWrapper
+) -> list[tuple[int, Callable[[Any], Any]]]:
+    """Only dates, times and JSON need the backend's hand; strings, numbers and booleans pass."""
+    conversions: list[tuple[int, Callable[[Any], Any]]] = []
+    for position, f in enumerate(fields):
+        if isinstance(f, models.DateTimeField):
+            conversions.append((position, connection.ops.adapt_datetimefield_value))
+        elif isinstance(f, models.DateField):
+            conversions.append((position, connection.ops.adapt_datefield_value))
+        elif isinstance(f, models.JSONField):
+            conversions.append((position, partial(f.get_db_prep_save, connection=connection)))
+    return conversions
+
+
+def _consent_scenario(draw: float, *, recent: bool) -> str:
+    """What became of a person's consent, for a draw in [0.10, 1): a recent start's is active."""
+    if draw < 0.55 or recent:
+        return "active"
+    if draw < 0.65:
+        return "renewed"
+    if draw < 0.78:
+        return "expired"
+    if draw < 0.90:
+        return "withdrawn"
+    return "upcoming"
+
+
 def _insert(model: type[models.Model], rows: Sequence[Row]) -> None:
     """Insert rows given as {attname: value}; absent columns get the field's default. The
     primary key is written only when the rows carry it."""
@@ -1039,15 +1068,7 @@ def _insert(model: type[models.Model], rows: Sequence[Row]) -> None:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.attname in rows[0]]
     attnames = [f.attname for f in fields]
     defaults = {f.attname: f.get_default() for f in fields}
-    # Only dates, times and JSON need the backend's hand; strings, numbers and booleans pass.
-    conversions: list[tuple[int, Callable[[Any], Any]]] = []
-    for position, f in enumerate(fields):
-        if isinstance(f, models.DateTimeField):
-            conversions.append((position, connection.ops.adapt_datetimefield_value))
-        elif isinstance(f, models.DateField):
-            conversions.append((position, connection.ops.adapt_datefield_value))
-        elif isinstance(f, models.JSONField):
-            conversions.append((position, partial(f.get_db_prep_save, connection=connection)))
+    conversions = _conversions(fields, connection)
     params = []
     for row in rows:
         values = list(map({**defaults, **row}.__getitem__, attnames))
