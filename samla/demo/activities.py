@@ -32,11 +32,9 @@ SAMS_YEARS = (
     (2012, Decimal("8400000"), 110),
     (2013, Decimal("3038177"), 30),
 )
-MIA_VIDARE_YEARS = (
-    (2024, Decimal("1850000"), 40),
-    (2025, Decimal("1900000"), 40),
-    (2026, Decimal("1950000"), 40),
-)
+# Mia Vidare began two years before the year of loading and runs on: budget and planned
+# participants for each year so far.
+MIA_VIDARE_BUDGETS = (Decimal("1850000"), Decimal("1900000"), Decimal("1950000"))
 TRAINING_STAFF = (
     ("Försäkringskassan", 12),
     ("Arbetsförmedlingen", 8),
@@ -66,11 +64,11 @@ def build_activities(*, today: date) -> Counter[str]:
         provider=organisations["Arbetsmarknadsenheten Södertörn"],
         target_groups=_groups(sodertorn, "young_unemployed", "social_assistance"),
         municipalities=actions.municipalities_for(sodertorn),
-        starts_on=date(2024, 1, 1),
+        starts_on=date(mia_vidare_years(today)[0][0], 1, 1),
         ends_on=None,
         capacity=20,
     )
-    _years(mia, office, MIA_VIDARE_YEARS)
+    _years(mia, office, mia_vidare_years(today))
 
     office = _office(sofint)
     sams = actions.create_activity(
@@ -120,9 +118,15 @@ def build_activities(*, today: date) -> Counter[str]:
             year=today.year,
             staff_count=staff,
         )
-    counts.update(activities=3, activity_years=len(SAMS_YEARS) + len(MIA_VIDARE_YEARS) + 1)
+    counts.update(activities=3, activity_years=len(SAMS_YEARS) + len(MIA_VIDARE_BUDGETS) + 1)
     counts.update(staff_counts=len(TRAINING_STAFF))
     return counts
+
+
+def mia_vidare_years(today: date) -> tuple[tuple[int, Decimal, int], ...]:
+    """(year, budget, planned participants) of Mia Vidare, up to this year."""
+    first = today.year - len(MIA_VIDARE_BUDGETS) + 1
+    return tuple((first + n, budget, 40) for n, budget in enumerate(MIA_VIDARE_BUDGETS))
 
 
 def _office(association: Association) -> User:

@@ -26,7 +26,6 @@ from datetime import date, timedelta
 from functools import partial
 
 from django.db.models import Exists, OuterRef, Prefetch
-from django.utils import timezone
 
 from samla.accounts.models import Role, User
 from samla.demo.logins import DEMO_USERS
@@ -463,11 +462,10 @@ OVERDUE_SCENARIOS = frozenset({"agreed", "invited", "revised", "reinvited"})
 class CaseworkBuilder:
     def __init__(self, *, rng: random.Random, today: date) -> None:
         self.rng = rng
-        self.today = today
-        self.on = timezone.localdate()  # what the actions check consents against
+        self.today = today  # the clock's day, which the actions check consents against too
         self.counts: Counter[str] = Counter()
         self.action_pks: list[int] = []
-        self.overdue_for: set[int] = set()  # handlers given an overdue action already
+        self.overdue_for: set[int] = set()  # logins given an overdue action already
         self.lives: set[str] = set()  # every person's life situation is their own
 
     def build(self, count: int = CASES) -> Counter[str]:
@@ -490,7 +488,7 @@ class CaseworkBuilder:
     # Choosing -------------------------------------------------------------------------------
 
     def _choose(self, count: int) -> list[Case]:
-        in_force = Consent.objects.in_force(self.on)
+        in_force = Consent.objects.in_force(self.today)
         participants = list(
             Participant.objects.filter(
                 kind=Participant.Kind.IDENTIFIED, protection=Participant.Protection.NONE
@@ -601,8 +599,13 @@ class CaseworkBuilder:
                 case.scenario = "invited"
                 case.waiting_for.add(handler.organisation_id)
                 remaining["invited"] -= 1
+        # Each coordinator's first plan stays under way, for the overdue action in their worklist.
+        under_way: dict[int, Case] = {}
+        for case in order:
+            under_way.setdefault(case.coordinator.pk, case)
         for scenario, number in remaining.items():
-            for case in [c for c in order if c.scenario == "agreed"][:number]:
+            free = [c for c in order if c.scenario == "agreed" and c not in under_way.values()]
+            for case in free[:number]:
                 case.scenario = scenario
 
     # The story ------------------------------------------------------------------------------
@@ -733,10 +736,13 @@ class CaseworkBuilder:
             Step(controller, coordinator, template, self._due_date(scenario))
             for template in rng.sample(OWN_ACTIONS, rng.choice([1, 1, 2]))
         ]
+        if scenario in OVERDUE_SCENARIOS and coordinator.pk not in self.overdue_for:
+            # Every coordinator login has something overdue at the top of the worklist.
+            self._overdue(steps[0], coordinator)
         for user in sorted(others.values(), key=lambda u: u.pk):
             organisation = user.organisation
             assert organisation is not None
-            consent = consent_for_organisation(participant, organisation.pk, self.on)
+            consent = consent_for_organisation(participant, organisation.pk, self.today)
             allowed = [
                 t
                 for t in ACTIONS_BY_KIND.get(organisation.kind, ())
@@ -755,9 +761,7 @@ class CaseworkBuilder:
             )
             if must and scenario in OVERDUE_SCENARIOS and user.pk not in self.overdue_for:
                 # Every handler login has something overdue at the top of the worklist.
-                self.overdue_for.add(user.pk)
-                step.due_date = self.today - timedelta(days=rng.randint(1, 14))
-                step.keep_open = True
+                self._overdue(step, user)
             steps.append(step)
         confirmer: dict[int, User] = {controller.pk: coordinator}
         for step in steps:
@@ -814,6 +818,12 @@ class CaseworkBuilder:
                 reason=Plan.CloseReason.PERSON if by_person else Plan.CloseReason.GOALS_REACHED,
                 note=ENDED_BY_PERSON_NOTE if by_person else GOALS_REACHED_NOTE,
             )
+
+    def _overdue(self, step: Step, user: User) -> None:
+        """Make ``step`` overdue for ``user``, and keep it open whatever happens to the plan."""
+        self.overdue_for.add(user.pk)
+        step.due_date = self.today - timedelta(days=self.rng.randint(1, 14))
+        step.keep_open = True
 
     def _added(self, plan_action: PlanAction) -> None:
         self.action_pks.append(plan_action.pk)

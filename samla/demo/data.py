@@ -315,9 +315,12 @@ _ROW_KEYS = (
 
 
 @transaction.atomic
-def load_demo(*, today: date | None = None, seed: int = DEMO_SEED) -> Summary:
-    """Build the whole demo in one transaction. The caller checks `demo_loaded()` first."""
-    today = today or timezone.localdate()
+def load_demo(*, seed: int = DEMO_SEED) -> Summary:
+    """Build the whole demo in one transaction. The caller checks `demo_loaded()` first.
+
+    Dates are relative to the clock's day (``timezone.localdate()``), the one the apps' actions
+    check against too: to build the demo of another day, move the clock (time-machine)."""
+    today = timezone.localdate()
     summary = Summary()
 
     # Reference data that a migration or an earlier load may have made already is reused.

@@ -5,7 +5,8 @@ association's office login, so that every rule and audit row of real bookkeeping
   9 711 491 kr, spread over the years as the activity's planned participants are; the ESF money
   is both an income and the ESF activity cost. This year: the shared training. Every past year has
   its actuals.
-- Östra Södertörn, 2024 to this year: Mia Vidare's budget; actuals for the past years.
+- Östra Södertörn, from two years back to this year: Mia Vidare's budget; actuals for the past
+  years.
 
 Each year has the members' contributions at 50/25/25 with the municipalities' part split by
 population, administration lines, and the board's decision to grant each activity its budget.
@@ -21,7 +22,13 @@ from decimal import Decimal
 
 from samla.accounts.models import User
 from samla.activities.models import Activity
-from samla.demo.activities import MIA_VIDARE, MIA_VIDARE_YEARS, SAMS, SAMS_YEARS, TRAINING
+from samla.demo.activities import (
+    MIA_VIDARE,
+    SAMS,
+    SAMS_YEARS,
+    TRAINING,
+    mia_vidare_years,
+)
 from samla.demo.logins import OSTRA_SODERTORN, SOFINT
 from samla.finance import actions
 from samla.finance.models import BudgetLine, FinancialYear, OtherIncome
@@ -58,7 +65,7 @@ def build_finance(*, today: date, populations: dict[str, int]) -> Counter[str]:
 
     ostra = Association.objects.get(short_name=OSTRA_SODERTORN)
     mia = Activity.objects.get(association=ostra, name=MIA_VIDARE)
-    for year, budget, _planned in MIA_VIDARE_YEARS:
+    for year, budget, _planned in mia_vidare_years(today):
         costs = [(mia, BudgetLine.Kind.ACTIVITY, budget)]
         counts += _year(ostra, year, costs, None, populations, today)
     return counts

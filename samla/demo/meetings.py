@@ -29,6 +29,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from samla.accounts.models import User
+from samla.demo.workdays import working_day
 from samla.meetings import actions as meeting_actions
 from samla.meetings.access import recipients
 from samla.meetings.models import Invitation, Meeting
@@ -43,6 +44,11 @@ MEETING_CASES = 12
 MUST_ORGANISE = ("koordinator.tyreso", "koordinator.lindesberg")
 MUST_ATTEND = ("handlaggare.fk.sofint", "handlaggare.fk.sodertorn")
 PREPARATORY_MEETINGS = 2
+# Meetings start in the morning or the afternoon and last at most an hour and a half; the
+# organisations prepare for half an hour first thing in the morning, a couple of days before.
+SLOTS = (time(9, 0), time(13, 0))
+PREPARATORY_START = time(8, 30)
+PREPARATORY_MINUTES = 30
 
 Kind = Organisation.Kind
 MeetingKind = Meeting.Kind
@@ -140,7 +146,7 @@ class MeetingBuilder:
     # Choosing -------------------------------------------------------------------------------
 
     def _choose(self, count: int) -> list[MeetingCase]:
-        on = timezone.localdate()
+        on = self.today
         participants = list(
             Participant.objects.filter(
                 Exists(Plan.objects.active().filter(participant=OuterRef("pk"))),
@@ -281,10 +287,11 @@ class MeetingBuilder:
         self.invitation_pks.extend(pks)
         self.counts["meeting_invitations"] += len(pks)
         assert meeting.starts_at is not None
-        day = _working_day(timezone.localdate(meeting.starts_at) - timedelta(days=2), back=True)
-        starts_at = timezone.make_aware(datetime.combine(day, time(8, 30)))
+        starts_at = self._before(meeting.organiser_id, meeting.starts_at, PREPARATORY_MINUTES)
         preparatory = Meeting.objects.get(pk=preparatory.pk)
-        return self._summon(case, preparatory, starts_at, duration=30, digital=True)
+        return self._summon(
+            case, preparatory, starts_at, duration=PREPARATORY_MINUTES, digital=True
+        )
 
     def _summon(
         self,
@@ -298,12 +305,15 @@ class MeetingBuilder:
         rng = self.rng
         if digital is None:
             digital = rng.random() < 0.4
+        duration = duration or rng.choice([60, 60, 90])
+        ends_at = starts_at + timedelta(minutes=duration)
+        assert self._free(meeting.organiser_id, starts_at, ends_at), (meeting.pk, starts_at)
         meeting, _told = meeting_actions.summon(
             meeting,
             actor=case.coordinator,
             version=meeting.version,
             starts_at=starts_at,
-            duration_minutes=duration or rng.choice([60, 60, 90]),
+            duration_minutes=duration,
             mode=Meeting.Mode.DIGITAL if digital else Meeting.Mode.PHYSICAL,
             place="" if digital else rng.choice(PLACES),
         )
@@ -344,21 +354,41 @@ class MeetingBuilder:
             )
             self.counts["meeting_answers"] += 1
 
+    # The diary ----------------------------------------------------------------------------
+    # Dates are working days in Sweden counted from the day of loading, times are Swedish
+    # (``_at``), so a meeting keeps its hour across a change to or from summer time.
+
     def _next_start(self) -> datetime:
-        """Weekdays from six days ahead, morning or afternoon, one meeting a slot."""
-        day = _working_day(self.today + timedelta(days=6))
+        """Working days from six days ahead, morning or afternoon, one meeting a slot for the
+        whole demo (so two meetings never clash, whoever organises them)."""
+        day = working_day(self.today + timedelta(days=6))
         for _ in range(self.slot // 2):
-            day = _working_day(day + timedelta(days=1))
-        hour = (9, 13)[self.slot % 2]
+            day = working_day(day + timedelta(days=1))
+        start = SLOTS[self.slot % 2]
         self.slot += 1
-        return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+        return _at(day, start)
+
+    def _before(self, organiser_id: int, starts_at: datetime, minutes: int) -> datetime:
+        """Early on a working day before ``starts_at``, two days before if the organiser is
+        free then, else the nearest earlier day they are; never before tomorrow."""
+        day = timezone.localdate(starts_at) - timedelta(days=2)
+        while True:
+            day = working_day(day, back=True)
+            if day <= self.today:
+                raise AssertionError(f"No free morning before {starts_at} for {organiser_id}.")
+            candidate = _at(day, PREPARATORY_START)
+            if self._free(organiser_id, candidate, candidate + timedelta(minutes=minutes)):
+                return candidate
+            day -= timedelta(days=1)
+
+    def _free(self, organiser_id: int, starts_at: datetime, ends_at: datetime) -> bool:
+        booked = Meeting.objects.filter(organiser_id=organiser_id)
+        return not booked.overlapping(starts_at, ends_at).exists()
 
 
-def _working_day(day: date, *, back: bool = False) -> date:
-    """The day itself, or the nearest weekday after it (before it, if ``back``)."""
-    while day.weekday() >= 5:
-        day += timedelta(days=-1 if back else 1)
-    return day
+def _at(day: date, moment: time) -> datetime:
+    """``moment`` on ``day`` in Swedish time (the current time zone)."""
+    return timezone.make_aware(datetime.combine(day, moment))
 
 
 def build_meetings(*, seed: int, today: date, count: int = MEETING_CASES) -> Counter[str]:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from samla.accounts.models import User
 from samla.activities.models import Activity
 from samla.demo.activities import MIA_VIDARE
+from samla.demo.workdays import is_working_day
 from samla.measurements.actions import save_measurement
 from samla.measurements.models import (
     Education,
@@ -52,7 +53,8 @@ ENDED = (
     ExitReason.ILL_HEALTH,
 )
 UNDER_WAY = 14
-ANONYMOUS = (("F", 2026), ("M", 2026), ("M", 2025))
+# Sex, and how many years before their participation began they first came to samverkan.
+ANONYMOUS = (("F", 0), ("M", 0), ("M", 1))
 
 
 def build_referrals(*, seed: int, today: date) -> Counter[str]:
@@ -60,7 +62,7 @@ def build_referrals(*, seed: int, today: date) -> Counter[str]:
     counts: Counter[str] = Counter()
     activity = Activity.objects.get(name=MIA_VIDARE)
     staff = User.objects.get(username=PROVIDER_LOGIN)
-    people = _people(activity)
+    people = _people(activity, today)
     counts["consents"] += len(people)
 
     def send(index: int) -> Referral:
@@ -101,13 +103,14 @@ def build_referrals(*, seed: int, today: date) -> Counter[str]:
     for _ in range(UNDER_WAY):
         started(index, days_ago=rng.randint(5, 150))
         index += 1
-    for sex, start_year in ANONYMOUS:
+    for sex, years_before in ANONYMOUS:
+        started_on = today - timedelta(days=rng.randint(5, 60))
         actions.register_anonymous_participation(
             activity,
             actor=staff,
             sex=sex,
-            start_year=start_year,
-            started_on=today - timedelta(days=rng.randint(5, 60)),
+            start_year=started_on.year - years_before,
+            started_on=started_on,
         )
         counts["referrals"] += 1
     accepted = [
@@ -135,7 +138,7 @@ def build_referrals(*, seed: int, today: date) -> Counter[str]:
     return counts
 
 
-def _people(activity: Activity) -> list[tuple[Participant, User]]:
+def _people(activity: Activity, today: date) -> list[tuple[Participant, User]]:
     """Identified people of the coordinators' caseloads, each with a consent that lets the
     provider see their work and studies information."""
     coordinators = list(User.objects.filter(username__in=COORDINATOR_LOGINS))
@@ -152,7 +155,6 @@ def _people(activity: Activity) -> list[tuple[Participant, User]]:
         .order_by("participant_id")
     )
     chosen = [(m.participant, m.user) for m in members[:32]]
-    today = timezone.localdate()
     for participant, coordinator in chosen:
         record_consent(
             actor=coordinator,
@@ -226,7 +228,7 @@ def _attendance(activity: Activity, staff: User, today: date, rng: random.Random
     written = 0
     for back in range(1, 8):
         day = today - timedelta(days=back)
-        if day.weekday() >= 5:
+        if not is_working_day(day):
             continue
         statuses = {
             referral.pk: rng.choices([s.value for s in Attendance.Status], weights=[8, 2, 1])[0]

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -10,7 +9,6 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -21,6 +19,7 @@ from samla.audit.models import AuditEvent
 from samla.demo.activities import SAMS
 from samla.demo.data import municipal_shares
 from samla.demo.logins import DEMO_PASSWORD, DEMO_USERS, demo_logins
+from samla.demo.workdays import is_working_day
 from samla.meetings.access import upcoming_for
 from samla.meetings.actions import check_invitable, check_invitee
 from samla.meetings.models import Invitation, Meeting
@@ -34,7 +33,7 @@ from samla.plans.worklists import worklist_for
 from samla.stories.access import get_story_for_user
 from samla.stories.models import Story, StorySection, StoryVersion
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 COORDINATORS = [u.username for u in DEMO_USERS if u.role == Role.COORDINATOR]
 # The handler logins of Försäkringskassan, Arbetsförmedlingen and the regions.
@@ -51,16 +50,6 @@ def load() -> str:
     out = StringIO()
     call_command("load_demo_data", stdout=out)
     return out.getvalue()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker) -> Iterator[str]:
-    """The demo, loaded once for this module and rolled back after it. Each test runs in a
-    savepoint inside, so that what one test writes (audit rows of reads, more participants)
-    is gone before the next."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield load()
-        transaction.set_rollback(True)
 
 
 def row_counts() -> dict[str, int]:
@@ -454,7 +443,10 @@ def test_meetings_ahead_are_summoned_prepared_or_requested():
     assert len(summoned) == len(meetings) - 1
     for meeting in summoned:
         assert meeting.starts_at is not None and meeting.starts_at > now
-        assert timezone.localtime(meeting.starts_at).weekday() < 5
+        assert meeting.ends_at is not None
+        begins = timezone.localtime(meeting.starts_at)
+        assert is_working_day(begins.date()), begins
+        assert time(8) <= begins.time() < timezone.localtime(meeting.ends_at).time() <= time(17)
         assert meeting.question
         if meeting.kind == Kind.PREPARATORY:
             prepared = meeting.prepares

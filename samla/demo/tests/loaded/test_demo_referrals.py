@@ -3,11 +3,9 @@ participations under way and ended, anonymous participations and this week's att
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from samla.accounts.models import User
@@ -16,12 +14,7 @@ from samla.demo.activities import MIA_VIDARE
 from samla.demo.referrals import PROVIDER_LOGIN
 from samla.referrals.models import Attendance, Referral
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def demo() -> None:
-    call_command("load_demo_data", stdout=StringIO())
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
 def test_mia_vidare_is_full_and_keeps_a_waitlist() -> None:

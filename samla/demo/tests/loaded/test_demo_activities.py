@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Sum
 from django.test import Client
 
@@ -18,12 +16,7 @@ from samla.audit.models import AuditEvent
 from samla.demo.activities import MIA_VIDARE, SAMS, TRAINING
 from samla.finance.models import BudgetLine
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def demo() -> None:
-    call_command("load_demo_data", stdout=StringIO())
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
 def test_the_demo_activities_exist_as_the_seeds_describe() -> None:

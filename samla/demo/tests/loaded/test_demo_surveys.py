@@ -3,11 +3,9 @@ to read and a reworded version open for answers, and a board round with too few 
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -15,12 +13,7 @@ from samla.accounts.models import User
 from samla.demo.surveys import BOARD_NAME, EXIT_NAME, REWORDED
 from samla.surveys.models import Questionnaire, Response, SurveyRound
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def demo() -> None:
-    call_command("load_demo_data", stdout=StringIO())
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
 def test_exit_results_show_and_the_board_round_has_too_few_answers(
