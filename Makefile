@@ -13,7 +13,7 @@ UV := $(UV_HOME)/bin/uv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help venv lock lock-check run lint typecheck migrations-check test-sqlite test-postgres test bench messages clean
+.PHONY: help venv lock lock-check run lint typecheck migrations-check test-sqlite test-postgres test-postgres-all test bench messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -60,10 +60,14 @@ typecheck: venv ## mypy with django-stubs
 migrations-check: venv ## Fail if a model change has no migration
 	$(PYTHON) manage.py makemigrations --check --dry-run
 
-test-sqlite: venv ## pytest on SQLite, browser tests included
+test-sqlite: venv ## pytest on SQLite: every test, browser tests included
 	env -u DATABASE_URL $(BIN)/pytest -q
 
-test-postgres: venv ## pytest on a throwaway PostgreSQL cluster, browser tests included
+# Only what can come out differently by database runs twice (the mark, samla/conftest.py, ADR 0009).
+test-postgres: venv ## pytest on a throwaway PostgreSQL cluster: the tests marked postgres
+	scripts/test-postgres $(BIN)/pytest -q -m "postgres and not browser"
+
+test-postgres-all: venv ## Every test on a throwaway PostgreSQL cluster, browser tests included
 	scripts/test-postgres $(BIN)/pytest -q
 
 test: lock-check lint typecheck migrations-check test-sqlite test-postgres ## All checks, in this order (CI runs this)

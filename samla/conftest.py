@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import copy
+import fnmatch
+import functools
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -11,10 +14,50 @@ from pytest_django import DjangoDbBlocker
 from samla.audit.tests.plugin import _audit_log_flushable  # noqa: F401
 from samla.people.tests.cast import Cast, build_cast
 
+ROOT = Path(__file__).resolve().parent.parent
+
+# The tests that can come out differently on PostgreSQL than on SQLite: they get the mark
+# ``postgres``, and ``make test-postgres`` runs only them (ADR 0009). A module that asks
+# ``connection.vendor`` is marked without being listed; a single test elsewhere carries
+# ``@pytest.mark.postgres`` itself. Paths are fnmatch patterns from the repository's root.
+DIFFERS_BY_DATABASE = [
+    "samla/web/tests/test_permission_matrix*.py",  # every access query, every route
+    "samla/*/tests/test_access.py",  # consent, team and role filters, dates of validity
+    "samla/*/tests/test_*concurrency.py",  # row locks: select_for_update is a no-op on SQLite
+    "samla/audit/tests/*",  # triggers, raw SQL, the chain's advisory lock
+    "samla/activities/tests/test_fixed_fields.py",  # a trigger
+    "samla/surveys/tests/test_versions.py",  # a trigger
+    "samla/surveys/tests/test_results.py",  # counts through statistics
+    "samla/referrals/tests/*",  # a trigger, capacity under a lock, figures.py's counts
+    "samla/imports/tests/*",  # COPY on PostgreSQL, bulk inserts elsewhere
+    "samla/indicators/tests/*",  # one GROUP BY query per table, dates truncated in SQL
+    "samla/finance/tests/*",  # sums of money in numeric (REAL on SQLite), their constraints
+    "samla/reports/tests/*",  # the year's figures and money in queries
+    "samla/*/tests/test_reminders.py",  # date arithmetic in queries
+    "samla/notifications/tests/*",  # date arithmetic in queries
+    "samla/*/tests/test_migration*.py",  # data migrations run as SQL
+    "samla/people/tests/test_pages.py",  # search: icontains on å, ä, ö
+]
+
 
 def pytest_configure() -> None:
     # Hashing passwords at full strength takes most of a test's time and proves nothing here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what differs by database ``postgres`` (see ``DIFFERS_BY_DATABASE``)."""
+    for item in items:
+        if _differs_by_database(item.path):
+            item.add_marker(pytest.mark.postgres)
+
+
+@functools.cache
+def _differs_by_database(path: Path) -> bool:
+    relative = path.relative_to(ROOT).as_posix()
+    if any(fnmatch.fnmatch(relative, pattern) for pattern in DIFFERS_BY_DATABASE):
+        return True
+    return "connection.vendor" in path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
