@@ -1,6 +1,8 @@
 """Meetings for the demo: resource councils, SIP meetings and a follow-up summoned in the weeks
 ahead, two preparatory meetings before their council, and one multi-party meeting the person
-asked for that the coordinator is still preparing.
+asked for that the coordinator is still preparing. Every meeting is on a Swedish working day
+(``samla.demo.workdays``) in office hours, and no organiser has two at once, whatever the day of
+loading.
 
 Built by the first demo load after the casework (``samla.demo.casework``), for about twelve of
 the people who have a plan, and only through ``samla.meetings.actions`` (``request_meeting``,
