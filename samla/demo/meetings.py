@@ -31,7 +31,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from samla.accounts.models import User
-from samla.demo.workdays import working_day
+from samla.demo.workdays import is_working_day, working_day
 from samla.meetings import actions as meeting_actions
 from samla.meetings.access import recipients
 from samla.meetings.models import Invitation, Meeting
@@ -371,17 +371,22 @@ class MeetingBuilder:
         return _at(day, start)
 
     def _before(self, organiser_id: int, starts_at: datetime, minutes: int) -> datetime:
-        """Early on a working day before ``starts_at``, two days before if the organiser is
-        free then, else the nearest earlier day they are; never before tomorrow."""
-        day = timezone.localdate(starts_at) - timedelta(days=2)
-        while True:
-            day = working_day(day, back=True)
-            if day <= self.today:
-                raise AssertionError(f"No free morning before {starts_at} for {organiser_id}.")
+        """Early on a working day before ``starts_at``: two days before if the organiser is free
+        then, else the nearest earlier day they are, else the day before or that same morning
+        (Easter or Christmas can leave no working day between); never today."""
+        day_of = timezone.localdate(starts_at)
+        earlier = [day_of - timedelta(days=n) for n in range(2, (day_of - self.today).days)]
+        for day in [*earlier, day_of - timedelta(days=1), day_of]:
             candidate = _at(day, PREPARATORY_START)
-            if self._free(organiser_id, candidate, candidate + timedelta(minutes=minutes)):
+            ends_at = candidate + timedelta(minutes=minutes)
+            if (
+                day > self.today
+                and is_working_day(day)
+                and ends_at <= starts_at
+                and self._free(organiser_id, candidate, ends_at)
+            ):
                 return candidate
-            day -= timedelta(days=1)
+        raise AssertionError(f"No free morning before {starts_at} for {organiser_id}.")
 
     def _free(self, organiser_id: int, starts_at: datetime, ends_at: datetime) -> bool:
         booked = Meeting.objects.filter(organiser_id=organiser_id)

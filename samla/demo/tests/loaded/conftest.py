@@ -3,9 +3,11 @@
 The demo is built relative to the day it is loaded on, so its invariants are checked on days
 that have broken it before or could: today, weekdays and both days of a weekend (meetings must
 still fall on working days, and no organiser be booked twice), the Friday whose meetings a week
-on would fall at Christmas, New Year's Eve, the days Swedish time changes, a leap day, and a
-time just after midnight, when the day in Sweden is not yet the day in UTC. The clock runs on
-(``tick=True``) from the moment given, as it does when someone runs ``make run``.
+on would fall at Christmas, the Thursday before Easter (four days off before the first council,
+whose preparatory meeting must still come first), New Year's Eve, the days Swedish time
+changes, a leap day, and a time just after midnight, when the day in Sweden is not yet the day
+in UTC. The clock runs on (``tick=True``) from the moment given, as it does when someone runs
+``make run``.
 
 Loading takes seconds, so it happens once per day, not once per test: the load runs in a
 transaction that is rolled back after the last test of the day, and each test runs in a
@@ -35,6 +37,7 @@ DAYS = [
     pytest.param(datetime(2026, 12, 7, 8, 0, tzinfo=STOCKHOLM), id="2026-12-07-mon"),
     pytest.param(datetime(2026, 12, 8, 14, 0, tzinfo=STOCKHOLM), id="2026-12-08-tue"),
     pytest.param(datetime(2026, 12, 18, 16, 30, tzinfo=STOCKHOLM), id="2026-12-18-fri-christmas"),
+    pytest.param(datetime(2026, 4, 2, 11, 0, tzinfo=STOCKHOLM), id="2026-04-02-thu-easter"),
     pytest.param(datetime(2026, 12, 31, 23, 30, tzinfo=STOCKHOLM), id="2026-12-31-thu"),
     pytest.param(datetime(2027, 1, 2, 0, 20, tzinfo=STOCKHOLM), id="2027-01-02-sat-0020"),
     # 02:00 became 03:00, and 03:00 became 02:00 again (the second 02:30, fold=1).
