@@ -721,17 +721,33 @@ class CaseworkBuilder:
     # The plan -------------------------------------------------------------------------------
 
     def _plan(self, case: Case) -> None:
-        rng = self.rng
-        participant, coordinator = case.participant, case.coordinator
-        controller = participant.controlling_organisation
-        scenario = case.scenario
+        """A plan with actions for the coordinator's organisation and for the others on the team
+        whom the consent lets act, taken as far as the case's scenario goes."""
+        others = self._others_on_team(case)
+        steps = self._own_steps(case)
+        for user in sorted(others.values(), key=lambda u: u.pk):
+            step = self._their_step(case, user)
+            if step is not None:
+                steps.append(step)
+        confirmer = self._confirmers(case, steps, others)
+        case.waiting_for &= set(confirmer)
+        plan = self._create_plan(case, steps)
+        self._carry_out(plan, case, steps, confirmer)
 
-        # Who can take an action: the app's own list of people, and for each organisation the
-        # consent the app decides by; add_plan_action checks every choice again.
+    def _others_on_team(self, case: Case) -> dict[int, User]:
+        """Who can take an action, one user for each other organisation: the app's own list of
+        people; add_plan_action checks every choice again."""
+        controller = case.participant.controlling_organisation
         others: dict[int, User] = {}
-        for user in plan_actions.responsible_candidates(participant):
+        for user in plan_actions.responsible_candidates(case.participant):
             if user.organisation_id != controller.pk and user.organisation is not None:
                 others.setdefault(user.organisation.pk, user)
+        return others
+
+    def _own_steps(self, case: Case) -> list[Step]:
+        """One action or two for the coordinator's own organisation."""
+        rng, coordinator, scenario = self.rng, case.coordinator, case.scenario
+        controller = case.participant.controlling_organisation
         steps = [
             Step(controller, coordinator, template, self._due_date(scenario))
             for template in rng.sample(OWN_ACTIONS, rng.choice([1, 1, 2]))
@@ -739,47 +755,57 @@ class CaseworkBuilder:
         if scenario in OVERDUE_SCENARIOS and coordinator.pk not in self.overdue_for:
             # Every coordinator login has something overdue at the top of the worklist.
             self._overdue(steps[0], coordinator)
-        for user in sorted(others.values(), key=lambda u: u.pk):
-            organisation = user.organisation
-            assert organisation is not None
-            consent = consent_for_organisation(participant, organisation.pk, self.today)
-            allowed = [
-                t
-                for t in ACTIONS_BY_KIND.get(organisation.kind, ())
-                if consent is not None and consent.allows(t.category)
-            ]
-            if not allowed:
-                continue
-            must = user.pk in case.able and _kind(user) in MUST_ACT_KINDS
-            if not must and rng.random() < 0.25:
-                continue
-            step = Step(
-                organisation,
-                user if must or rng.random() < 0.85 else None,
-                rng.choice(allowed),
-                self._due_date(scenario),
-            )
-            if must and scenario in OVERDUE_SCENARIOS and user.pk not in self.overdue_for:
-                # Every handler login has something overdue at the top of the worklist.
-                self._overdue(step, user)
-            steps.append(step)
-        confirmer: dict[int, User] = {controller.pk: coordinator}
+        return steps
+
+    def _their_step(self, case: Case, user: User) -> Step | None:
+        """An action for ``user``'s organisation, if the consent the app decides by allows one
+        of its kinds; a handler who must act always gets one, others mostly do."""
+        rng, scenario = self.rng, case.scenario
+        organisation = user.organisation
+        assert organisation is not None
+        consent = consent_for_organisation(case.participant, organisation.pk, self.today)
+        allowed = [
+            t
+            for t in ACTIONS_BY_KIND.get(organisation.kind, ())
+            if consent is not None and consent.allows(t.category)
+        ]
+        if not allowed:
+            return None
+        must = user.pk in case.able and _kind(user) in MUST_ACT_KINDS
+        if not must and rng.random() < 0.25:
+            return None
+        step = Step(
+            organisation,
+            user if must or rng.random() < 0.85 else None,
+            rng.choice(allowed),
+            self._due_date(scenario),
+        )
+        if must and scenario in OVERDUE_SCENARIOS and user.pk not in self.overdue_for:
+            # Every handler login has something overdue at the top of the worklist.
+            self._overdue(step, user)
+        return step
+
+    def _confirmers(
+        self, case: Case, steps: Sequence[Step], others: dict[int, User]
+    ) -> dict[int, User]:
+        """Who confirms the plan for each organisation with an action in it."""
+        controller = case.participant.controlling_organisation
+        confirmer: dict[int, User] = {controller.pk: case.coordinator}
         for step in steps:
             if step.organisation.pk != controller.pk:
                 confirmer[step.organisation.pk] = others[step.organisation.pk]
-        case.waiting_for &= set(confirmer)
+        return confirmer
 
-        lead = controller
-        outside = [step.organisation for step in steps if step.organisation.pk != controller.pk]
-        if outside and rng.random() < 0.2:
-            lead = rng.choice(outside)
-
+    def _create_plan(self, case: Case, steps: Sequence[Step]) -> Plan:
+        """The draft, with the steps added as its actions."""
+        rng, coordinator = self.rng, case.coordinator
+        lead = self._lead(case, steps)
         plan = plan_actions.create_plan(
-            participant,
+            case.participant,
             actor=coordinator,
             goals="\n".join(self._pick(case.theme.goals, case.tags, rng.randint(1, 2))),
             lead_organisation=lead,
-            follow_up_date=self._follow_up_date(scenario),
+            follow_up_date=self._follow_up_date(case.scenario),
         )
         self.counts["plans"] += 1
         for step in steps:
@@ -795,6 +821,22 @@ class CaseworkBuilder:
             )
             plan = step.action.plan
             self._added(step.action)
+        return plan
+
+    def _lead(self, case: Case, steps: Sequence[Step]) -> Organisation:
+        """Mostly the controlling organisation, sometimes another with an action in the plan."""
+        controller = case.participant.controlling_organisation
+        outside = [step.organisation for step in steps if step.organisation.pk != controller.pk]
+        if outside and self.rng.random() < 0.2:
+            return self.rng.choice(outside)
+        return controller
+
+    def _carry_out(
+        self, plan: Plan, case: Case, steps: Sequence[Step], confirmer: dict[int, User]
+    ) -> None:
+        """Take the draft as far as the case's scenario goes: sent, agreed and followed up, then
+        revised (and sent again) or closed."""
+        scenario, coordinator = case.scenario, case.coordinator
         if scenario == "draft":
             return
 

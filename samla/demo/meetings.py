@@ -148,6 +148,25 @@ class MeetingBuilder:
     # Choosing -------------------------------------------------------------------------------
 
     def _choose(self, count: int) -> list[MeetingCase]:
+        """About ``count`` cases in which someone can be invited: first those of the logins that
+        must have a meeting ahead, then others in random order."""
+        eligible = self._eligible()
+        self.rng.shuffle(eligible)
+        chosen: list[MeetingCase] = []
+        for username in MUST_ORGANISE:
+            self._take(eligible, chosen, username, organiser=True)
+        for username in MUST_ATTEND:
+            self._take(eligible, chosen, username, organiser=False)
+        for case in eligible:
+            if len(chosen) >= count:
+                break
+            if case not in chosen and any(self._invitable(case, u.organisation) for u in case.team):
+                chosen.append(case)
+        return self._free_case_first(chosen)
+
+    def _eligible(self) -> list[MeetingCase]:
+        """People with a plan under way and a consent in force, no protected personal data, and
+        one coordinator of the controlling organisation on their team, in order."""
         on = self.today
         participants = list(
             Participant.objects.filter(
@@ -173,40 +192,38 @@ class MeetingBuilder:
                 coordinator[member.participant_id] = user
             elif user.organisation_id != controller[member.participant_id]:
                 others.setdefault(member.participant_id, []).append(user)
-        eligible = [
+        return [
             MeetingCase(p, coordinator[p.pk], others.get(p.pk, []))
             for p in participants
             if p.pk in coordinator
             and coordinator[p.pk].organisation_id == p.controlling_organisation_id
         ]
-        self.rng.shuffle(eligible)
-        chosen: list[MeetingCase] = []
 
-        def take(wanted: str, *, organiser: bool) -> None:
-            for case in eligible:
-                if case in chosen:
-                    continue
-                if organiser and case.coordinator.username == wanted:
-                    chosen.append(case)
-                    return
-                if not organiser and any(
-                    u.username == wanted and self._invitable(case, u.organisation)
-                    for u in case.team
-                ):
-                    chosen.append(case)
-                    return
-
-        for username in MUST_ORGANISE:
-            take(username, organiser=True)
-        for username in MUST_ATTEND:
-            take(username, organiser=False)
+    def _take(
+        self,
+        eligible: list[MeetingCase],
+        chosen: list[MeetingCase],
+        wanted: str,
+        *,
+        organiser: bool,
+    ) -> None:
+        """Add to ``chosen`` the first case not chosen yet that the login ``wanted`` organises,
+        or (not ``organiser``) to which it can be invited."""
         for case in eligible:
-            if len(chosen) >= count:
-                break
-            if case not in chosen and any(self._invitable(case, u.organisation) for u in case.team):
+            if case in chosen:
+                continue
+            if organiser and case.coordinator.username == wanted:
                 chosen.append(case)
-        # The person's own request goes to someone else than the logins that must have a
-        # meeting ahead: put such a case first.
+                return
+            if not organiser and any(
+                u.username == wanted and self._invitable(case, u.organisation) for u in case.team
+            ):
+                chosen.append(case)
+                return
+
+    def _free_case_first(self, chosen: list[MeetingCase]) -> list[MeetingCase]:
+        """The chosen cases in order, but the person's own request goes to someone else than the
+        logins that must have a meeting ahead: such a case first."""
         chosen.sort(key=lambda c: c.participant.pk)
         required = set(MUST_ORGANISE) | set(MUST_ATTEND)
         free = next(
