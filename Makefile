@@ -60,15 +60,18 @@ typecheck: venv ## mypy with django-stubs
 migrations-check: venv ## Fail if a model change has no migration
 	$(PYTHON) manage.py makemigrations --check --dry-run
 
+# Both passes spread the tests over every core with pytest-xdist, a module to a worker (ADR 0009).
+WORKERS ?= auto
+
 test-sqlite: venv ## pytest on SQLite: every test, browser tests included
-	env -u DATABASE_URL $(BIN)/pytest -q
+	env -u DATABASE_URL $(BIN)/pytest -q -n $(WORKERS)
 
 # Only what can come out differently by database runs twice (the mark, samla/conftest.py, ADR 0009).
-test-postgres: venv ## pytest on a throwaway PostgreSQL cluster: the tests marked postgres
-	scripts/test-postgres $(BIN)/pytest -q -m "postgres and not browser"
+test-postgres: venv ## pytest on a throwaway PostgreSQL cluster: the tests marked postgres, and the browser tests
+	scripts/test-postgres $(BIN)/pytest -q -n $(WORKERS) -m "postgres or browser"
 
-test-postgres-all: venv ## Every test on a throwaway PostgreSQL cluster, browser tests included
-	scripts/test-postgres $(BIN)/pytest -q
+test-postgres-all: venv ## Every test on a throwaway PostgreSQL cluster
+	scripts/test-postgres $(BIN)/pytest -q -n $(WORKERS)
 
 test: lock-check lint typecheck migrations-check test-sqlite test-postgres ## All checks, in this order (CI runs this)
 

@@ -38,6 +38,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from hypothesis import settings as hypothesis_settings
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
+from xdist.scheduler import LoadScopeScheduling
 
 # No time limit per example: how fast code runs is measured in bench/, never asserted in a test
 # (a deadline fails at random on a busy CI machine running the suite in parallel).
@@ -63,6 +64,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_TARGETS_SHOWN = 3
 
 LOGIN_PATH = "/konto/logga-in/"
+LOADED_DEMO = "samla/demo/tests/loaded/"
 SCREENSHOT_DIR = Path(__file__).parent / "test-results"
 
 _phase_reports = pytest.StashKey[dict[str, pytest.TestReport]]()
@@ -73,6 +75,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "page" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+
+
+class ModuleScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist publishes no types
+    """pytest-xdist's scheduling for ``make test`` (``-n 2``): each test module goes whole to one
+    worker, so what a module builds once (``module_db`` in samla/conftest.py) is built once, and
+    the loaded demo's modules go together, as they share one load of the demo per day.
+
+    (xdist's own ``--dist loadgroup`` would say this with marks, but it renames the test items,
+    which pytest 9 no longer allows: the marks are silently ignored.)
+    """
+
+    def _split_scope(self, nodeid: str) -> str:
+        module = nodeid.split("::", 1)[0]
+        return LOADED_DEMO if module.startswith(LOADED_DEMO) else module
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> ModuleScheduling:
+    return ModuleScheduling(config, log)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
