@@ -2,7 +2,7 @@
 roles in the associations their organisation takes part in.
 
 Everything else answers 404, for a missing user and for another organisation's user alike, so
-that existence does not leak (STYLE.md, habit 1).
+that existence does not leak (docs/architecture.md, "One access module").
 """
 
 from __future__ import annotations

@@ -128,7 +128,7 @@ class User(AbstractUser):
 
     def edit_version(self) -> str:
         """A fingerprint of what an administrator edits, so a save based on a stale page is
-        refused instead of overwriting someone else's change (STYLE.md, habit 8)."""
+        refused instead of overwriting someone else's change (samla/concurrency.py)."""
         roles = sorted(f"{a.association_id}:{a.role}" for a in self.role_assignments.all())
         fields = [self.username, self.first_name, self.last_name, self.email, self.title]
         payload = json.dumps([*fields, self.phone, roles])

@@ -1,8 +1,8 @@
 """The one way to write to the access log.
 
 Call ``record()`` from actions and access functions, inside the transaction that does the read
-or the change (STYLE.md: never from signals). Then the log row and the thing it describes are
-committed or rolled back together, and a read that cannot be logged does not happen.
+or the change, never from a signal. Then the log row and the thing it describes are committed or
+rolled back together, and a read that cannot be logged does not happen.
 """
 
 from __future__ import annotations
