@@ -24,11 +24,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Generator, Iterator
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import pytest
+from django.core.management import call_command
 
 # Playwright's sync API keeps an asyncio event loop running in the main thread for the rest of
 # the session, and Django refuses database calls from such a thread unless this is set. It must
@@ -39,6 +43,17 @@ from hypothesis import settings as hypothesis_settings
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 from xdist.scheduler import LoadScopeScheduling
+
+# SAMLA_TEST_CLOCK=2028-02-29T09:00+01:00 runs the whole suite on that day, the clock ticking on
+# from there: nothing in Samla or its tests may depend on the day they run (tests that need a day
+# set the clock themselves, and time-machine lets them, inside this one). Chromium keeps the real
+# time, so choose a day after today: a session cookie that expires before the browser's now is
+# dropped.
+_test_clock = os.environ.get("SAMLA_TEST_CLOCK")
+if _test_clock:
+    import time_machine
+
+    time_machine.travel(datetime.fromisoformat(_test_clock), tick=True).start()
 
 # No time limit per example: how fast code runs is measured in bench/, never asserted in a test
 # (a deadline fails at random on a busy CI machine running the suite in parallel).
@@ -129,6 +144,10 @@ def page(
         base_url=live_server.url, locale="sv-SE", timezone_id="Europe/Stockholm"
     )
     context.set_default_timeout(TIMEOUT_MS)
+    httpd = live_server.thread.httpd
+    application = httpd.get_app()
+    if application is not None and not isinstance(application, OneRequestAtATime):
+        httpd.set_app(OneRequestAtATime(application))
     page = context.new_page()
     yield page
     call_report = request.node.stash.get(_phase_reports, {}).get("call")
@@ -137,6 +156,38 @@ def page(
         path = SCREENSHOT_DIR / (re.sub(r"[^\w.-]+", "_", request.node.nodeid) + ".png")
         page.screenshot(path=path, full_page=True)
     context.close()
+
+
+class OneRequestAtATime:
+    """The live server's application, answering one request at a time and never while the test
+    itself runs queued tasks (``run_tasks``).
+
+    On SQLite the test database lives in memory, and the live server's threads share the test's
+    own connection to it. Django requires that the two never query it at the same time: when a
+    page polls (a report being made, an import being checked) while the test runs the worker, both
+    threads query at once, and SQLite can wait on itself for ever (seen: a hung suite). The lock
+    costs PostgreSQL nothing.
+    """
+
+    lock = threading.Lock()
+
+    def __init__(self, application: WSGIApplication) -> None:
+        self.application = application
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        with self.lock:
+            return self.application(environ, start_response)
+
+
+@pytest.fixture
+def run_tasks(live_server: LiveServer) -> Callable[[], None]:
+    """Run every queued background task, as ``manage.py db_worker`` would, while the pages wait."""
+
+    def run() -> None:
+        with OneRequestAtATime.lock:
+            call_command("db_worker", batch=True, reload=False, verbosity=0)
+
+    return run
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ from urllib.parse import urlsplit
 
 import openpyxl
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Browser, FilePayload, Locator, Page, expect
 
 from samla.activities.tests.builders import individual
@@ -119,7 +118,7 @@ def back_to_the_year(page: Page) -> None:
 
 @pytest.mark.browser
 def test_the_office_keeps_2026_and_the_board_reads_it_down_to_the_annual_report(
-    page: Page, browser: Browser, live_server, login, assert_accessible, settings
+    page: Page, browser: Browser, live_server, login, assert_accessible, settings, run_tasks
 ) -> None:
     settings.SAMLA_REQUIRE_MFA = False
     cast = build_cast()
@@ -329,7 +328,7 @@ def test_the_office_keeps_2026_and_the_board_reads_it_down_to_the_annual_report(
         ).to_be_visible()
         assert_accessible(bodil)
 
-        call_command("db_worker", batch=True, reload=False, verbosity=0)
+        run_tasks()
 
         # The page polls for its status and shows the link by itself.
         expect(bodil.get_by_role("heading", name="Verksamhetsberättelsen är klar")).to_be_visible()

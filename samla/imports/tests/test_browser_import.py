@@ -4,7 +4,6 @@ with htmx) turn from queued to done once the worker has run, and axe-core checks
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import FilePayload, Page, expect
 
 from samla.imports.tests.builders import ANNA, build, csv_file
@@ -14,7 +13,7 @@ from samla.people.tests.cast import PASSWORD, build_cast
 
 @pytest.mark.browser
 def test_kim_uploads_a_file_and_sees_it_imported(
-    page: Page, login, assert_accessible, settings
+    page: Page, login, assert_accessible, settings, run_tasks
 ) -> None:
     settings.SAMLA_REQUIRE_MFA = False
     cast = build_cast()
@@ -45,7 +44,7 @@ def test_kim_uploads_a_file_and_sees_it_imported(
     expect(page.get_by_text("Filen väntar på att kontrolleras.")).to_be_visible()
     assert_accessible(page)
 
-    call_command("db_worker", batch=True, reload=False, verbosity=0)
+    run_tasks()
 
     # No reload: the page asks for its status every second and shows the result by itself.
     expect(page.get_by_role("heading", name="Importen är klar")).to_be_visible()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from samla.accounts.models import Role, User
@@ -23,7 +22,7 @@ from samla.reports.tests.pdf import pdf_text
 
 @pytest.mark.browser
 def test_the_board_member_orders_the_2011_annual_report_and_downloads_it(
-    page: Page, live_server, login, assert_accessible, settings
+    page: Page, live_server, login, assert_accessible, settings, run_tasks
 ) -> None:
     settings.SAMLA_REQUIRE_MFA = False
     load_demo()
@@ -56,7 +55,7 @@ def test_the_board_member_orders_the_2011_annual_report_and_downloads_it(
     expect(page.get_by_text("Väntar på att börja")).to_be_visible()
     assert_accessible(page)
 
-    call_command("db_worker", batch=True, reload=False, verbosity=0)
+    run_tasks()
 
     # No reload: the page asks for its status every two seconds and shows the link by itself.
     expect(page.get_by_role("heading", name="Verksamhetsberättelsen är klar")).to_be_visible()
