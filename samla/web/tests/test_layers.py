@@ -21,6 +21,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 # Outside the contracts on purpose: the shared test cast.
@@ -99,36 +101,44 @@ def test_the_contract_lists_the_apps_in_the_order_of_the_architecture_doc() -> N
     assert documented == apps_bottom_up
 
 
-def test_an_app_importing_one_above_it_is_reported(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("module", "line", "reported"),
+    [
+        pytest.param(
+            "audit/chain.py",
+            "import samla.people.models",
+            [
+                "samla.audit is not allowed to import samla.people",
+                "samla.audit.chain -> samla.people.models",
+            ],
+            id="an app importing one above it",
+        ),
+        pytest.param(
+            "money.py",
+            "import samla.audit.models",
+            ["samla.money is not allowed to import samla.audit"],
+            id="a helper module importing an app",
+        ),
+        pytest.param(
+            # actions.py queues the task; the task importing actions back closes a circle.
+            "reports/tasks.py",
+            "from samla.reports import actions",
+            ["No cycles are allowed in samla.reports."],
+            id="an import circle within an app",
+        ),
+    ],
+)
+def test_a_forbidden_import_is_reported(
+    tmp_path: Path, module: str, line: str, reported: list[str]
+) -> None:
     project = copy_of_samla(tmp_path)
-    add_import(project / "samla" / "audit" / "chain.py", "import samla.people.models")
+    add_import(project / "samla" / module, line)
 
     result = lint_imports(project)
 
     assert result.returncode == 1
-    assert "samla.audit is not allowed to import samla.people" in result.stdout
-    assert "samla.audit.chain -> samla.people.models" in result.stdout
-
-
-def test_a_helper_module_importing_an_app_is_reported(tmp_path: Path) -> None:
-    project = copy_of_samla(tmp_path)
-    add_import(project / "samla" / "money.py", "import samla.audit.models")
-
-    result = lint_imports(project)
-
-    assert result.returncode == 1
-    assert "samla.money is not allowed to import samla.audit" in result.stdout
-
-
-def test_an_import_circle_within_an_app_is_reported(tmp_path: Path) -> None:
-    project = copy_of_samla(tmp_path)
-    # actions.py queues the task; the task importing actions back closes a circle.
-    add_import(project / "samla" / "reports" / "tasks.py", "from samla.reports import actions")
-
-    result = lint_imports(project)
-
-    assert result.returncode == 1
-    assert "No cycles are allowed in samla.reports." in result.stdout
+    for message in reported:
+        assert message in result.stdout
 
 
 def test_test_code_may_import_any_app(tmp_path: Path) -> None:
