@@ -174,3 +174,87 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         where = self.association or self.user.organisation
         return f"{self.get_role_display()} ({where})"
+
+
+# Who may receive what is addressed to an organisation: people who can join a person's team.
+RECEIVER_ROLES = [role for role in Role if role in PERSON_ROLES]
+
+
+class ReceiverQuerySet(models.QuerySet["Receiver"]):
+    def users(self, organisation_id: int, association: Association) -> models.QuerySet[User]:
+        """The active users who receive for an organisation in an association: those named,
+        and those of the organisation who hold a named role there. Only people with a role
+        that reaches person data in the association, since they must be able to join a team."""
+        kept = self.filter(organisation_id=organisation_id, association=association)
+        roles = list(kept.exclude(role="").values_list("role", flat=True))
+        in_association = RoleAssignment.objects.filter(association=association)
+        return (
+            User.objects.filter(organisation_id=organisation_id, is_active=True)
+            .filter(
+                Q(pk__in=kept.filter(user__isnull=False).values("user_id"))
+                | Q(pk__in=in_association.filter(role__in=roles).values("user_id"))
+            )
+            .filter(pk__in=in_association.filter(role__in=list(PERSON_ROLES)).values("user_id"))
+            .order_by("pk")
+        )
+
+
+class Receiver(models.Model):
+    """Who receives the meeting invitations addressed to an organisation in one association,
+    when nobody of it is on the person's team: named people or everyone with a role, kept by
+    the organisation's administrator (issue 14)."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="receivers",
+    )
+    association = models.ForeignKey(
+        Association,
+        verbose_name=_("samordningsförbund"),
+        on_delete=models.CASCADE,
+        related_name="receivers",
+    )
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="receives_for",
+    )
+    role = models.CharField(
+        _("roll"),
+        max_length=32,
+        blank=True,
+        choices=[(role.value, role.label) for role in RECEIVER_ROLES],
+    )
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ReceiverQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["association__short_name", "role", "user__first_name", "pk"]
+        verbose_name = _("mottagare av kallelser")
+        verbose_name_plural = _("mottagare av kallelser")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(role=""))
+                | (Q(user__isnull=True) & ~Q(role="")),
+                name="accounts_receiver_person_or_role",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "association", "user"],
+                condition=Q(user__isnull=False),
+                name="accounts_receiver_unique_person",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "association", "role"],
+                condition=~Q(role=""),
+                name="accounts_receiver_unique_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user) if self.user_id else self.get_role_display()
