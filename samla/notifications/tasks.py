@@ -25,6 +25,7 @@ SUBJECTS = {
     Kind.REFERRAL_INCOMING: "Samla: en ny remiss",
     Kind.REFERRAL_UNANSWERED: "Samla: en remiss väntar på svar",
     Kind.FOLLOW_UP_DUE: "Samla: en uppföljning ska göras",
+    Kind.OUTSIDE_TEAM: "Samla: ett svar på en kallelse behöver din åtgärd",
 }
 
 
