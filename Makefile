@@ -41,6 +41,8 @@ lock-check: $(UV) ## Fail if uv.lock does not match pyproject.toml
 	$(UV) lock --check
 
 run: export SAMLA_DEMO := 1
+# Links in the demo's e-mails; serving it elsewhere: make run SAMLA_BASE_URL=http://host:8000
+run: export SAMLA_BASE_URL ?= http://127.0.0.1:8000
 run: venv ## Migrate, load the demo data, and serve on http://127.0.0.1:8000 with a task worker and the daily scheduler
 	$(PYTHON) manage.py migrate
 	$(PYTHON) manage.py load_demo_data

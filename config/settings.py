@@ -195,8 +195,15 @@ TASKS = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Samla <noreply@samla.invalid>")
-# Links in notices point here.
-SAMLA_BASE_URL = os.environ.get("SAMLA_BASE_URL", "http://127.0.0.1:8000")
+# The site's address: every link in a notice, a calendar file or a survey invitation points here
+# (samla.notifications.links), never at the host of the request that caused it. `make run` sets it
+# for the demo; production refuses to start without an https:// address, and so does the system
+# check whenever DEBUG is off.
+SAMLA_BASE_URL = os.environ.get("SAMLA_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
+if PRODUCTION and not SAMLA_BASE_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        "SAMLA_BASE_URL must be set to the site's https:// address when SAMLA_ENV=production."
+    )
 # The daily run (manage.py run_scheduler): when, and what it calls, by dotted path.
 SAMLA_DAILY_RUN_AT = os.environ.get("SAMLA_DAILY_RUN_AT", "07:00")
 SAMLA_DAILY_TASKS: list[str] = [
@@ -206,6 +213,12 @@ SAMLA_DAILY_TASKS: list[str] = [
     "samla.referrals.reminders.offer_waiting_places",
     "samla.referrals.reminders.flag_unanswered",
     "samla.measurements.reminders.send_follow_up_reminders",
+]
+# What a consent's withdrawal reaches beyond people's own records: each is called, by dotted
+# path, with the withdrawn consent inside the withdrawal's transaction
+# (samla.people.actions.withdraw_consent), so the apps below people need not be imported there.
+SAMLA_CONSENT_WITHDRAWN: list[str] = [
+    "samla.referrals.actions.withdraw_after_consent",
 ]
 # Referrals: a provider that has not answered a referral within this many days is flagged to both
 # sides; a place offered from the waitlist must be answered within this many days.

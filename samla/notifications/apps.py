@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,8 @@ class NotificationsConfig(AppConfig):
 
     name = "samla.notifications"
     verbose_name = _("Aviseringar")
+
+    def ready(self) -> None:
+        from samla.notifications.links import check_base_url
+
+        checks.register(check_base_url, checks.Tags.security)

@@ -1,9 +1,34 @@
-"""Links in notices and calendar files: Samla's own paths made absolute, for a mail client."""
+"""Links in notices, calendar files and survey invitations: Samla's own paths made absolute, for a
+mail client. The site's address is one setting, ``SAMLA_BASE_URL``; a mail never takes it from
+the request that happened to cause it (that host may be an internal name, or anyone's Host
+header). ``check_base_url`` stops a production start without it (registered in apps.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.core.checks import CheckMessage, Error
 
 
 def absolute_url(path: str) -> str:
     return settings.SAMLA_BASE_URL.rstrip("/") + path
+
+
+def check_base_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Without DEBUG (in production), every link in a mail must point at the site's real
+    address over HTTPS."""
+    if settings.DEBUG:
+        return []
+    address = urlsplit(settings.SAMLA_BASE_URL or "")
+    if address.scheme == "https" and address.netloc:
+        return []
+    return [
+        Error(
+            "SAMLA_BASE_URL must be the site's https:// address when DEBUG is off "
+            f"(it is {settings.SAMLA_BASE_URL!r}): every link in a notice points there.",
+            hint="Set SAMLA_BASE_URL in the environment, e.g. https://samla.example.se",
+            id="samla.E001",
+        )
+    ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from samla.accounts.http import AuthedRequest
 from samla.form_errors import add_errors, status
+from samla.notifications.links import absolute_url
 from samla.pdf import pdf_response, render_pdf
 from samla.surveys import actions, results
 from samla.surveys.access import (
@@ -41,7 +41,7 @@ from samla.surveys.models import Questionnaire, SurveyRound
 
 
 def _link(survey_round: SurveyRound) -> str:
-    return settings.SAMLA_BASE_URL.rstrip("/") + survey_round.answer_path()
+    return absolute_url(survey_round.answer_path())
 
 
 @require_GET

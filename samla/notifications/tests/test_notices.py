@@ -7,10 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.core.checks import run_checks
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 
+from samla.notifications.links import check_base_url
 from samla.notifications.management.commands.run_scheduler import next_run
 from samla.notifications.models import Kind, Notice, Preference
 from samla.notifications.notices import notify
@@ -135,3 +137,38 @@ def test_each_kind_says_what_happened_and_nothing_of_the_person(
     assert says in message.body
     for secret in ("Pia", "Persson", cast.pia.id_number):
         assert secret not in message.subject and secret not in message.body
+
+
+# The site's address is one setting (issue 14 item 16): not the host a request came in on.
+@pytest.mark.django_db(transaction=True)
+@override_settings(SAMLA_BASE_URL="https://samla.sodertorn.example.se/")
+def test_the_link_in_a_notice_points_at_the_site_s_address_setting(cast: Cast) -> None:
+    with transaction.atomic():
+        notify(cast.fia, Kind.ASSIGNED, about=cast.pia, path="/arbetslista/")
+    run_worker()
+    body = mail.outbox[0].body
+    assert "https://samla.sodertorn.example.se/arbetslista/" in body
+    assert "127.0.0.1" not in body
+
+
+@pytest.mark.parametrize("address", ["", "http://samla.example.se", "samla.example.se"])
+def test_the_system_check_refuses_a_missing_or_plain_http_address_without_debug(
+    address: str,
+) -> None:
+    with override_settings(DEBUG=False, SAMLA_BASE_URL=address):
+        errors = check_base_url()
+    assert [error.id for error in errors] == ["samla.E001"]
+    assert "SAMLA_BASE_URL" in errors[0].msg
+
+
+def test_the_system_check_accepts_https_and_the_demo_address_under_debug() -> None:
+    with override_settings(DEBUG=False, SAMLA_BASE_URL="https://samla.example.se"):
+        assert check_base_url() == []
+    with override_settings(DEBUG=True, SAMLA_BASE_URL="http://127.0.0.1:8000"):
+        assert check_base_url() == []
+
+
+def test_the_check_runs_with_django_s_own() -> None:
+    with override_settings(DEBUG=False, SAMLA_BASE_URL=""):
+        errors = run_checks(tags=["security"])
+    assert "samla.E001" in [error.id for error in errors]

@@ -54,8 +54,25 @@ def test_production_refuses_the_demo_mode() -> None:
     assert result.returncode != 0
 
 
+@pytest.mark.parametrize("address", [None, "http://samla.example.se"])
+def test_production_refuses_to_start_without_the_site_s_https_address(
+    address: str | None,
+) -> None:
+    env = {"SAMLA_ENV": "production", "SECRET_KEY": "s" * 50, "SAMLA_AUDIT_KEY": "k"}
+    if address is not None:
+        env["SAMLA_BASE_URL"] = address
+    result = load_settings(**env)
+    assert result.returncode != 0
+    assert "SAMLA_BASE_URL must be set" in result.stderr
+
+
 def test_production_turns_on_hsts_and_secure_cookies() -> None:
-    result = load_settings(SAMLA_ENV="production", SECRET_KEY="s" * 50, SAMLA_AUDIT_KEY="k")
+    result = load_settings(
+        SAMLA_ENV="production",
+        SECRET_KEY="s" * 50,
+        SAMLA_AUDIT_KEY="k",
+        SAMLA_BASE_URL="https://samla.example.se",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["31536000", "True", "False"]
 
