@@ -254,6 +254,16 @@ class Invitation(models.Model):
     )
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     responded_at = models.DateTimeField(_("svarade"), null=True, blank=True)
+    # Who answered: the invited person, or one of the organisation's people or receivers.
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("svarade"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     attended = models.BooleanField(_("närvarade"), null=True, blank=True)
     sent_sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True, editable=False)
