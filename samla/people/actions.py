@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from samla.accounts.models import PERSON_ROLES, User
@@ -207,7 +209,11 @@ def record_consent(
 
 @transaction.atomic
 def withdraw_consent(consent: Consent, *, actor: User, reason: str) -> Consent:
-    """Withdrawal takes effect at once: the next request from another organisation is refused."""
+    """Withdrawal takes effect at once: the next request from another organisation is refused.
+    It reaches everything that rested on the consent: each function listed in
+    ``SAMLA_CONSENT_WITHDRAWN`` (by dotted path, as the apps below people may not be imported
+    here) is called with the withdrawn consent in this transaction, so the withdrawal and what
+    follows from it are committed or refused together."""
     locked = Consent.objects.select_for_update().get(pk=consent.pk)
     if locked.withdrawn_at is not None:
         raise ValidationError(_("Samtycket är redan återkallat."))
@@ -222,6 +228,8 @@ def withdraw_consent(consent: Consent, *, actor: User, reason: str) -> Consent:
         participant_id=locked.participant_id,
         summary="Återkallade samtycke",
     )
+    for path in settings.SAMLA_CONSENT_WITHDRAWN:
+        import_string(path)(locked)
     return locked
 
 

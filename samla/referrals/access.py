@@ -9,8 +9,11 @@ Two sides (docs/domain.md §5E, R2):
   sends, withdraws and reopens them.
 - The provider's side: staff of the organisation that provides the activity (role activity
   staff in the association) see a referral to their own activity without being on the team,
-  and only what the referral shares: the person's name and the note. Anything else answers 404
-  and is not logged; a read is logged with role "provider" and no consent.
+  and only what the referral shares: the person's name and the note, and only while it shares
+  them (``ReferralQuerySet.with_sharing``: the consent that lifted secrecy is still in force).
+  After that the provider keeps its own record of the participation (attendance, measurements,
+  its own steps) under the referral's number. Anything else answers 404 and is not logged; a
+  read is logged with role "provider" and no consent.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.people.access import ParticipantAccess, get_participant_for_user
 from samla.people.models import InformationCategory
-from samla.referrals.models import Referral
+from samla.referrals.models import Referral, ReferralEvent
 
 PROVIDER_ROLE = "provider"
 
@@ -126,6 +129,7 @@ def get_referral_for_provider(user: User, pk: int) -> Referral:
     with transaction.atomic():
         referral = (
             incoming_referrals(user)
+            .with_sharing()
             .select_related("participant", "activity", "referring_organisation", "referred_by")
             .filter(pk=pk)
             .first()
@@ -142,3 +146,18 @@ def get_referral_for_provider(user: User, pk: int) -> Referral:
             summary="Remiss (utförare)",
         )
     return referral
+
+
+def history_for_provider(referral: Referral) -> list[ReferralEvent]:
+    """The referral's steps as the provider sees them: once the referral no longer shares
+    (``shares`` false), the notes of steps taken outside the provider's organisation are left
+    out, as shared content; the provider's own notes and Samla's stay."""
+    events = list(referral.events.select_related("actor"))
+    if not getattr(referral, "shares", False):
+        for event in events:
+            if (
+                event.actor is not None
+                and event.actor.organisation_id != referral.activity.provider_id
+            ):
+                event.note = ""  # never saved: the history is append-only
+    return events

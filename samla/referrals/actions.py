@@ -26,7 +26,7 @@ from samla.notifications.models import Kind
 from samla.notifications.notices import notify
 from samla.people.access import deciding_consents, visible_participants
 from samla.people.actions import register_participant
-from samla.people.models import Participant
+from samla.people.models import Consent, Participant
 from samla.referrals.access import provider_staff
 from samla.referrals.models import ExitReason, InvalidTransition, Referral, ReferralEvent
 
@@ -396,6 +396,48 @@ def withdraw(
     referral: Referral, *, actor: User, note: str = "", version: int | None = None
 ) -> Referral:
     return _step(referral, State.WITHDRAWN, actor=actor, note=note, version=version)
+
+
+@transaction.atomic
+def withdraw_after_consent(consent: Consent) -> list[Referral]:
+    """The person has withdrawn ``consent`` (called by ``people.actions.withdraw_consent``
+    through ``SAMLA_CONSENT_WITHDRAWN``, in its transaction): a consent's withdrawal reaches
+    everything that rested on it. Each of the person's referrals not yet started, to an
+    activity whose provider the consent named and no other consent in force names, is withdrawn
+    by Samla with the reason "Samtycket återkallat"; the referrer is told, and a place it held
+    (accepted, or offered from the waitlist) goes to the next in line. A participation under way
+    stays the provider's own record, without what the referral shared
+    (``ReferralQuerySet.with_sharing``)."""
+    participant = consent.participant
+    named = set(consent.organisations.values_list("pk", flat=True))
+    named.discard(participant.controlling_organisation_id)
+    today = timezone.localdate()
+    resting = [
+        referral
+        for referral in Referral.objects.filter(
+            participant=participant,
+            state__in=Referral.BEFORE_START,
+            activity__provider_id__in=named,
+        ).select_related("activity")
+        if not deciding_consents(referral.activity.provider_id, [participant.pk], today)
+    ]
+    # Those holding no place first, so that a place freed here is never offered to one of the
+    # person's own referrals that is about to be withdrawn too.
+    resting.sort(key=lambda referral: (referral.state in Referral.PLACE_STATES, referral.pk))
+    withdrawn = []
+    for referral in resting:
+        try:
+            withdrawn.append(
+                _step(
+                    referral,
+                    State.WITHDRAWN,
+                    actor=None,
+                    note=str(ExitReason.CONSENT_WITHDRAWN.label),
+                )
+            )
+        except InvalidTransition:
+            continue  # started or closed since it was read: no longer before its start
+    return withdrawn
 
 
 @transaction.atomic

@@ -79,9 +79,8 @@ class AttendanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.register = register
         for referral, status in register:
-            participant = referral.participant
             self.fields[f"r{referral.pk}"] = forms.ChoiceField(
-                label=str(participant),
+                label=referral.shown_to_provider,
                 choices=Attendance.Status.choices,
                 widget=forms.RadioSelect,
                 required=False,

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samla.activities.models import Activity
 from samla.organisations.models import Organisation
-from samla.people.models import Participant
+from samla.people.models import Consent, Participant
 
 
 class InvalidTransition(Exception):
@@ -82,6 +82,21 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
             state__in=[Referral.State.STARTED, Referral.State.ENDED], started_on__isnull=False
         ).exclude(exit_reason=ExitReason.IN_ERROR)
 
+    def with_sharing(self, on: date | None = None) -> ReferralQuerySet:
+        """Annotate ``shares``: whether the referral still shares the person's name and the note
+        with the provider. It does while the provider is the controlling organisation, or while
+        the identity is not protected and a consent in force names the provider (R2, R6); once
+        that consent is withdrawn or has run out, the provider keeps only its own record of the
+        participation (attendance, measurements), and a referral not yet started is withdrawn
+        (``actions.withdraw_after_consent``)."""
+        consent = Consent.objects.in_force(on or timezone.localdate()).filter(
+            participant=OuterRef("participant"), organisations=OuterRef("activity__provider")
+        )
+        return self.annotate(
+            shares=Q(participant__controlling_organisation=F("activity__provider"))
+            | (Q(participant__protection=Participant.Protection.NONE) & Exists(consent))
+        )
+
     def under_way(self, first: date, last: date) -> ReferralQuerySet:
         """Participations under way at some time from the first day to the last: started by
         the last, and not ended before the first."""
@@ -113,6 +128,10 @@ class Referral(models.Model):
     PLACE_STATES = frozenset({State.OFFERED, State.ACCEPTED, State.STARTED})
     # Still waiting for the provider's answer (accepted, waitlisted or declined).
     AWAITING_ANSWER = frozenset({State.SENT, State.RECEIVED})
+    # Open, and the participation not yet under way: withdrawn when its consent is.
+    BEFORE_START = frozenset(
+        {State.SENT, State.RECEIVED, State.ACCEPTED, State.WAITLISTED, State.OFFERED}
+    )
     # From each state, the states one step may lead to. Reopening is the step out of a closed
     # state: declined or withdrawn → sent again, ended → started (it was ended by mistake).
     ALLOWED: dict[str, frozenset[str]] = {
@@ -234,6 +253,17 @@ class Referral(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.state in self.CLOSED_STATES
+
+    @property
+    def shown_to_provider(self) -> str:
+        """How the provider's pages name the person: by name while the referral shares it
+        (``shares``, annotated by ``ReferralQuerySet.with_sharing``), else by the referral's
+        number only. A referral read without the annotation shows no name."""
+        if getattr(self, "shares", False):
+            return str(self.participant)
+        return gettext("Remiss %(number)s (namnet visas inte: inget gällande samtycke)") % {
+            "number": self.pk
+        }
 
     @property
     def is_unanswered(self) -> bool:

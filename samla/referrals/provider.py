@@ -3,7 +3,8 @@ the waitlist in line order, who takes part) and the attendance register.
 
 Everything here starts from ``access.provided_activities(user)``: the activities the user's
 organisation provides in associations where the user is activity staff. The provider sees the
-people referred to those activities by name and nothing else of them (R2).
+people referred to those activities by name and nothing else of them (R2), and the name only while
+the referral shares it (``Referral.shown_to_provider``).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def boards_for(user: User, today: date | None = None) -> list[Board]:
             incoming_referrals(user)
             .exclude(state__in=[State.DECLINED, State.WITHDRAWN])
             .exclude(state=State.ENDED, ended_on__lt=today - timedelta(days=ENDED_SHOWN_DAYS))
+            .with_sharing(today)
             .select_related("participant", "referring_organisation")
             .order_by("-priority", "waitlisted_at", "sent_at", "pk")
         )
@@ -81,6 +83,7 @@ def taking_part_on(activity: Activity, day: date) -> QuerySet[Referral]:
             activity=activity, state__in=[State.STARTED, State.ENDED], started_on__lte=day
         )
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        .with_sharing()
         .select_related("participant")
         .order_by("participant__last_name", "participant__first_name", "pk")
     )

@@ -21,6 +21,7 @@ from samla.referrals.access import (
     get_activity_for_provider,
     get_referral_for_provider,
     get_referral_for_user,
+    history_for_provider,
     participant_access,
     person_side_of,
 )
@@ -168,7 +169,7 @@ def incoming_detail(request: AuthedRequest, referral_pk: int) -> HttpResponse:
     referral = get_referral_for_provider(request.user, referral_pk)
     context = {
         "referral": referral,
-        "events": referral.events.select_related("actor"),
+        "events": history_for_provider(referral),
         "steps": _available(referral, PROVIDER_STEPS),
         "position": referral.waitlist_position(),
         "places_left": actions.places_left(referral.activity),
