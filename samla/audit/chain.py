@@ -43,8 +43,15 @@ HASHED_FIELDS = (
     "flagged",
     "summary",
 )
-"""Every column of an event except its id and the two hashes. A new column must be added here,
-or a change to it would go unnoticed."""
+"""Every column of an event except its id and the two hashes. A new column must be added here
+or to OPTIONAL_HASHED_FIELDS, or a change to it would go unnoticed."""
+
+OPTIONAL_HASHED_FIELDS = ("referral_id",)
+"""Columns added after the log began: hashed when they hold a value and left out when they are
+empty, so every row written before the column existed still verifies. Emptying one on a later
+row changes what is hashed, and so is found like any other change."""
+
+CHAINED_FIELDS = HASHED_FIELDS + OPTIONAL_HASHED_FIELDS
 
 _KEY_LABEL = b"samla.audit.chain.v1"
 CHUNK_SIZE = 2000
@@ -75,6 +82,9 @@ def canonical_json(content: Mapping[str, Any]) -> bytes:
     is a ``str`` and encodes as its value.
     """
     payload = {name: content[name] for name in HASHED_FIELDS}
+    payload |= {
+        name: content[name] for name in OPTIONAL_HASHED_FIELDS if content.get(name) is not None
+    }
     payload["created_at"] = _utc_iso(payload["created_at"])
     return _ENCODER.encode(payload).encode()
 
@@ -85,7 +95,7 @@ def compute_hash(prev_hash: str, content: Mapping[str, Any], *, key: bytes | Non
 
 
 def content_of(event: AuditEvent) -> dict[str, Any]:
-    return {name: getattr(event, name) for name in HASHED_FIELDS}
+    return {name: getattr(event, name) for name in CHAINED_FIELDS}
 
 
 class Problem(enum.StrEnum):
@@ -291,11 +301,11 @@ def _rows_after(seq: int | None, chunk_size: int) -> Iterator[_Row]:
     events = AuditEvent.objects.all() if seq is None else AuditEvent.objects.filter(seq__gt=seq)
     rows = (
         events.order_by("seq", "pk")
-        .values_list("id", "prev_hash", "hash", *HASHED_FIELDS)
+        .values_list("id", "prev_hash", "hash", *CHAINED_FIELDS)
         .iterator(chunk_size=chunk_size)
     )
     for event_id, prev_hash, event_hash, *values in rows:
-        content = dict(zip(HASHED_FIELDS, values, strict=True))
+        content = dict(zip(CHAINED_FIELDS, values, strict=True))
         yield _Row(event_id, content["seq"], prev_hash, event_hash, content)
 
 

@@ -92,6 +92,12 @@ class AuditEvent(models.Model):
             "personuppgiftsansvariga organisationen."
         ),
     )
+    referral_id = models.PositiveBigIntegerField(
+        _("remissens id"),
+        null=True,
+        blank=True,
+        help_text=_("Remissen som gav utförarens personal åtkomsten."),
+    )
     request_id = models.CharField(_("anropets id"), max_length=64, blank=True)
     flagged = models.BooleanField(
         _("markerad för granskning"),

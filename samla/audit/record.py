@@ -3,10 +3,18 @@
 Call ``record()`` from actions and access functions, inside the transaction that does the read
 or the change, never from a signal. Then the log row and the thing it describes are committed or
 rolled back together, and a read that cannot be logged does not happen.
+
+Each row about a person says what allowed the access: the role, and the consent (another
+organisation) or the referral (a provider's staff) that the access function found. The access
+function names them on the row it writes for the read; within the same request, a later row by
+the same user about the same person that names none (the change an action then logs) carries
+the same ones (ADR 0003, "The basis of each access").
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.db import models, transaction
@@ -40,6 +48,49 @@ def _fit(value: str, field_name: str) -> str:
     return value if len(value) <= max_length else value[: max_length - 1] + "…"
 
 
+@dataclass(frozen=True)
+class Basis:
+    """What allowed one user to reach one person: a role, and a consent or a referral."""
+
+    role: str = ""
+    consent_id: int | None = None
+    referral_id: int | None = None
+
+    def filled_from(self, earlier: Basis | None) -> Basis:
+        """This basis with what it leaves out taken from the one found earlier in the request,
+        unless it names another role (then it is a different ground altogether)."""
+        if earlier is None or (self.role and self.role != earlier.role):
+            return self
+        return Basis(
+            role=self.role or earlier.role,
+            consent_id=self.consent_id if self.consent_id is not None else earlier.consent_id,
+            referral_id=self.referral_id if self.referral_id is not None else earlier.referral_id,
+        )
+
+
+# The bases found in the request being served, by (user, person). Keyed by the request id too, so
+# a thread that serves the next request, or a task outside any request, never inherits them.
+_bases: ContextVar[tuple[str, dict[tuple[Any, int], Basis]] | None] = ContextVar(
+    "samla_audit_bases", default=None
+)
+
+
+def _basis_in_request(actor: Actor | None, participant_id: int | None, given: Basis) -> Basis:
+    request_id = current_request_id()
+    if actor is None or participant_id is None or not request_id:
+        return given
+    current = _bases.get()
+    if current is None or current[0] != request_id:
+        current = (request_id, {})
+        _bases.set(current)
+    found = current[1]
+    key = (actor.pk, participant_id)
+    basis = given.filled_from(found.get(key))
+    if basis.role:
+        found[key] = basis
+    return basis
+
+
 def record(
     *,
     actor: Actor | None,
@@ -47,6 +98,7 @@ def record(
     obj: models.Model | None = None,
     participant_id: int | None = None,
     consent_id: int | None = None,
+    referral_id: int | None = None,
     role: str = "",
     flagged: bool = False,
     summary: str = "",
@@ -59,11 +111,20 @@ def record(
     before deleting. ``summary`` is short human text that names no sensitive content
     ("Översikt", "Samtycke").
 
+    ``role`` with ``consent_id`` or ``referral_id`` say what allowed the access; a row about a
+    person that names no role takes them from the row the same user's access to that person
+    wrote earlier in the same request.
+
     The lock on the chain head is held until the caller's transaction ends, so appends from
     concurrent transactions take turns and the chain cannot fork.
     """
     if obj is not None and obj.pk is None:
         raise ValueError("record() needs a saved object: log a deletion before deleting.")
+    basis = _basis_in_request(
+        actor,
+        participant_id,
+        Basis(role=role, consent_id=consent_id, referral_id=referral_id),
+    )
     with transaction.atomic():
         # get_or_create, not get: a test database flush (or a fresh `flush`) empties the table
         # the data migration filled. If events exist without a head, the insert below fails on
@@ -80,12 +141,13 @@ def record(
                 (actor.get_full_name() if actor is not None else "") or actor_name, "actor_name"
             ),
             organisation_id=actor.organisation_id if actor is not None else None,
-            role=_fit(role, "role"),
+            role=_fit(basis.role, "role"),
             participant_id=participant_id,
             action=action,
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",
-            consent_id=consent_id,
+            consent_id=basis.consent_id,
+            referral_id=basis.referral_id,
             request_id=current_request_id(),
             flagged=flagged,
             summary=_fit(summary, "summary"),

@@ -100,6 +100,11 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
         named = self.filter(pk__in=ids).only("pk", "kind", "first_name", "last_name")
         return {participant.pk: str(participant) for participant in named}
 
+    def controllers(self, ids: Iterable[int]) -> dict[int, int]:
+        """Each of these participants' controlling organisation, in one query: for records that
+        store a participant's id, such as the access log."""
+        return dict(self.filter(pk__in=ids).values_list("pk", "controlling_organisation_id"))
+
     def search(self, query: str) -> ParticipantQuerySet:
         query = query.strip()
         if not query:

@@ -131,6 +131,7 @@ def record_attendance(
             action=AuditEvent.Action.UPDATE,
             obj=attendance,
             participant_id=allowed[referral_id].participant_id,
+            referral_id=referral_id,
             role=PROVIDER_ROLE,
             flagged=allowed[referral_id].participant.is_protected,
             summary="Närvaro",

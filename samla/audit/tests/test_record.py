@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 
 from samla.audit import chain
+from samla.audit.middleware import _request_id
 from samla.audit.models import GENESIS_HASH, AuditEvent, ChainHead
 from samla.audit.record import record
 from samla.audit.tests.conftest import StubActor
@@ -125,3 +126,38 @@ def test_a_missing_head_never_starts_a_second_chain(alice: StubActor) -> None:
         record(actor=alice, action=View)
 
     assert AuditEvent.objects.count() == 1
+
+
+def test_a_change_carries_the_basis_the_read_found_in_the_same_request(
+    alice: StubActor, bob: StubActor
+) -> None:
+    """The access function names the consent on the read; the action's row for the change that
+    follows in the same request names none and gets the same, for that user and person only."""
+    token = _request_id.set("request-one")
+    try:
+        record(actor=alice, action=View, participant_id=5, consent_id=7, role="case_handler")
+        change = record(actor=alice, action=AuditEvent.Action.UPDATE, participant_id=5)
+        other_person = record(actor=alice, action=AuditEvent.Action.UPDATE, participant_id=6)
+        other_user = record(actor=bob, action=AuditEvent.Action.UPDATE, participant_id=5)
+        _request_id.set("request-two")
+        next_request = record(actor=alice, action=AuditEvent.Action.UPDATE, participant_id=5)
+    finally:
+        _request_id.reset(token)
+    outside = record(actor=alice, action=AuditEvent.Action.UPDATE, participant_id=5)
+
+    assert (change.consent_id, change.role) == (7, "case_handler")
+    for event in (other_person, other_user, next_request, outside):
+        assert (event.consent_id, event.role) == (None, "")
+    assert chain.verify_chain().ok
+
+
+def test_a_referral_is_chained_when_given_and_old_rows_without_it_still_verify(
+    alice: StubActor,
+) -> None:
+    before = record(actor=alice, action=View, participant_id=5)
+    provider = record(actor=alice, action=View, participant_id=5, referral_id=3, role="provider")
+    provider.refresh_from_db()
+    assert provider.referral_id == 3
+    assert '"referral_id"' not in chain.canonical_json(chain.content_of(before)).decode()
+    assert '"referral_id":3' in chain.canonical_json(chain.content_of(provider)).decode()
+    assert chain.verify_chain().ok

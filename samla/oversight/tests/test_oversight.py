@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-
-import pytest
 from django.test import Client
 
-from samla.accounts.models import Role, RoleAssignment
+from samla.accounts.models import Role, RoleAssignment, User
 from samla.audit.models import AuditEvent
 from samla.people.models import Participant
 from samla.people.tests.cast import Cast, sign_in
+from samla.plans.tests.matrix import build_agreed_plan
+from samla.referrals.tests.builders import build as build_referral_setting
+from samla.web.tests.pdf import pdf_text as checked_pdf_text
 
 
 def pdf_text(pdf: bytes, tmp_path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext is missing: apt-get install poppler-utils")
-    path = tmp_path / "extract.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(
-        ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout.replace("\n", " ")
+    return checked_pdf_text(pdf)  # tagged, nothing cut off
 
 
 def test_the_extract_lists_who_read_under_which_consent(cast: Cast, client: Client) -> None:
@@ -31,7 +24,12 @@ def test_the_extract_lists_who_read_under_which_consent(cast: Cast, client: Clie
     body = client.get(f"/granskning/deltagare/{cast.pia.pk}/vem-har-last/").content.decode()
     assert "Fia Handläggare" in body
     assert "Försäkringskassan" in body
-    assert f"Samtycke från {cast.consent_fk.valid_from.isoformat()}" in body
+    consent = cast.consent_fk
+    assert consent.valid_to is not None
+    assert (
+        f"Samtycke #{consent.pk}, gällande {consent.valid_from.isoformat()}–"
+        f"{consent.valid_to.isoformat()}" in body
+    )
     assert "Läste: Översikt" in body
 
 
@@ -48,7 +46,8 @@ def test_the_extract_pdf_is_plain_swedish_for_the_person(
     assert "Vem har läst dina uppgifter?" in text
     assert "Pia Persson" in text
     assert "Fia Handläggare" in text
-    assert "Med stöd av ditt samtycke från" in text
+    assert f"Med stöd av ditt samtycke (nummer {cast.consent_fk.pk})" in text
+    assert "Handläggare" in text and "case_handler" not in text
     assert AuditEvent.objects.filter(participant_id=cast.pia.pk, action="print").count() == 1
 
 
@@ -87,3 +86,69 @@ def test_log_review_is_for_organisation_administrators_only(cast: Cast, client: 
     for person in (cast.kim, cast.olle, cast.bodil):
         sign_in(client, person)
         assert client.get("/granskning/").status_code == 404
+
+
+def reviewer(cast: Cast) -> User:
+    """Tyresö kommun's log reviewer: Tyresö is Pia's data controller."""
+    admin = User.objects.create_user(
+        username="greta",
+        password="x",
+        first_name="Greta",
+        last_name="Granskare",
+        organisation=cast.tyreso,
+    )
+    RoleAssignment.objects.create(user=admin, role=Role.ORG_ADMIN)
+    return admin
+
+
+def review_rows(client: Client, **filters: str) -> list[str]:
+    body = client.get("/granskning/", filters).content.decode()
+    return [" ".join(row.split()) for row in body.split("<tr>")[2:]]
+
+
+def test_log_review_shows_the_consent_that_let_another_organisation_read_and_write(
+    cast: Cast, client: Client
+) -> None:
+    pias = build_agreed_plan(cast)
+    sign_in(client, cast.fia)
+    client.get(cast.pia.get_absolute_url())
+    response = client.post(f"/arbetslista/atgard/{pias.fk.pk}/status/", {"status": "ongoing"})
+    assert response.status_code in (200, 302)
+    write = AuditEvent.objects.filter(actor_id=cast.fia.pk, action=AuditEvent.Action.UPDATE).latest(
+        "seq"
+    )
+    assert (write.consent_id, write.role) == (cast.consent_fk.pk, "case_handler")
+
+    sign_in(client, reviewer(cast))
+    consent = cast.consent_fk
+    assert consent.valid_to is not None
+    basis = (
+        f"Samtycke #{consent.pk}, gällande {consent.valid_from.isoformat()}–"
+        f"{consent.valid_to.isoformat()}"
+    )
+    fias = [row for row in review_rows(client) if "Fia Handläggare" in row]
+    read = next(row for row in fias if "Läste: Översikt" in row)
+    changed = next(row for row in fias if "Ändrade" in row)
+    for row in (read, changed):
+        assert basis in row
+        assert "Handläggare" in row and "case_handler" not in row
+        assert "Ansvarig organisation" not in row
+    kims = [row for row in review_rows(client) if "Kim Koordinator" in row and "Pia" in row]
+    assert kims and all(
+        "Ansvarig organisation" in row and "Koordinator" in row and "coordinator" not in row
+        for row in kims
+    )
+
+
+def test_log_review_shows_the_referral_that_let_a_provider_read(cast: Cast, client: Client) -> None:
+    setting = build_referral_setting(cast)
+    sign_in(client, setting.ulla)
+    assert client.get(f"/remisser/{setting.referral.pk}/").status_code == 200
+    sign_in(client, reviewer(cast))
+    row = next(
+        row
+        for row in review_rows(client, participant=str(cast.pia.pk))
+        if "Remiss (utförare)" in row
+    )
+    assert f"Remiss #{setting.referral.pk} till {setting.referral.activity.name}" in row
+    assert "Utförare (insatspersonal)" in row and "provider" not in row
