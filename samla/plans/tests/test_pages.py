@@ -3,8 +3,6 @@ organisation sees of it."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from samla.plans.tests.matrix import (
     PiasPlan,
     build_agreed_plan,
 )
+from samla.web.tests.pdf import pdf_text as checked_pdf_text
 
 GOALS = "Jag vill börja arbeta halvtid och må bättre."
 
@@ -33,14 +32,7 @@ def url(cast: Cast, rest: str = "") -> str:
 
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext is missing: apt-get install poppler-utils")
-    path = tmp_path / "plan.pdf"
-    path.write_bytes(pdf)
-    text = subprocess.run(
-        ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    return " ".join(text.split())
+    return checked_pdf_text(pdf)  # tagged, nothing cut off
 
 
 @pytest.fixture

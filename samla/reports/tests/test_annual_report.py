@@ -149,6 +149,29 @@ def test_the_pdf_holds_the_years_activities_targets_and_figures(
     )
 
 
+def test_the_before_and_after_tables_fit_their_pages_in_a_tagged_pdf(
+    setting: Setting, client: Client
+) -> None:
+    """The occupation and income tables (nine and ten columns) were cut off after "Studerar" on
+    a portrait page: now every column is printed, and the PDF is tagged for a screen reader
+    (pdf_text checks both of every PDF: "Tagged: yes", no word beyond its page)."""
+    sign_in(client, setting.cast.olle)
+    report = order(client, setting.cast)
+    build_annual_report.call(report.pk)
+
+    layout = pdf_text(download(client, report), layout=True)
+    text = " ".join(layout.split())
+
+    assert "Sysselsättning vid start (rader) och vid avslut (kolumner)" in text
+    assert "Huvudsaklig försörjning vid start (rader) och vid avslut (kolumner)" in text
+    for header in ("Arbetssökande", "Sjukskriven,", "arbetar inte", "Inte", "angiven"):
+        assert header in text, header
+    assert "Andel vid start Andel vid avslut" in text
+    # The last column, Totalt, of the crosstabs: its total row ends in the number of exits.
+    totals = [line.split() for line in layout.splitlines() if line.split()[:1] == ["Totalt"]]
+    assert any(len(row) >= 10 for row in totals), totals
+
+
 def test_a_small_activity_shows_a_dash_never_its_count(setting: Setting, client: Client) -> None:
     """Steget had three participants in 2011: its cells are "–" in the PDF, and so is enough
     of the other activity for its count not to follow from the totals."""

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 from samla.pdf import render_pdf
 from samla.statistics.charts import PALETTE, Chart, bar_chart, line_chart, share_chart
 from samla.statistics.tables import Category, count_table, one_way_table, share_table
+from samla.web.tests.pdf import pdf_text as checked_pdf_text
 
 SVG = "{http://www.w3.org/2000/svg}"
 NBSP = "\u00a0"
@@ -167,14 +164,7 @@ def test_chart_colours_are_readable_as_text_on_white() -> None:
 
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext is missing: apt-get install poppler-utils")
-    path = tmp_path / "chart.pdf"
-    path.write_bytes(pdf)
-    text = subprocess.run(
-        ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    return " ".join(text.split())
+    return checked_pdf_text(pdf)  # tagged, nothing cut off
 
 
 def test_a_chart_prints_through_weasyprint(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from samla.audit.models import AuditEvent
 from samla.people.tests.cast import Cast, sign_in
 from samla.surveys.models import Questionnaire, SurveyRound
 from samla.surveys.tests.builders import exit_survey, open_round
+from samla.web.tests.pdf import pdf_text
 
 
 def test_the_office_creates_a_questionnaire_from_suggested_questions(
@@ -70,6 +71,10 @@ def test_the_office_opens_a_round_and_gets_one_link_for_everyone(
     assert AuditEvent.objects.filter(object_type="surveys.surveyround", action="create").exists()
     handout = client.get(f"/enkater/omgangar/{survey_round.pk}/utskrift.pdf")
     assert handout["Content-Type"] == "application/pdf"
+    # Tagged for a screen reader, nothing cut off; the link printed whole for typing in.
+    printed = pdf_text(handout.content)
+    assert version.questionnaire.name in printed
+    assert f"/enkat/{survey_round.token}/" in printed.replace(" ", "")
 
 
 @pytest.mark.parametrize(
