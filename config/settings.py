@@ -230,6 +230,9 @@ SAMLA_CONSENT_WITHDRAWN: list[str] = [
 # sides; a place offered from the waitlist must be answered within this many days.
 SAMLA_REFERRAL_ANSWER_DAYS = env_int("SAMLA_REFERRAL_ANSWER_DAYS", 10)
 SAMLA_WAITLIST_OFFER_DAYS = env_int("SAMLA_WAITLIST_OFFER_DAYS", 5)
+# Answers one network address may give one survey round in an hour (ADR 0011): high enough for a
+# staff meeting behind one address, low enough to stop a script.
+SAMLA_SURVEY_ANSWERS_PER_ADDRESS_HOUR = env_int("SAMLA_SURVEY_ANSWERS_PER_ADDRESS_HOUR", 50)
 # Digital meetings: each gets its own room at this address ({token} is random, says nothing of
 # the person). Samla calls no video service; the room is whatever the pattern points at.
 SAMLA_MEETING_ROOM_URL_PATTERN = os.environ.get(

@@ -217,9 +217,10 @@ class RoundClosed(Exception):
 def submit_response(survey_round: SurveyRound, *, answers: Mapping[int, int | None]) -> Response:
     """Save one respondent's answers, keyed by question id. No actor, no audit row, no time.
 
-    The same person can answer twice: telling them apart would take exactly what an anonymous
-    answer must not carry (a login, a cookie, an address). The association reads the number of
-    answers against the number of people it handed the link to.
+    Nothing of the respondent is passed in: the view refuses a second answer from the same
+    browser and too many from one address before calling this (``once``, ADR 0011), and none of
+    that reaches the answer. The association still reads the number of answers against the
+    number of people it handed the link to.
     """
     if not survey_round.is_open(timezone.localdate()):
         raise RoundClosed

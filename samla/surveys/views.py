@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,7 +19,7 @@ from samla.accounts.http import AuthedRequest
 from samla.form_errors import add_errors, status
 from samla.notifications.links import absolute_url
 from samla.pdf import pdf_response, render_pdf
-from samla.surveys import actions, results
+from samla.surveys import actions, once, results
 from samla.surveys.access import (
     get_questionnaire_for_user,
     get_round_by_token,
@@ -290,9 +291,9 @@ def round_results(request: AuthedRequest, round_pk: int) -> HttpResponse:
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """Answer a round from its link. The link is the same for everyone in the round.
 
-    Nobody is told apart, so the same person can answer twice; preventing that would take a
-    login, a cookie or an address, which would tie the answers to them. That is the price of
-    anonymity, and the office reads the number of answers with it in mind.
+    One answer per browser: the browser that has answered keeps a cookie that says only that,
+    and answers from one address are capped per hour (``once``, ADR 0011). Neither is stored
+    with the answer.
     """
     try:
         survey_round = get_round_by_token(token)
@@ -301,9 +302,18 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     today = timezone.localdate()
     if not survey_round.is_open(today):
         return _not_open(request, survey_round, today)
+    if once.has_answered(request, survey_round):
+        code = 409 if request.method == "POST" else 200
+        return render(
+            request, "surveys/already_answered.html", {"round": survey_round}, status=code
+        )
     questions = list(survey_round.version.questions.order_by("order"))
     form = AnswerForm(request.POST or None, questions=questions)
     if request.method == "POST" and form.is_valid():
+        if once.too_many_from_address(request, survey_round):
+            form.add_error(None, TOO_MANY_FROM_ADDRESS)
+            context = {"round": survey_round, "version": survey_round.version, "form": form}
+            return render(request, "surveys/answer.html", context, status=429)
         try:
             actions.submit_response(survey_round, answers=form.answers())
         except actions.RoundClosed:
@@ -311,9 +321,18 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         else:
-            return redirect("survey_answer:thanks")
+            once.count_answer_from_address(request, survey_round)
+            response = redirect("survey_answer:thanks")
+            once.mark_answered(response, survey_round)
+            return response
     context = {"round": survey_round, "version": survey_round.version, "form": form}
     return render(request, "surveys/answer.html", context, status=status(form))
+
+
+TOO_MANY_FROM_ADDRESS = gettext_lazy(
+    "Många svar har kommit från samma nätverk den senaste timmen. Dina svar är inte sparade än: "
+    "vänta en stund och skicka dem igen."
+)
 
 
 def _not_open(request: HttpRequest, survey_round: SurveyRound, today: date) -> HttpResponse:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from samla.audit.models import AuditEvent
 from samla.people.tests.cast import Cast, sign_in
+from samla.surveys import once
 from samla.surveys.models import AnswerValue, Response, SurveyRound
 from samla.surveys.tests.builders import exit_survey, open_round, questions_of
 
@@ -80,16 +82,76 @@ def test_the_stored_answer_has_nothing_that_points_at_a_person(
 
 
 def test_the_same_link_is_for_everyone_and_takes_several_answers(
-    survey_round: SurveyRound, client: Client
+    survey_round: SurveyRound,
 ) -> None:
-    for value in (1, 2, 3):
+    browsers = [Client() for _ in range(3)]
+    for value, browser in enumerate(browsers, start=1):
         assert (
-            client.post(
+            browser.post(
                 f"/enkat/{survey_round.token}/", answers(survey_round, value, value)
             ).status_code
             == 302
         )
     assert Response.objects.filter(round=survey_round).count() == 3
+    # The cookie that says "answered" is the same in every browser: it tells nobody apart.
+    values = {b.cookies[once.COOKIE].value for b in browsers}
+    assert len(values) == 1
+
+
+def test_a_second_answer_from_the_same_browser_is_refused(
+    survey_round: SurveyRound, client: Client
+) -> None:
+    url = f"/enkat/{survey_round.token}/"
+    assert client.post(url, answers(survey_round, 4, 5, 1)).status_code == 302
+
+    again = client.post(url, answers(survey_round, 1, 1, 0))
+
+    assert again.status_code == 409
+    body = again.content.decode()
+    assert "Du har redan svarat" in body and "ett nytt svar sparas inte" in body
+    assert Response.objects.filter(round=survey_round).count() == 1
+    assert sorted(AnswerValue.objects.values_list("value", flat=True)) == [1, 4, 5]
+    page = client.get(url)
+    assert page.status_code == 200 and "Du har redan svarat" in page.content.decode()
+    assert "Skicka svaren" not in page.content.decode()
+    # The cookie holds no id and belongs to this round's link alone.
+    cookie = client.cookies[once.COOKIE]
+    assert cookie["path"] == url and cookie["httponly"]
+    for trace in (str(Response.objects.get().pk), survey_round.token):
+        assert trace not in cookie.value
+    assert cookie.value.split(":")[0] == "1" and cookie.value.count(":") == 1  # no time in it
+
+
+def test_the_answered_cookie_of_one_round_does_not_close_another(
+    survey_round: SurveyRound, client: Client, cast: Cast
+) -> None:
+    client.post(f"/enkat/{survey_round.token}/", answers(survey_round, 4, 5))
+    other = open_round(survey_round.version, cast.olle)
+    client.cookies[once.COOKIE]["path"] = "/"  # even sent to every path, it is this round's
+    page = client.get(f"/enkat/{other.token}/")
+    assert page.status_code == 200 and "Skicka svaren" in page.content.decode()
+
+
+def test_many_answers_from_one_address_are_held_back_and_what_was_typed_kept(
+    survey_round: SurveyRound, settings
+) -> None:
+    settings.SAMLA_SURVEY_ANSWERS_PER_ADDRESS_HOUR = 2
+    url = f"/enkat/{survey_round.token}/"
+    for value in (1, 2):
+        assert (
+            Client()
+            .post(url, answers(survey_round, value, 1), REMOTE_ADDR="198.51.100.9")
+            .status_code
+            == 302
+        )
+    third = Client().post(url, answers(survey_round, 5, 1), REMOTE_ADDR="198.51.100.9")
+    assert third.status_code == 429
+    body = third.content.decode()
+    assert "Många svar har kommit från samma nätverk" in body
+    assert re.search(r'value="5"[^>]*checked', body)  # what was chosen is still chosen
+    assert Response.objects.filter(round=survey_round).count() == 2
+    elsewhere = Client().post(url, answers(survey_round, 5, 1), REMOTE_ADDR="198.51.100.10")
+    assert elsewhere.status_code == 302
 
 
 @pytest.mark.parametrize(
