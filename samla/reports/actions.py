@@ -19,7 +19,7 @@ from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.organisations.models import Association
 from samla.reports.access import ESF_ROLE, reporting_role
-from samla.reports.esf import ESF_HEADER, EsfMonth, esf_line, participations_in
+from samla.reports.esf import ESF_HEADER, EsfMonth, esf_line, notes, participations_in
 from samla.reports.models import AnnualReport
 from samla.reports.tasks import build_annual_report
 
@@ -79,9 +79,10 @@ def export_esf_file(
 ) -> ExportedFile:
     """The activity's participant file for one month, one line per participation active in it,
     and one audit row per person in it (R3, R4), all in this transaction: a file that could not
-    be logged is never handed out."""
+    be logged is never handed out. A person with a protected identity gets no line, only a place
+    in the count that the notes give (R6); their audit row is flagged."""
     participations = list(participations_in(activity, month))
-    lines = [esf_line(p, month) for p in participations]
+    lines = [esf_line(p, month) for p in participations if not p.participant.is_protected]
     logged: set[int] = set()
     for participation in participations:
         if participation.participant_id in logged:
@@ -96,7 +97,8 @@ def export_esf_file(
             flagged=participation.participant.is_protected,
             summary=f"ESF-deltagarfil {month}",
         )
-    rows: list[Sequence[object]] = [ESF_HEADER, *lines]
+    protected = len(participations) - len(lines)
+    rows: list[Sequence[object]] = [ESF_HEADER, *lines, *notes(len(participations), protected)]
     filename = f"esf-deltagare-{activity.pk}-{month}.{file_format}"
     if file_format == "xlsx":
         content = spreadsheets.xlsx_bytes(

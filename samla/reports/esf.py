@@ -7,6 +7,10 @@ person in it. Its columns are Samla's own plain layout, one code per cell: the i
 with century (12 characters, R9), sex (K, M or X), birth year, start date, end date, exit reason
 and occupation at entry and at exit, the last two as Samla's codes (docs/domain.md §6).
 
+A person with a protected identity (R6) is never written with name, number or address, nor with
+anything else of theirs: their participations get no line, and the notes below the lines
+(``notes``) count them, so the file still covers every participation.
+
 A line tells what was known of the month at its end: a participation that ended after the month
 is reported as under way, with no end date or exit reason, so the file for a month is the same
 whenever it is made.
@@ -20,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samla.activities.models import Activity
@@ -114,4 +119,22 @@ def esf_line(participation: Referral, month: EsfMonth) -> Line:
         participation.exit_reason if ended else "",
         getattr(participation, "entry_occupation", None) or "",
         (getattr(participation, "exit_occupation", None) or "") if ended else "",
+    ]
+
+
+def notes(total: int, protected: int) -> list[list[object]]:
+    """The file's notes, below its lines after an empty row: how many participations the month
+    had, and how many of them are only counted because the person's identity is protected."""
+    return [
+        [],
+        [gettext("Anteckningar")],
+        [gettext("Deltaganden under månaden"), total],
+        [gettext("Varav med skyddade personuppgifter"), protected],
+        [
+            gettext(
+                "%(count)s deltagare med skyddade personuppgifter ingår bara i antalet: de skrivs "
+                "inte ut med namn, personnummer, adress eller andra uppgifter."
+            )
+            % {"count": protected}
+        ],
     ]

@@ -48,6 +48,8 @@ def expected_lines(setting: Setting, month: EsfMonth) -> list[list[str]]:
         key=lambda r: (r.started_on, r.pk),
     ):
         person = r.participant
+        if person.is_protected:
+            continue  # R6: only counted, in the notes
         ended = r.ended_on is not None and r.ended_on <= month.last
         lines.append(
             [
@@ -64,6 +66,33 @@ def expected_lines(setting: Setting, month: EsfMonth) -> list[list[str]]:
     return lines
 
 
+def split(rows: list[list[str]]) -> tuple[list[list[str]], list[list[str]]]:
+    """The file's lines and its notes, which follow the lines after an empty row."""
+    empty = next(i for i, row in enumerate(rows) if not any(row))
+    return rows[1:empty], rows[empty + 1 :]
+
+
+def expected_notes(total: int, protected: int) -> list[list[str]]:
+    return [
+        ["Anteckningar"],
+        ["Deltaganden under månaden", str(total)],
+        ["Varav med skyddade personuppgifter", str(protected)],
+        [
+            f"{protected} deltagare med skyddade personuppgifter ingår bara i antalet: de skrivs "
+            "inte ut med namn, personnummer, adress eller andra uppgifter."
+        ],
+    ]
+
+
+def cell_text(cell: object) -> str:
+    """An XLSX cell as the CSV file writes it (a date without its time)."""
+    return "" if cell is None else str(cell)[:10] if hasattr(cell, "year") else str(cell)
+
+
+def csv_rows(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+
+
 def test_the_esf_reporter_gets_one_line_per_participation_and_each_person_is_logged(
     setting: Setting, client: Client
 ) -> None:
@@ -76,7 +105,7 @@ def test_the_esf_reporter_gets_one_line_per_participation_and_each_person_is_log
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = csv_rows(response.content)
     assert rows[0] == [
         "Personnummer",
         "Kön",
@@ -88,10 +117,12 @@ def test_the_esf_reporter_gets_one_line_per_participation_and_each_person_is_log
         "Sysselsättning vid avslut",
     ]
     expected = expected_lines(setting, MONTH)
-    assert len(expected) >= 20 and rows[1:] == expected
+    lines, notes = split(rows)
+    assert len(expected) >= 20 and lines == expected
+    assert notes == expected_notes(len(expected), 0)
     assert any(line[0] == "" for line in expected)  # anonymous participants count too (R5)
     assert any(line[4] for line in expected) and any(not line[4] for line in expected)
-    assert all(len(line[0]) in (0, 12) for line in rows[1:])
+    assert all(len(line[0]) in (0, 12) for line in lines)
 
     logged = list(AuditEvent.objects.filter(seq__gt=before).order_by("seq"))
     people = {r.participant_id for r in active_between(setting.sams, MONTH.first, MONTH.last)}
@@ -107,23 +138,52 @@ def test_the_xlsx_file_has_the_same_lines(setting: Setting, client: Client) -> N
     response = client.get(url(setting, "?month=2011-05&format=xlsx"))
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
-    rows = [
-        [
-            "" if cell is None else str(cell)[:10] if hasattr(cell, "year") else str(cell)
-            for cell in row
-        ]
-        for row in sheet.iter_rows(min_row=2, values_only=True)
-    ]
-    assert rows == expected_lines(setting, MONTH)
+    rows = [[cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+    lines, notes = split(rows)
+    expected = expected_lines(setting, MONTH)
+    assert lines == expected
+    assert [[cell for cell in row if cell] for row in notes] == expected_notes(len(expected), 0)
 
 
-def test_a_protected_persons_line_is_flagged_for_review(setting: Setting) -> None:
-    person = active_between(setting.sams, MONTH.first, MONTH.last)[0].participant
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+@pytest.mark.parametrize(
+    "protection",
+    [Participant.Protection.CONFIDENTIALITY_MARKING, Participant.Protection.PROTECTED_REGISTRATION],
+)
+def test_a_protected_person_is_only_counted_and_their_read_flagged(
+    setting: Setting, protection: str, file_format: str
+) -> None:
+    """R6: no name, number or address of theirs, nor a line at all; the notes count them."""
+    active = active_between(setting.sams, MONTH.first, MONTH.last)
+    person = next(r.participant for r in active if r.participant.id_number)
     Participant.objects.filter(pk=person.pk).update(
-        protection=Participant.Protection.CONFIDENTIALITY_MARKING
+        protection=protection,
+        first_name="Skyddad",
+        last_name="Hemligsson",
+        street_address="Gömda gatan 7",
+        postal_code="13540",
+        city="Tyresö",
     )
-    actions.export_esf_file(
-        setting.sams, actor=setting.esf_reporter, month=MONTH, file_format="csv"
+    exported = actions.export_esf_file(
+        setting.sams, actor=setting.esf_reporter, month=MONTH, file_format=file_format
+    )
+
+    if file_format == "csv":
+        rows = csv_rows(exported.content)
+        text = exported.content.decode("utf-8-sig")
+    else:
+        sheet = load_workbook(io.BytesIO(exported.content)).active
+        assert sheet is not None
+        rows = [[cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+        text = "\n".join(";".join(row) for row in rows)
+    for secret in (person.id_number, person.id_number[2:], "Skyddad", "Hemligsson", "Gömda"):
+        assert secret not in text
+    lines, notes = split(rows)
+    mine = [r for r in active if r.participant_id == person.pk]
+    assert len(lines) == len(active) - len(mine)
+    assert lines == expected_lines(setting, MONTH)
+    assert [[cell for cell in row if cell] for row in notes] == expected_notes(
+        len(active), len(mine)
     )
     flagged = AuditEvent.objects.filter(flagged=True, role="esf_reporter")
     assert [e.participant_id for e in flagged] == [person.pk]
