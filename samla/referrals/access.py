@@ -31,7 +31,7 @@ from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.people.access import ParticipantAccess, get_participant_for_user
 from samla.people.models import InformationCategory
-from samla.referrals.models import Referral, ReferralEvent
+from samla.referrals.models import Referral, ReferralEvent, ReferralQuerySet
 
 PROVIDER_ROLE = "provider"
 
@@ -89,7 +89,7 @@ def get_activity_for_provider(user: User, pk: int) -> Activity:
     return activity
 
 
-def incoming_referrals(user: User) -> QuerySet[Referral]:
+def incoming_referrals(user: User) -> ReferralQuerySet:
     """Referrals to the activities the user's organisation provides, in the associations where
     the user is activity staff."""
     return Referral.objects.filter(activity__in=provided_activities(user))
@@ -141,7 +141,6 @@ def get_referral_for_provider(user: User, pk: int) -> Referral:
             action=AuditEvent.Action.VIEW,
             obj=referral,
             participant_id=referral.participant_id,
-            referral_id=referral.pk,
             role=PROVIDER_ROLE,
             flagged=referral.participant.is_protected,
             summary="Remiss (utförare)",
