@@ -6,9 +6,15 @@ a user or a file ("=HYPERLINK(...)") could then run, or send data away, when som
 export (CSV or formula injection, OWASP). Every text cell therefore goes through ``safe_cell``,
 which puts an apostrophe in front of such text; numbers and dates are written as what they are.
 
+Numbers stay numbers: a count is an ``int``, money a ``Decimal``, and a share a ``Fraction`` of
+one (``Fraction(429, 1000)``; the statistics layer may not import this module, so the type is
+the standard library's). An XLSX gets numeric cells with a number format (``0``, ``#,##0.00``,
+``0.0 %``); a figure that is hidden stays the text "–". Never write a number as its text ("330",
+"42,9 %"): a spreadsheet cannot sum or sort it.
+
 CSV is written the way Swedish Excel opens it without questions: UTF-8 with a byte-order mark,
 ``;`` between cells, CRLF between rows, and a decimal comma ("1234567,50"), which a Swedish
-spreadsheet reads as a number where "1234567.50" would be text.
+spreadsheet reads as a number where "1234567.50" would be text; a share as "42,9 %".
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -28,13 +35,28 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-Cell = str | int | float | Decimal | date | None
+Cell = str | int | float | Decimal | Fraction | date | None
+
+# How an XLSX shows each kind of number (Excel's codes: "." and "," are read by the locale).
+INTEGER_FORMAT = "0"
+MONEY_FORMAT = "#,##0.00"
+SHARE_FORMAT = "0.0 %"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def swedish_share(value: Fraction) -> str:
+    """0.429 as "42,9 %", rounded half up like the pages."""
+    percent = (Decimal(value.numerator * 100) / Decimal(value.denominator)).quantize(
+        Decimal("0.1"), ROUND_HALF_UP
+    )
+    return f"{percent} %".replace(".", ",")
 
 
 def safe_cell(value: object) -> Cell:
     """The value as a cell: text that would start a formula gets a leading apostrophe; numbers
     and dates stay numbers and dates; anything else becomes its text."""
-    if value is None or isinstance(value, int | float | Decimal | date):
+    if value is None or isinstance(value, int | float | Decimal | Fraction | date):
         return value  # bool is an int: written as 1 or 0, never as a formula
     text = str(value)
     if text.startswith(FORMULA_STARTS):
@@ -45,6 +67,8 @@ def safe_cell(value: object) -> Cell:
 def _csv_value(cell: Cell) -> str | int | float | Decimal:
     if cell is None:
         return ""
+    if isinstance(cell, Fraction):
+        return swedish_share(cell)
     if isinstance(cell, Decimal | float):
         return str(cell).replace(".", ",")
     if isinstance(cell, datetime):
@@ -85,14 +109,34 @@ def xlsx_bytes(rows: Iterable[Sequence[object]], *, sheet_title: str = "Samla") 
             if isinstance(safe, datetime) and safe.tzinfo is not None:
                 safe = timezone.localtime(safe).replace(tzinfo=None)  # Excel has no time zones
             cell = WriteOnlyCell(sheet)
-            cell.value = safe  # the stubs' WriteOnlyCell(value=) leaves out Decimal and date
+            # The stubs' WriteOnlyCell(value=) leaves out Decimal and date; a Fraction is no
+            # number to openpyxl, so a share is written as its float.
+            cell.value = float(safe) if isinstance(safe, Fraction) else safe
             if isinstance(safe, str):
                 cell.data_type = "s"
+            number_format = _number_format(safe)
+            if number_format:
+                cell.number_format = number_format
             cells.append(cell)
         sheet.append(cells)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _number_format(cell: Cell) -> str | None:
+    """Counts as whole numbers, money (Samla's Decimals) to the öre, shares as percentages."""
+    if cell is None or isinstance(cell, bool | str | float):
+        return None
+    if isinstance(cell, int):
+        return INTEGER_FORMAT
+    if isinstance(cell, Fraction):
+        return SHARE_FORMAT
+    if isinstance(cell, Decimal):
+        return MONEY_FORMAT
+    if isinstance(cell, datetime):
+        return DATETIME_FORMAT
+    return DATE_FORMAT
 
 
 def xlsx_response(filename: str, rows: Iterable[Sequence[object]]) -> HttpResponse:

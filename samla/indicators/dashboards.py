@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,8 @@ from samla.people.models import Sex
 from samla.statistics.charts import Chart, bar_chart, line_chart, share_chart
 from samla.statistics.tables import Category, Figure, ShareTable, Table
 
-Row = list[str | int | None]
+# A record for CSV and XLSX: counts as int, shares as a Fraction of one (samla.spreadsheets).
+Row = list[str | int | Fraction | None]
 
 
 @dataclass(frozen=True)
@@ -78,15 +80,17 @@ class BeforeAfter:
                 _("Andel vid avslut"),
             ]
         ]
+        total = self.crosstab.total
         for c in self.changes:
+            before, after = c.before.value, c.after.value
             rows.append(
                 [
                     c.category.label,
                     _value(c.before),
                     _value(c.after),
-                    c.change,
-                    c.share_before,
-                    c.share_after,
+                    "–" if before is None or after is None else after - before,
+                    _share_cell(c.before, total),
+                    _share_cell(c.after, total),
                 ]
             )
         return rows
@@ -96,6 +100,13 @@ def _share(part: Figure, whole: Figure) -> str:
     if part.value is None or whole.value is None or whole.value == 0:
         return "–"
     return f"{percent(part.value, whole.value)} %".replace(".", ",")
+
+
+def _share_cell(part: Figure, whole: Figure) -> Fraction | str:
+    """The share ``_share`` shows, as a number for a spreadsheet."""
+    if part.value is None or whole.value is None or whole.value == 0:
+        return "–"
+    return Fraction(percent(part.value, whole.value)) / 100
 
 
 def _value(figure: Figure) -> str | int:
@@ -108,6 +119,7 @@ class TargetRow:
     goal: str
     actual: str
     attained: Decimal | None  # the actual as a percentage of the goal, when it can be shown
+    measured: int | Fraction | None = None  # the actual as a number for exports, when shown
 
     @property
     def reached(self) -> bool | None:
@@ -127,14 +139,14 @@ class Targets:
     def records(self) -> list[Row]:
         rows: list[Row] = [[_("Mål"), _("Avser"), _("Målvärde"), _("Utfall"), _("Andel av målet")]]
         for r in self.rows:
-            attained = f"{r.attained} %".replace(".", ",") if r.attained is not None else "–"
+            goal = Fraction(r.target.value, 100) if r.target.is_share else r.target.value
             rows.append(
                 [
                     r.target.get_kind_display(),
                     r.target.breakdown_label or _("Hela perioden"),
-                    r.goal,
-                    r.actual,
-                    attained,
+                    goal,
+                    "–" if r.measured is None else r.measured,
+                    "–" if r.attained is None else Fraction(r.attained) / 100,
                 ]
             )
         return rows
@@ -367,14 +379,15 @@ class Dashboard:
                 if share.percent is None
                 else (share.percent * 100 / target.value).quantize(Decimal("0.1"))
             )
-            return TargetRow(target, f"{target.value} %", str(share), attained)
+            measured = None if share.percent is None else Fraction(share.percent) / 100
+            return TargetRow(target, f"{target.value} %", str(share), attained, measured)
         figure = self._count_for(figures, target)
         attained = (
             percent(figure.value, target.value)
             if figure.value is not None and target.value
             else None
         )
-        return TargetRow(target, str(Figure(target.value)), str(figure), attained)
+        return TargetRow(target, str(Figure(target.value)), str(figure), attained, figure.value)
 
     def _count_for(self, figures: Figures, target: Target) -> Figure:
         if target.kind == Target.Kind.LEARNING_GOALS:

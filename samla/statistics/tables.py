@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from django.utils.translation import gettext
 
@@ -38,7 +39,9 @@ __all__ = [
 HIDDEN = "–"  # en dash: the mark of a figure that is not shown
 NBSP = "\u00a0"
 
-Record = list[str | int | None]
+# A record for CSV and XLSX (samla.spreadsheets): a share is a Fraction of one, so a spreadsheet
+# gets a number with a percent format, not the text "42,9".
+Record = list[str | int | Fraction | None]
 
 
 def hidden_explanation(k: int) -> str:
@@ -235,7 +238,7 @@ class Share:
         return self.percent is None and self.base.value != 0
 
     def record(self) -> Record:
-        percent = HIDDEN if self.percent is None else swedish_percent(self.percent)
+        percent = HIDDEN if self.percent is None else Fraction(self.percent) / 100
         return [self.category.label, self.achieved.record(), self.base.record(), percent]
 
 
@@ -257,7 +260,7 @@ class ShareTable:
         return any(share.any_hidden for share in (*self.shares, self.total))
 
     def records(self) -> list[Record]:
-        """Header, one record per category, the total; the percent as Swedish text ("42,9")."""
+        """Header, one record per category, the total; the share as a Fraction (0.429)."""
         header: Record = [
             self.row_heading,
             self.achieved_label,

@@ -821,6 +821,9 @@ def test_the_csv_and_xlsx_hold_the_same_numbers(
     assert sheet is not None
     from_xlsx = labelled([list(row) for row in sheet.iter_rows(values_only=True)])
     assert {label: from_xlsx[label] for label in wanted} == wanted
+    money = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, int | float)]
+    assert len(money) >= 15
+    assert {(c.data_type, c.number_format) for c in money} == {("n", "#,##0.00")}  # kronor, öre
     if per_organisation:
         tyreso = Statement(book.year).contributions[-1]
         assert tyreso.organisation == cast.tyreso

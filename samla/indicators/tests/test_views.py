@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
+from typing import Any
 
 import openpyxl
 import pytest
@@ -202,3 +204,64 @@ def test_an_association_without_activities_has_an_empty_dashboard(
     response = client.get(f"/statistik/forbund/{cast.association.pk}/")
     assert response.status_code == 200
     assert "Pågående deltaganden under perioden, per insats och kön" in response.content.decode()
+
+
+NUMBER_AS_TEXT = re.compile(r"^[−+-]?\d[\d\s]*(,\d+)?(\s?%)?$")
+
+
+def xlsx_rows(client: Client, url: str) -> list[tuple[Any, ...]]:
+    response = client.get(url)
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    return list(sheet.iter_rows())
+
+
+def test_targets_download_as_numbers_with_number_formats(
+    client: Client, data: DataSet, programme: Programme
+) -> None:
+    """Issue 14 item 9: "330" and "100,6 %" were text cells that a spreadsheet cannot sum."""
+    sign_in(client, data.cast.bodil)
+    rows = xlsx_rows(client, f"/statistik/program/{programme.pk}/?table=targets&format=xlsx")
+    participants = next(r for r in rows if r[0].value == "Antal deltagare")
+    goal, actual, attained = participants[2:5]
+    started = sum(
+        1
+        for r in data.rows
+        if date(2024, 1, 1) <= r.started_on <= date(2025, 12, 31) and r.exit_reason != "in_error"
+    )
+    assert (goal.data_type, goal.value, goal.number_format) == ("n", 100, "0")
+    assert (actual.data_type, actual.value, actual.number_format) == ("n", started, "0")
+    assert attained.data_type == "n" and attained.number_format == "0.0 %"
+    assert attained.value == pytest.approx(started / 100, abs=0.0005)
+    feel_better = next(r for r in rows if r[0].value == "Andel som mår bättre")
+    assert (feel_better[2].data_type, feel_better[2].value) == ("n", 0.8)
+    assert feel_better[2].number_format == "0.0 %"
+    for cell in feel_better[3:5]:  # a share, or "–" as text when it is hidden
+        assert (cell.data_type, cell.number_format) == ("n", "0.0 %") or cell.value == "–"
+
+    text = client.get(f"/statistik/program/{programme.pk}/?table=targets&format=csv")
+    lines = list(csv.reader(io.StringIO(text.content.decode("utf-8-sig")), delimiter=";"))
+    line = next(r for r in lines if r and r[0] == "Antal deltagare")
+    assert line[2:4] == ["100", str(started)]
+    assert line[4] == f"{started},0 %"
+
+
+def test_no_downloaded_table_holds_a_number_as_text(
+    client: Client, data: DataSet, programme: Programme
+) -> None:
+    sign_in(client, data.cast.bodil)
+    page = client.get(f"/statistik/program/{programme.pk}/").content.decode()
+    slugs = sorted(set(re.findall(r"table=([a-z_]+)&amp;format=xlsx", page)))
+    assert {"targets", "feel_better", "occupation", "started"} <= set(slugs), slugs
+    numbers = 0
+    for slug in slugs:
+        rows = xlsx_rows(client, f"/statistik/program/{programme.pk}/?table={slug}&format=xlsx")
+        for row in rows[4:]:  # below the title, the table's name and the filters
+            for cell in row[1:]:  # after the category's label
+                if isinstance(cell.value, str):
+                    assert not NUMBER_AS_TEXT.match(cell.value), (slug, cell.value)
+                elif cell.value is not None:
+                    assert cell.data_type == "n" and cell.number_format != "General"
+                    numbers += 1
+    assert numbers > 50
