@@ -16,7 +16,14 @@ from django.http import Http404, HttpResponse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samla.accounts.http import AuthedRequest
-from samla.accounts.models import ORGANISATION_ROLES, PERSON_ROLES, Role, RoleAssignment, User
+from samla.accounts.models import (
+    ORGANISATION_ROLES,
+    PERSON_ROLES,
+    Receiver,
+    Role,
+    RoleAssignment,
+    User,
+)
 from samla.organisations.models import Association
 
 P = ParamSpec("P")
@@ -100,3 +107,27 @@ def assignable_roles(admin: User, association: Association) -> list[Role]:
 
 def organisation_roles() -> list[Role]:
     return [role for role in Role if role in ORGANISATION_ROLES]
+
+
+def receiving_associations(admin: User) -> QuerySet[Association]:
+    """The associations in which the admin's organisation receives meeting invitations: those
+    it takes part in whose roles reach person data, not the association that is the
+    organisation itself (its staff never do, R1)."""
+    return administrable_associations(admin).exclude(organisation_id=admin.organisation_id)
+
+
+def administered_receivers(admin: User) -> QuerySet[Receiver]:
+    if admin.organisation_id is None or not is_org_admin(admin):
+        return Receiver.objects.none()
+    return Receiver.objects.filter(
+        organisation_id=admin.organisation_id,
+        association__in=receiving_associations(admin),
+    ).select_related("association", "user")
+
+
+def get_receiver_for_admin(admin: User, pk: int) -> Receiver:
+    """One receiver of the admin's organisation, or 404."""
+    try:
+        return administered_receivers(admin).get(pk=pk)
+    except Receiver.DoesNotExist:
+        raise Http404 from None

@@ -7,13 +7,18 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from samla.accounts.access import administrable_associations, assignable_roles, organisation_roles
-from samla.accounts.models import Role, RoleAssignment, User
+from samla.accounts.access import (
+    administrable_associations,
+    assignable_roles,
+    organisation_roles,
+    receiving_associations,
+)
+from samla.accounts.models import PERSON_ROLES, RECEIVER_ROLES, Receiver, Role, RoleAssignment, User
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.concurrency import check_version
@@ -351,3 +356,64 @@ def change_password(*, actor: User, new_password: str) -> None:
     actor.set_password(new_password)
     actor.save(update_fields=["password"])
     record(actor=actor, action=AuditEvent.Action.UPDATE, obj=actor, summary="Bytte lösenord")
+
+
+@transaction.atomic
+def add_receiver(
+    *, actor: User, association: Association, user: User | None, role: str
+) -> Receiver:
+    """Name a person of the admin's organisation, or a role, to receive the meeting
+    invitations addressed to the organisation in an association."""
+    if association not in receiving_associations(actor):
+        raise ActionRefused(gettext("Organisationen tar inte emot kallelser i det förbundet."))
+    if (user is None) == (not role):
+        raise ActionRefused(gettext("Välj antingen en person eller en roll."))
+    if user is not None:
+        if user.organisation_id != actor.organisation_id or not user.is_active:
+            raise ActionRefused(
+                gettext("%(name)s är inte en aktiv användare i din organisation.") % {"name": user}
+            )
+        if not user.has_role(*PERSON_ROLES, association=association):
+            raise ActionRefused(
+                gettext(
+                    "%(name)s har ingen roll i %(association)s som ger tillgång till "
+                    "personuppgifter och kan inte ta emot kallelser där."
+                )
+                % {"name": user, "association": association}
+            )
+    elif role not in RECEIVER_ROLES:
+        raise ActionRefused(gettext("Välj en roll som ger tillgång till personuppgifter."))
+    assert actor.organisation_id is not None
+    try:
+        with transaction.atomic():
+            receiver = Receiver.objects.create(
+                organisation_id=actor.organisation_id,
+                association=association,
+                user=user,
+                role=role,
+            )
+    except IntegrityError as error:
+        raise ActionRefused(
+            gettext("%(who)s tar redan emot kallelser i %(association)s.")
+            % {"who": user or Role(role).label, "association": association}
+        ) from error
+    record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=receiver,
+        actor_name=_name(actor),
+        summary=f"Mottagare av kallelser i {association.short_name}: {receiver}",
+    )
+    return receiver
+
+
+@transaction.atomic
+def remove_receiver(*, actor: User, receiver: Receiver) -> None:
+    record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        obj=receiver,
+        actor_name=_name(actor),
+        summary=f"Tog bort mottagare av kallelser i {receiver.association.short_name}: {receiver}",
+    )
+    receiver.delete()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samla.accounts.access import assignable_roles, organisation_roles
 from samla.accounts.actions import RoleChoice
-from samla.accounts.models import Role, User
+from samla.accounts.models import RECEIVER_ROLES, Role, User
 from samla.organisations.models import Association
 
 _ORGANISATION = "org"
@@ -181,3 +181,44 @@ class UserEditForm(UserForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["version"] = self.instance.edit_version()
+
+
+class ReceiverForm(forms.Form):
+    """Who receives the organisation's meeting invitations in an association: one person, or
+    everyone with a role."""
+
+    association = forms.ModelChoiceField(
+        label=_("Samordningsförbund"), queryset=Association.objects.none()
+    )
+    user = forms.ModelChoiceField(
+        label=_("En person"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Personen måste ha en roll i förbundet som ger tillgång till personuppgifter."),
+    )
+    role = forms.ChoiceField(
+        label=_("eller alla med en roll"),
+        choices=[("", "–"), *[(role.value, role.label) for role in RECEIVER_ROLES]],
+        required=False,
+    )
+
+    def __init__(
+        self, *args: Any, associations: Sequence[Association], users: Sequence[User], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        association_field = self.fields["association"]
+        user_field = self.fields["user"]
+        assert isinstance(association_field, forms.ModelChoiceField)
+        assert isinstance(user_field, forms.ModelChoiceField)
+        association_field.queryset = Association.objects.filter(pk__in=[a.pk for a in associations])
+        user_field.queryset = User.objects.filter(pk__in=[u.pk for u in users])
+        if len(associations) == 1 and not self.is_bound:
+            self.initial["association"] = associations[0].pk
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("user") is None and not cleaned.get("role"):
+            raise forms.ValidationError(_("Välj en person eller en roll."))
+        if cleaned.get("user") is not None and cleaned.get("role"):
+            raise forms.ValidationError(_("Välj antingen en person eller en roll, inte båda."))
+        return cleaned

@@ -20,5 +20,7 @@ urlpatterns = [
         name="user_reset_second_factor",
     ),
     path("organisation/", views.organisation_detail, name="organisation"),
+    path("organisation/mottagare/", views.receivers, name="receivers"),
+    path("organisation/mottagare/<int:pk>/ta-bort/", views.receiver_remove, name="receiver_remove"),
     path("mitt-konto/", views.profile, name="profile"),
 ]

@@ -28,16 +28,19 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samla.accounts import actions
 from samla.accounts.access import (
+    administered_receivers,
     administered_users,
     administrable_associations,
+    get_receiver_for_admin,
     get_user_for_admin,
     org_admin_required,
+    receiving_associations,
 )
 from samla.accounts.actions import ActionRefused, CodeOutcome, LoginOutcome
-from samla.accounts.forms import CodeForm, LoginForm, UserCreateForm, UserEditForm
+from samla.accounts.forms import CodeForm, LoginForm, ReceiverForm, UserCreateForm, UserEditForm
 from samla.accounts.http import AuthedRequest
 from samla.accounts.middleware import is_verified, second_factor_url, with_next
-from samla.accounts.models import User
+from samla.accounts.models import Receiver, User
 from samla.concurrency import Stale
 from samla.organisations.models import Association, AssociationMember
 
@@ -319,3 +322,41 @@ def organisation_detail(request: AuthedRequest) -> HttpResponse:
     own = Association.objects.filter(organisation=organisation).first()
     context = {"organisation": organisation, "memberships": memberships, "own_association": own}
     return render(request, "accounts/organisation.html", context)
+
+
+@org_admin_required
+@require_http_methods(["GET", "POST"])
+def receivers(request: AuthedRequest) -> HttpResponse:
+    """Who receives the meeting invitations addressed to the organisation, per association."""
+    associations = list(receiving_associations(request.user))
+    users = [u for u in administered_users(request.user) if u.is_active]
+    form = ReceiverForm(_post_data(request), associations=associations, users=users)
+    if form.is_valid():
+        try:
+            actions.add_receiver(actor=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("Mottagaren är tillagd."))
+            return redirect("accounts:receivers")
+    kept = list(administered_receivers(request.user))
+    assert request.user.organisation_id is not None
+    rows = [
+        (
+            association,
+            [r for r in kept if r.association_id == association.pk],
+            list(Receiver.objects.users(request.user.organisation_id, association)),
+        )
+        for association in associations
+    ]
+    context = {"form": form, "rows": rows}
+    return render(request, "accounts/receivers.html", context, status=_status(form))
+
+
+@org_admin_required
+@require_POST
+def receiver_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    receiver = get_receiver_for_admin(request.user, pk)
+    actions.remove_receiver(actor=request.user, receiver=receiver)
+    messages.success(request, _("%(who)s tar inte längre emot kallelser.") % {"who": receiver})
+    return redirect("accounts:receivers")

@@ -10,7 +10,9 @@ it writes the audit row. On top of that:
 - requesting, preparing, summoning, cancelling and writing the minutes need ``manage``: a
   coordinator of the controlling organisation on the team;
 - an invitation is answered by the person it names, or, if it names nobody, by someone of the
-  invited organisation who may see the person.
+  invited organisation who may see the person, or by one of the organisation's receivers
+  (``accounts.Receiver``), who reach the invitation before they may see the person: they see
+  the meeting's time and place and nothing of the person until they are on the team.
 
 A refused read leaves no audit row: the participant read and the meeting lookup are one
 transaction.
@@ -26,7 +28,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from samla.accounts.models import User
+from samla.accounts.models import PERSON_ROLES, Receiver, User
 from samla.audit.models import AuditEvent
 from samla.meetings.models import Invitation, Meeting, MeetingQuerySet
 from samla.people.access import (
@@ -115,6 +117,26 @@ def get_invitation_for_user(user: User, token: str) -> tuple[MeetingAccess, Invi
     return meeting_access, invitation
 
 
+def get_invitation_for_receiver(user: User, token: str) -> Invitation:
+    """An invitation that reached this user as a receiver of its organisation, before they may
+    see the person: the meeting's time and place, nothing of the person (the page shows no
+    name), so nothing of the person is read and no read is logged. 404 for anyone else."""
+    invitation = (
+        Invitation.objects.filter(token=token, user__isnull=True)
+        .select_related(
+            "organisation",
+            "meeting__organiser__organisation",
+            "meeting__participant__association",
+        )
+        .first()
+    )
+    if invitation is None or invitation.organisation_id != user.organisation_id:
+        raise Http404
+    if not is_receiver(user, invitation, invitation.meeting.participant):
+        raise Http404
+    return invitation
+
+
 def may_answer(user: User, invitation: Invitation) -> bool:
     if invitation.user_id is not None:
         return invitation.user_id == user.pk
@@ -125,20 +147,54 @@ def may_see_person(user: User, participant: Participant) -> bool:
     return visible_participants(user).filter(pk=participant.pk).exists()
 
 
+def receivers(invitation: Invitation, participant: Participant) -> list[User]:
+    """The invited organisation's receivers in the person's association (kept by its
+    administrator), for an invitation that names nobody."""
+    return list(
+        Receiver.objects.users(invitation.organisation_id, participant.association).exclude(
+            pk=invitation.meeting.organiser_id
+        )
+    )
+
+
 def recipients(invitation: Invitation, participant: Participant) -> list[User]:
     """Who is told about an invitation: the person it names, or else the invited
-    organisation's people on the team; in both cases only while they may see the person, so
-    that nobody gets a summons to a meeting they cannot open."""
+    organisation's people on the team, or, when none of them may see the person, the
+    organisation's receivers (who are not on the team yet: they answer, and join it). A named
+    person or a team member is told only while they may see the person, so that nobody on the
+    team gets a summons to a meeting they cannot open."""
     if invitation.user_id is not None:
         candidates = User.objects.filter(pk=invitation.user_id)
     else:
         team = TeamMember.objects.current().filter(participant=participant).values("user_id")
         candidates = User.objects.filter(pk__in=team, organisation_id=invitation.organisation_id)
-    return [
+    told = [
         user
         for user in candidates.filter(is_active=True).order_by("pk")
         if may_see_person(user, participant)
     ]
+    if told or invitation.user_id is not None:
+        return told
+    return receivers(invitation, participant)
+
+
+def reaches_nobody(invitation: Invitation, participant: Participant) -> bool:
+    """An invitation that no mail would reach: the organiser's own does not count (they booked
+    the meeting)."""
+    if invitation.user_id is not None and invitation.user_id == invitation.meeting.organiser_id:
+        return False
+    return not [
+        u for u in recipients(invitation, participant) if u.pk != invitation.meeting.organiser_id
+    ]
+
+
+def is_receiver(user: User, invitation: Invitation, participant: Participant) -> bool:
+    """Whether the invitation reached this user as one of its organisation's receivers."""
+    return (
+        invitation.user_id is None
+        and invitation.organisation_id == user.organisation_id
+        and any(u.pk == user.pk for u in recipients(invitation, participant))
+    )
 
 
 def busy_users(meeting: Meeting, user_ids: list[int]) -> set[int]:
@@ -204,3 +260,48 @@ def upcoming_for(user: User, now: datetime | None = None) -> UpcomingMeetings:
         shown = len(mine) + len(organisation) + len(to_prepare)
         log_list_read(user, shown, purpose="Mina möten")
     return UpcomingMeetings(mine, organisation, to_prepare)
+
+
+def _receiving_associations(user: User) -> set[int]:
+    """The associations in which this user receives their organisation's invitations."""
+    assert user.organisation_id is not None
+    roles = [a.role for a in user.assignments()]
+    kept = Receiver.objects.filter(organisation_id=user.organisation_id).filter(
+        Q(user=user) | Q(role__in=roles)
+    )
+    return set(kept.values_list("association_id", flat=True)) & user.association_ids(*PERSON_ROLES)
+
+
+def awaiting_answer(user: User, now: datetime | None = None) -> list[Invitation]:
+    """Summonses and invitations to meetings ahead that wait for this user's answer: those
+    naming them, and those to their organisation that reach them, on the team or as a
+    receiver. Shown without the person's name (a receiver may not see the person yet), so
+    nothing of the person is read."""
+    if user.organisation_id is None or not user.reaches_person_data:
+        return []
+    now = now or timezone.now()
+    pending = (
+        Invitation.objects.pending()
+        .filter(meeting__state=Meeting.State.PLANNED, meeting__ends_at__gte=now)
+        .exclude(meeting__organiser=user)
+        .select_related(
+            "organisation", "meeting__organiser__organisation", "meeting__participant__association"
+        )
+        .order_by("meeting__starts_at", "pk")
+    )
+    visible = visible_participants(user).values("pk")
+    ours = Q(user__isnull=True, organisation_id=user.organisation_id)
+    seen = list(pending.filter(Q(user=user) | ours, meeting__participant__in=visible))
+    receiving = _receiving_associations(user)
+    as_receiver = (
+        [
+            invitation
+            for invitation in pending.filter(
+                ours, meeting__participant__association_id__in=receiving
+            ).exclude(meeting__participant__in=visible)
+            if is_receiver(user, invitation, invitation.meeting.participant)
+        ]
+        if receiving
+        else []
+    )
+    return sorted(seen + as_receiver, key=lambda i: (i.meeting.starts_at, i.pk))

@@ -25,8 +25,12 @@ from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.concurrency import check_version
 from samla.meetings import summons
+from samla.meetings.access import may_see_person, reaches_nobody
 from samla.meetings.models import Decision, Invitation, Meeting, new_room_url
+from samla.notifications.models import Kind
+from samla.notifications.notices import notify
 from samla.organisations.models import Organisation
+from samla.people import actions as people_actions
 from samla.people.access import deciding_consents
 from samla.people.models import Participant, TeamMember
 from samla.plans import actions as plan_actions
@@ -73,6 +77,37 @@ def check_invitee(participant: Participant, organisation: Organisation, user: Us
             _("%(name)s finns inte i personens team. Lägg först till hen i teamet.")
             % {"name": user}
         )
+
+
+def reaches_nobody_message(invitation: Invitation) -> str:
+    if invitation.user_id is not None:
+        return _(
+            "Kallelsen till %(name)s, %(org)s, kan inte skickas: hen kan inte se personen "
+            "längre. Ta bort inbjudan eller bjud in organisationen utan namn."
+        ) % {"name": invitation.user, "org": invitation.organisation}
+    return _(
+        "Kallelsen till %(org)s når ingen: ingen från %(org)s finns i personens team, och "
+        "%(org)s har ingen mottagare av kallelser i förbundet. Lägg till någon från %(org)s i "
+        "teamet, bjud in en person, eller be %(org)s organisationsadministratör att ange "
+        "mottagare av kallelser."
+    ) % {"org": invitation.organisation}
+
+
+def check_reaches_someone(meeting: Meeting) -> None:
+    """Refuse to send a summons or an invitation that no mail would reach (issue 14): every
+    invitation not sent yet must reach someone, named, on the team or a receiver."""
+    unsent = (
+        Invitation.objects.filter(meeting=meeting, sent_sequence__isnull=True)
+        .select_related("organisation", "user")
+        .order_by("organisation__name", "pk")
+    )
+    refusals = []
+    for invitation in unsent:
+        invitation.meeting = meeting
+        if reaches_nobody(invitation, meeting.participant):
+            refusals.append(reaches_nobody_message(invitation))
+    if refusals:
+        raise ValidationError(refusals, code="reaches_nobody")
 
 
 def _lock(meeting: Meeting, version: int | None = None) -> Meeting:
@@ -267,6 +302,8 @@ def invite(
             _("%(who)s är redan inbjuden.") % {"who": user or organisation}
         ) from error
     invitation.meeting = locked
+    if locked.state == Meeting.State.PLANNED and reaches_nobody(invitation, locked.participant):
+        raise ValidationError(reaches_nobody_message(invitation), code="reaches_nobody")
     locked.version += 1
     locked.save(update_fields=["version"])
     record(
@@ -322,6 +359,7 @@ def summon(
     _must_be_open(locked)
     if starts_at <= timezone.now():
         raise ValidationError(_("Tiden har redan passerat. Välj en tid framåt."))
+    check_reaches_someone(locked)
     video_url = ""
     if mode == Meeting.Mode.DIGITAL:
         video_url = locked.video_url or new_room_url()
@@ -350,7 +388,7 @@ def summon(
         )
     if was_summoned and {"starts_at", "duration_minutes"} & set(changed):
         Invitation.objects.filter(meeting=locked).exclude(user=locked.organiser).update(
-            response=Invitation.Response.PENDING, responded_at=None
+            response=Invitation.Response.PENDING, responded_at=None, answered_by=None
         )
     return locked, summons.send_summons(locked)
 
@@ -388,7 +426,8 @@ def answer(invitation: Invitation, *, actor: User, response: str) -> Invitation:
     current = Invitation.objects.select_for_update().get(pk=invitation.pk)
     current.response = Invitation.Response(response)
     current.responded_at = timezone.now()
-    current.save(update_fields=["response", "responded_at"])
+    current.answered_by = actor
+    current.save(update_fields=["response", "responded_at", "answered_by"])
     current.meeting = locked
     record(
         actor=actor,
@@ -397,7 +436,33 @@ def answer(invitation: Invitation, *, actor: User, response: str) -> Invitation:
         participant_id=locked.participant_id,
         summary=f"Svarade på kallelse: {current.get_response_display()}",
     )
+    if current.response == Invitation.Response.ACCEPTED and current.user_id is None:
+        _join(current, actor)
     return current
+
+
+def _join(invitation: Invitation, actor: User) -> None:
+    """One who accepts an invitation addressed to their organisation comes to the meeting: they
+    join the person's team if the consent permits (``people.actions.team_candidates``) and the
+    invitation becomes theirs; if it does not, their answer stands, they see nothing of the
+    person, and the organiser is told."""
+    meeting = invitation.meeting
+    participant = meeting.participant
+    if may_see_person(actor, participant):
+        return  # already on the team
+    if actor in people_actions.team_candidates(participant):
+        people_actions.add_team_member(participant, actor=actor, user=actor)
+        if not Invitation.objects.filter(meeting=meeting, user=actor).exists():
+            invitation.user = actor
+            invitation.save(update_fields=["user"])
+        return
+    notify(
+        meeting.organiser,
+        Kind.OUTSIDE_TEAM,
+        about=invitation,
+        path=meeting.get_absolute_url(),
+        occasion=str(actor.pk),
+    )
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,16 @@ from samla.concurrency import Stale, changes, keep_input
 from samla.meetings import actions
 from samla.meetings.access import (
     MeetingAccess,
+    awaiting_answer,
     busy_users,
+    get_invitation_for_receiver,
     get_invitation_for_user,
     get_meeting_for_user,
     may_answer,
+    may_see_person,
     meetings_for,
     organisations_without_consent,
+    reaches_nobody,
     upcoming_for,
 )
 from samla.meetings.calendar import calendar_file
@@ -121,6 +125,8 @@ def meeting_detail(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResp
         "lapsed": organisations_without_consent(shown.participant, invitations)
         if shown.can_manage
         else set(),
+        "unreached": _unreached(meeting, invitations) if shown.can_manage else set(),
+        "outside_team": _outside_team(meeting) if shown.can_manage else [],
         "mine": [i for i in invitations if may_answer(request.user, i)],
         "story": [] if meeting.is_preparatory else current_story_for(access),
         "decisions": [
@@ -138,6 +144,21 @@ def meeting_detail(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResp
         and meetings_for(access).filter(pk=meeting.prepares_id).exists(),
     }
     return render(request, "meetings/meeting_detail.html", context)
+
+
+def _outside_team(meeting: Meeting) -> list[Invitation]:
+    """Invitations accepted by someone who could not join the person's team (no consent in
+    force names their organisation): the organiser is told, here and by mail."""
+    accepted = Invitation.objects.filter(
+        meeting=meeting, response=Invitation.Response.ACCEPTED, answered_by__isnull=False
+    ).select_related("organisation", "answered_by")
+    return [
+        invitation
+        for invitation in accepted
+        if invitation.answered_by_id != meeting.organiser_id
+        and invitation.answered_by is not None
+        and not may_see_person(invitation.answered_by, meeting.participant)
+    ]
 
 
 def invitable_organisations(participant: Participant) -> list[Organisation]:
@@ -261,6 +282,7 @@ def _prepare_page(
         "invitations": invitations,
         "busy": busy_users(meeting, [i.user_id for i in invitations if i.user_id]),
         "lapsed": organisations_without_consent(shown.participant, invitations),
+        "unreached": _unreached(meeting, invitations),
         "main_invitations": _invitations(meeting.prepares) if meeting.prepares else [],
     }
     return render(request, "meetings/prepare.html", context, status=status)
@@ -296,7 +318,11 @@ def schedule(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Kallelsen är skickad. %(count)s meddelanden med kalenderfil går ut.")
+                ngettext(
+                    "Kallelsen är skickad. %(count)s meddelande med kalenderfil går ut.",
+                    "Kallelsen är skickad. %(count)s meddelanden med kalenderfil går ut.",
+                    told,
+                )
                 % {"count": told},
             )
             return redirect(saved)
@@ -311,8 +337,21 @@ def schedule(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
         "invitations": invitations,
         "busy": busy_users(meeting, [i.user_id for i in invitations if i.user_id]),
         "lapsed": organisations_without_consent(shown.participant, invitations),
+        "unreached": _unreached(meeting, invitations),
     }
     return render(request, "meetings/schedule.html", context, status=status)
+
+
+def _unreached(meeting: Meeting, invitations: list[Invitation]) -> set[int]:
+    """The invitations not sent yet that no mail would reach: the summons is refused while
+    there is one, so the page says which before it is sent."""
+    if not meeting.is_open:
+        return set()
+    return {
+        i.pk
+        for i in invitations
+        if i.sent_sequence is None and reaches_nobody(i, meeting.participant)
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -326,7 +365,12 @@ def cancel(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Mötet är inställt. %(count)s meddelanden om det går ut.") % {"count": told},
+                ngettext(
+                    "Mötet är inställt. %(count)s meddelande om det går ut.",
+                    "Mötet är inställt. %(count)s meddelanden om det går ut.",
+                    told,
+                )
+                % {"count": told},
             )
         return redirect(shown.meeting)
     context = {"shown": shown, "meeting": shown.meeting, "participant": shown.participant}
@@ -524,32 +568,70 @@ def calendar(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
 
 @require_GET
 def my_meetings(request: AuthedRequest) -> HttpResponse:
-    return render(request, "meetings/my_meetings.html", {"upcoming": upcoming_for(request.user)})
+    context = {
+        "upcoming": upcoming_for(request.user),
+        "awaiting": awaiting_answer(request.user),
+    }
+    return render(request, "meetings/my_meetings.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def answer(request: AuthedRequest, token: str) -> HttpResponse:
-    shown, invitation = get_invitation_for_user(request.user, token)
+    try:
+        shown, invitation = get_invitation_for_user(request.user, token)
+    except Http404:
+        return _answer_as_receiver(request, token)
     mine = may_answer(request.user, invitation)
     if request.method == "POST":
         if not mine:
             raise PermissionDenied
-        form = AnswerForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Välj om du kommer eller inte."))
-        else:
-            try:
-                invitation = actions.answer(
-                    invitation, actor=request.user, response=form.cleaned_data["response"]
-                )
-            except ValidationError as error:
-                messages.error(request, _message(error))
-            else:
-                messages.success(
-                    request,
-                    _("Tack! Ditt svar är sparat: %(answer)s.")
-                    % {"answer": invitation.get_response_display()},
-                )
+        _save_answer(request, invitation)
         return redirect(reverse("mymeetings:answer", kwargs={"token": token}))
     context = {"shown": shown, "meeting": shown.meeting, "invitation": invitation, "mine": mine}
+    return render(request, "meetings/answer.html", context)
+
+
+def _save_answer(request: AuthedRequest, invitation: Invitation) -> Invitation | None:
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Välj om du kommer eller inte."))
+        return None
+    try:
+        saved = actions.answer(
+            invitation, actor=request.user, response=form.cleaned_data["response"]
+        )
+    except ValidationError as error:
+        messages.error(request, _message(error))
+        return None
+    messages.success(
+        request,
+        _("Tack! Ditt svar är sparat: %(answer)s.") % {"answer": saved.get_response_display()},
+    )
+    return saved
+
+
+def _answer_as_receiver(request: AuthedRequest, token: str) -> HttpResponse:
+    """An invitation that reached the user as a receiver of their organisation, before they may
+    see the person: the meeting's time and place only. Accepting puts them on the team if the
+    consent permits; if it does not, the answer stands and the organiser is told."""
+    invitation = get_invitation_for_receiver(request.user, token)
+    meeting = invitation.meeting
+    if request.method == "POST":
+        saved = _save_answer(request, invitation)
+        if saved is None or saved.response != Invitation.Response.ACCEPTED:
+            return redirect(reverse("mymeetings:answer", kwargs={"token": token}))
+        if may_see_person(request.user, meeting.participant):
+            messages.success(request, _("Du är nu med i personens team och kan öppna mötet."))
+            return redirect(meeting)
+        messages.warning(
+            request,
+            _(
+                "Du kan inte läggas till i personens team: inget gällande samtycke omfattar "
+                "%(org)s. Du ser därför inget om personen. %(organiser)s, som kallade, har fått "
+                "veta det."
+            )
+            % {"org": invitation.organisation, "organiser": meeting.organiser},
+        )
+        return redirect("mymeetings:index")
+    context = {"meeting": meeting, "invitation": invitation, "mine": True, "receiver": True}
     return render(request, "meetings/answer.html", context)
