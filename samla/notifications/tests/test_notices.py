@@ -139,6 +139,27 @@ def test_each_kind_says_what_happened_and_nothing_of_the_person(
         assert secret not in message.subject and secret not in message.body
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("kind", "see"),
+    [
+        (Kind.SUMMONED, "Logga in för att se det:"),  # ett möte
+        (Kind.INVITED, "Logga in för att se det:"),
+        (Kind.MEETING_CHANGED, "Logga in för att se det:"),
+        (Kind.MEETING_CANCELLED, "Logga in för att se det:"),
+        (Kind.ASSIGNED, "Logga in för att se den:"),  # en uppgift
+        (Kind.REFERRAL_INCOMING, "Logga in för att se den:"),  # en remiss
+    ],
+)
+def test_the_link_is_introduced_with_the_gender_of_what_it_leads_to(
+    cast: Cast, kind: Kind, see: str
+) -> None:
+    with transaction.atomic():
+        notify(cast.fia, kind, about=cast.pia, path="/moten/")
+    run_worker()
+    assert see in mail.outbox[-1].body
+
+
 # The site's address is one setting (issue 14 item 16): not the host a request came in on.
 @pytest.mark.django_db(transaction=True)
 @override_settings(SAMLA_BASE_URL="https://samla.sodertorn.example.se/")
