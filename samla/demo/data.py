@@ -32,7 +32,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Max
 from django.utils import timezone
 
-from samla.accounts.models import Role, RoleAssignment, User
+from samla.accounts.models import Receiver, Role, RoleAssignment, User
 from samla.demo.activities import build_activities
 from samla.demo.casework import build_casework
 from samla.demo.finance import build_finance
@@ -401,10 +401,23 @@ def load_demo(*, seed: int = DEMO_SEED) -> Summary:
         ]
     AssociationMember.objects.bulk_create(memberships)
     TargetGroup.objects.bulk_create(target_groups)
+    # Each member party's case handlers receive the meeting invitations addressed to it, so a
+    # resource council reaches FK, AF, the region and the municipality when nobody of theirs
+    # is on the person's team yet (issue 14).
+    receivers = Receiver.objects.bulk_create(
+        Receiver(
+            organisation=m.organisation,
+            association=m.association,
+            role=Role.CASE_HANDLER,
+        )
+        for m in memberships
+        if m.kind == AssociationMember.Kind.MEMBER
+    )
     summary.counts.update(
         associations=len(associations),
         memberships=len(memberships),
         target_groups=len(target_groups),
+        invitation_receivers=len(receivers),
     )
 
     summary.add(_create_users(organisation_by_name, associations))
