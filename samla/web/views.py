@@ -8,9 +8,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from samla.accounts.http import AuthedRequest
-from samla.accounts.models import Role
+from samla.accounts.models import Role, User
+from samla.meetings.access import awaiting_answer
 from samla.people.access import read_list, visible_participants
 from samla.plans.worklists import worklist_for
+from samla.referrals.access import PROVIDER_ROLE, incoming_referrals
+from samla.referrals.models import Referral
 
 
 @require_GET
@@ -26,15 +29,32 @@ def start(request: AuthedRequest) -> HttpResponse:
         )
     context = {
         "my_participants": my_participants,
+        "new_referrals": _new_referrals(user) if user.is_activity_staff else None,
         "worklist": worklist_for(user, purpose="Startsidan, arbetslista")
         if user.reaches_person_data
         else None,
+        "awaiting": awaiting_answer(user),
         "is_coordinator": user.has_role(Role.COORDINATOR),
         "is_association_staff": user.has_role(Role.ASSOCIATION_OFFICE, Role.BOARD_MEMBER),
         "is_org_admin": user.is_org_admin,
         "associations": user.associations(),
     }
     return render(request, "web/start.html", context)
+
+
+def _new_referrals(user: User) -> list[Referral]:
+    """The referrals to the activities the user's organisation provides that nobody there has
+    answered yet, oldest first: one query and one audit row, however many."""
+    return read_list(
+        user,
+        incoming_referrals(user)
+        .filter(state__in=Referral.AWAITING_ANSWER)
+        .with_sharing()
+        .select_related("participant", "activity", "referring_organisation")
+        .order_by("sent_at", "pk"),
+        purpose="Startsidan, nya remisser",
+        role=PROVIDER_ROLE,
+    )
 
 
 @login_not_required
