@@ -155,7 +155,7 @@ def test_the_office_keeps_2026_and_the_board_reads_it_down_to_the_annual_report(
         assert cells(row_of(members, member))[-1] == kronor(amount), member
     assert cells(row_of(members, "Försäkringskassan")) == [
         "Staten (Försäkringskassan)",
-        "50 %",
+        "50\u00a0%",
         "2\u00a0000\u00a0000\u00a0kr",
     ]
     assert sum(EXPECTED_CONTRIBUTIONS.values()) == CONTRIBUTIONS
