@@ -487,6 +487,29 @@ class NewPlan:
     follow_up_date: date
 
 
+@dataclass(frozen=True)
+class ReferralOption:
+    """An activity a meeting could refer the person to, and why it cannot now (empty if it
+    can): the consent is checked for each provider before anything is typed (issue 14)."""
+
+    activity: Activity
+    refused: str = ""
+
+
+def referral_options(participant: Participant) -> list[ReferralOption]:
+    """The individual activities of the person's association, each checked as sending the
+    referral would check it (``referrals.actions.check_can_refer``)."""
+    options = []
+    for activity in referral_actions.referable_activities(participant).order_by("name", "pk"):
+        try:
+            referral_actions.check_can_refer(participant, activity)
+        except ValidationError as error:
+            options.append(ReferralOption(activity, " ".join(error.messages)))
+        else:
+            options.append(ReferralOption(activity))
+    return options
+
+
 def no_plan_message() -> str:
     return _(
         "Personen har ingen öppen plan. Skriv personens mål med egna ord och ett "

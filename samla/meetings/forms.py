@@ -293,6 +293,35 @@ class MinutesForm(forms.Form):
         return None if value is None else value == "yes"
 
 
+class ActivitySelect(forms.Select):
+    """The activities to refer to, those the consent (or anything else) rules out now shown but
+    not selectable, with the reason in their label."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.refused: dict[str, str] = {}
+
+    def create_option(
+        self,
+        name: str,
+        value: Any,
+        label: Any,
+        selected: Any,
+        index: int,
+        subindex: int | None = None,
+        attrs: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        reason = self.refused.get(str(value))
+        if reason:
+            option["label"] = _("%(activity)s – går inte: %(reason)s") % {
+                "activity": label,
+                "reason": reason,
+            }
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class DecisionForm(forms.Form):
     text = forms.CharField(
         label=gettext_lazy("Beslut: vad ska göras?"),
@@ -321,9 +350,11 @@ class DecisionForm(forms.Form):
         label=gettext_lazy("Remiss till en insats (valfritt)"),
         queryset=Activity.objects.none(),
         required=False,
+        widget=ActivitySelect,
         help_text=gettext_lazy(
             "Välj en insats om mötet beslutade att remittera personen dit. Remissen skickas när "
-            "protokollet sparas, och utföraren ser personens namn och beslutet, inget annat."
+            "protokollet sparas, och utföraren ser personens namn och beslutet, inget annat. "
+            "Insatser som personens samtycke inte medger går inte att välja."
         ),
     )
 
@@ -333,12 +364,16 @@ class DecisionForm(forms.Form):
         organisations: list[Organisation],
         candidates: list[User],
         activities: QuerySet[Activity] | None = None,
+        refused: dict[int, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         activity_field = self.fields["activity"]
         assert isinstance(activity_field, forms.ModelChoiceField)
         activity_field.queryset = activities if activities is not None else Activity.objects.none()
+        self.refused = refused or {}
+        assert isinstance(activity_field.widget, ActivitySelect)
+        activity_field.widget.refused = {str(pk): reason for pk, reason in self.refused.items()}
         self.fields["responsible_organisation"] = OrganisationChoiceField(
             organisations=organisations, label=gettext_lazy("Ansvarig organisation")
         )
@@ -362,6 +397,13 @@ class DecisionForm(forms.Form):
                 _("Datumet har redan passerat. Välj i dag eller ett senare datum.")
             )
         return value
+
+    def clean_activity(self) -> Activity | None:
+        """Refused here, while the minutes are still on the page, not when they are saved."""
+        activity: Activity | None = self.cleaned_data.get("activity")
+        if activity is not None and activity.pk in self.refused:
+            raise ValidationError(self.refused[activity.pk])
+        return activity
 
 
 # Rows left empty are no decision.

@@ -284,6 +284,9 @@ def _prepare_page(
         "lapsed": organisations_without_consent(shown.participant, invitations),
         "unreached": _unreached(meeting, invitations),
         "main_invitations": _invitations(meeting.prepares) if meeting.prepares else [],
+        "referral_options": []
+        if meeting.is_preparatory
+        else actions.referral_options(shown.participant),
     }
     return render(request, "meetings/prepare.html", context, status=status)
 
@@ -397,7 +400,8 @@ def minutes(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
             **{f"attended_{i.pk}": i.attended for i in invitations},
         },
     )
-    decisions = None if meeting.is_preparatory else _decision_formset(data, participant)
+    options = [] if meeting.is_preparatory else actions.referral_options(participant)
+    decisions = None if meeting.is_preparatory else _decision_formset(data, participant, options)
     status = 200
     context: dict[str, Any] = {}
     if data is not None and form.is_valid() and (decisions is None or decisions.is_valid()):
@@ -431,6 +435,7 @@ def minutes(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
         "participant": participant,
         "form": form,
         "decisions": decisions,
+        "referral_options": options,
         "has_plan": has_plan,
         "begun": meeting.has_begun(),
     }
@@ -438,7 +443,7 @@ def minutes(request: AuthedRequest, pk: int, meeting_pk: int) -> HttpResponse:
 
 
 def _decision_formset(
-    data: QueryDict | None, participant: Participant
+    data: QueryDict | None, participant: Participant, options: list[actions.ReferralOption]
 ) -> BaseFormSet[DecisionForm]:
     return DecisionFormSet(
         data,
@@ -447,6 +452,7 @@ def _decision_formset(
             "organisations": planning_organisations(participant),
             "candidates": responsible_candidates(participant),
             "activities": referable_activities(participant),
+            "refused": {o.activity.pk: o.refused for o in options if o.refused},
         },
     )
 
