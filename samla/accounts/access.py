@@ -113,6 +113,8 @@ def receiving_associations(admin: User) -> QuerySet[Association]:
     """The associations in which the admin's organisation receives meeting invitations: those
     it takes part in whose roles reach person data, not the association that is the
     organisation itself (its staff never do, R1)."""
+    if admin.organisation_id is None:
+        return Association.objects.none()
     return administrable_associations(admin).exclude(organisation_id=admin.organisation_id)
 
 

@@ -30,7 +30,8 @@ def test_the_admin_names_a_person_and_a_role_and_the_page_says_who_is_reached(
     sign_in(client, cast.frans)
     page = client.get(RECEIVERS).content.decode()
     assert "Ingen tar emot kallelser till Försäkringskassan" in page
-    assert "Mottagare av kallelser till möten" in client.get("/konto/organisation/").content.decode()
+    organisation = client.get("/konto/organisation/").content.decode()
+    assert "Mottagare av kallelser till möten" in organisation
 
     response = client.post(
         RECEIVERS, {"association": cast.association.pk, "user": fanny.pk}, follow=True
@@ -54,9 +55,7 @@ def test_the_admin_names_a_person_and_a_role_and_the_page_says_who_is_reached(
     assert list(Receiver.objects.values_list("role", flat=True)) == [Role.CASE_HANDLER]
 
 
-def test_bad_input_is_refused_with_a_reason_and_changes_nothing(
-    client: Client, cast: Cast
-) -> None:
+def test_bad_input_is_refused_with_a_reason_and_changes_nothing(client: Client, cast: Cast) -> None:
     board = UserFactory.create(
         username="bertil",
         first_name="Bertil",
@@ -77,9 +76,7 @@ def test_bad_input_is_refused_with_a_reason_and_changes_nothing(
     assert not Receiver.objects.exists()
 
 
-def test_only_the_organisation_s_own_admin_keeps_its_receivers(
-    client: Client, cast: Cast
-) -> None:
+def test_only_the_organisation_s_own_admin_keeps_its_receivers(client: Client, cast: Cast) -> None:
     receiver = Receiver.objects.create(
         organisation=cast.fk, association=cast.association, role=Role.CASE_HANDLER
     )

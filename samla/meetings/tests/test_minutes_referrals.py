@@ -9,6 +9,7 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.http.response import HttpResponseBase
 from django.test import Client
 
 from samla.meetings.models import Decision, Invitation, Meeting
@@ -33,8 +34,9 @@ def held(cast: Cast, time_machine) -> PiasCouncil:
     return pias
 
 
-def page_of(response) -> str:
-    return unescape(response.content.decode())
+def page_of(response: HttpResponseBase) -> str:
+    content: bytes = getattr(response, "content", b"")
+    return unescape(content.decode())
 
 
 def test_the_minutes_form_marks_an_activity_the_consent_does_not_permit(

@@ -48,7 +48,9 @@ def council(cast: Cast) -> Meeting:
     return meeting
 
 
-def schedule_form(meeting: Meeting, place: str = "Tyresö kommunhus, rum Ekorren") -> dict:
+def schedule_form(
+    meeting: Meeting, place: str = "Tyresö kommunhus, rum Ekorren"
+) -> dict[str, str | int]:
     meeting.refresh_from_db()
     when = timezone.localtime(timezone.now() + timedelta(days=5)).replace(hour=10, minute=0)
     return {
