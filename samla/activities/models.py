@@ -33,6 +33,11 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
     def in_associations(self, association_ids: set[int]) -> ActivityQuerySet:
         return self.filter(association_id__in=association_ids)
 
+    def running_on(self, day: date) -> ActivityQuerySet:
+        """Activities that run on the day: begun, and not ended before it. Only they take
+        referrals (``samla.referrals.eligibility``)."""
+        return self.filter(Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day)))
+
     def active_in(self, year: int) -> ActivityQuerySet:
         """Activities whose period touches the calendar year."""
         return self.filter(
@@ -120,6 +125,9 @@ class Activity(models.Model):
     @property
     def is_structural(self) -> bool:
         return self.kind == self.Kind.STRUCTURAL
+
+    def runs_on(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
     def covers_year(self, year: int) -> bool:
         return self.starts_on.year <= year and (self.ends_on is None or year <= self.ends_on.year)

@@ -28,25 +28,33 @@ from samla.people.access import deciding_consents, visible_participants
 from samla.people.actions import register_participant
 from samla.people.models import Consent, Participant
 from samla.referrals.access import provider_staff
+from samla.referrals.eligibility import check_runs
 from samla.referrals.models import ExitReason, InvalidTransition, Referral, ReferralEvent
 
 State = Referral.State
 
 
 def referable_activities(participant: Participant) -> QuerySet[Activity]:
-    """The activities a person can be referred to: the individual ones of their association."""
-    return Activity.objects.filter(
-        association_id=participant.association_id, kind=Activity.Kind.INDIVIDUAL
-    ).select_related("provider")
+    """The activities a person can be referred to: the individual ones of their association
+    that run today (an ended one is not offered, ``eligibility.check_runs``)."""
+    return (
+        Activity.objects.filter(
+            association_id=participant.association_id, kind=Activity.Kind.INDIVIDUAL
+        )
+        .running_on(timezone.localdate())
+        .select_related("provider")
+    )
 
 
 def check_can_refer(participant: Participant, activity: Activity) -> None:
     """An individual activity of the person's association, whose provider is the controlling
-    organisation or is named by a consent in force (R2): the referral shares the person's name."""
+    organisation or is named by a consent in force (R2): the referral shares the person's name.
+    The activity must run today (``eligibility.check_runs``)."""
     if activity.kind != Activity.Kind.INDIVIDUAL:
         raise ValidationError(_("Det går bara att remittera till individinriktade insatser."))
     if activity.association_id != participant.association_id:
         raise ValidationError(_("Insatsen hör till ett annat samordningsförbund."))
+    check_runs(activity, timezone.localdate())
     provider_id = activity.provider_id
     if provider_id != participant.controlling_organisation_id and participant.is_protected:
         # R6: only the controlling organisation sees a person with a protected identity.

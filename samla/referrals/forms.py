@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samla.activities.models import Activity
 from samla.people.models import Participant, Sex
 from samla.referrals.actions import referable_activities
+from samla.referrals.eligibility import check_runs, warnings_for
 from samla.referrals.models import Attendance, ExitReason, Referral
 
 
@@ -21,11 +23,48 @@ class SendForm(forms.Form):
         max_length=2000,
     )
 
+    # Shown as a checkbox only once the chosen activity has given a warning (eligibility).
+    confirm = forms.BooleanField(
+        label=_("Jag har läst varningen och vill skicka remissen ändå"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
     def __init__(self, *args: Any, participant: Participant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.participant = participant
+        self.warnings: list[str] = []
         field = self.fields["activity"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = referable_activities(participant)
+        # Any individual activity of the association is understood, so that an ended one
+        # chosen on an old page gets its own message; only those that run today are offered.
+        field.queryset = Activity.objects.filter(
+            association_id=participant.association_id, kind=Activity.Kind.INDIVIDUAL
+        )
+        field.choices = [("", "---------")] + [
+            (activity.pk, str(activity)) for activity in referable_activities(participant)
+        ]
+
+    def clean_activity(self) -> Activity:
+        activity: Activity = self.cleaned_data["activity"]
+        check_runs(activity, timezone.localdate())
+        return activity
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        activity = cleaned.get("activity")
+        if activity is None:
+            return cleaned
+        self.warnings = warnings_for(self.participant, activity)
+        if self.warnings:
+            self.fields["confirm"].widget = forms.CheckboxInput()
+            if not cleaned.get("confirm"):
+                self.add_error(
+                    "confirm",
+                    _("Kryssa i att du har läst varningen om du vill skicka remissen ändå."),
+                )
+        cleaned.pop("confirm", None)  # the action is not told: the warning is the referrer's
+        return cleaned
 
 
 class StepForm(forms.Form):
