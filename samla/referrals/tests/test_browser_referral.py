@@ -88,6 +88,12 @@ def test_a_referral_decided_in_a_meeting_goes_round_the_loop(
     context = browser.new_context(base_url=live_server.url, locale="sv-SE")
     ulla = context.new_page()
     login(ulla, "ulla", PASSWORD)
+    ulla.goto("/")  # her start page shows what waits for her answer (issue 14 item 6)
+    new = ulla.get_by_role("region", name="Ny remiss att svara på (1)")
+    expect(new.get_by_role("link", name="Pia Persson")).to_have_attribute(
+        "href", f"/remisser/{referral.pk}/"
+    )
+    assert_accessible(ulla)
     ulla.goto("/remisser/")
     assert_accessible(ulla)
     ulla.get_by_role("link", name="Pia Persson").click()
