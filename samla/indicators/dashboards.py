@@ -11,11 +11,13 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from samla.activities.models import Activity
 from samla.indicators import dimensions as d
 from samla.indicators.figures import Figures, Filters, Scope, percent
 from samla.indicators.models import Target
+from samla.indicators.recording import Recorder
 from samla.organisations.models import Municipality
 from samla.people.models import Sex
 from samla.statistics.charts import Chart, bar_chart, line_chart, share_chart
@@ -113,6 +115,25 @@ def _value(figure: Figure) -> str | int:
     return figure.value if figure.value is not None else "–"
 
 
+def _in_error_note(figure: Figure, k: int) -> str:
+    """Below the exit reasons: how many referrals were registered in error and so left out of
+    every count, rather than a row that always says 0 (issue 14 item 8)."""
+    if figure.value is None:
+        return _(
+            "Färre än %(k)s remisser som avslutades under perioden var felaktigt registrerade. "
+            "De räknas inte med i någon siffra."
+        ) % {"k": k}
+    if figure.value == 0:
+        return ""
+    return ngettext(
+        "%(n)s remiss som avslutades under perioden var felaktigt registrerad. "
+        "Den räknas inte med i någon siffra.",
+        "%(n)s remisser som avslutades under perioden var felaktigt registrerade. "
+        "De räknas inte med i någon siffra.",
+        figure.value,
+    ) % {"n": figure}
+
+
 @dataclass(frozen=True)
 class TargetRow:
     target: Target
@@ -135,6 +156,12 @@ class Targets:
     @property
     def any_hidden(self) -> bool:
         return any(row.actual == "–" for row in self.rows)
+
+    @property
+    def any_target_group(self) -> bool:
+        """Whether a target is for a target group, whose actual counts a person in several
+        groups in each of them (``Figures.by_target_group``)."""
+        return any(row.target.target_group_id for row in self.rows)
 
     def records(self) -> list[Row]:
         rows: list[Row] = [[_("Mål"), _("Avser"), _("Målvärde"), _("Utfall"), _("Andel av målet")]]
@@ -160,6 +187,7 @@ class Item:
     slug: str
     content: Published
     chart: Chart | None = None
+    note: str = ""  # said below the table, after what "–" means
 
     @property
     def kind(self) -> str:
@@ -178,9 +206,9 @@ class Section:
 
 
 class Dashboard:
-    def __init__(self, scope: Scope, filters: Filters) -> None:
-        self.scope, self.filters = scope, filters
-        self.figures = Figures(scope, filters)
+    def __init__(self, scope: Scope, filters: Filters, *, recorder: Recorder | None = None) -> None:
+        self.scope, self.filters, self.recorder = scope, filters, recorder
+        self.figures = Figures(scope, filters, recorder=recorder)
         self._by_year: dict[int | None, Figures] = {}
         self._target_tables: dict[tuple[int | None, str], Table] = {}
 
@@ -250,11 +278,12 @@ class Dashboard:
         groups = f.table(
             f.started(), _("Påbörjade deltaganden per målgrupp och kön"), d.TARGET_GROUP, d.SEX
         )
+        in_error = _in_error_note(f.registered_in_error(), f.k)
         return Section(
             "participants",
             _("Deltagare"),
             tuple(
-                Item(slug, table, bar_chart(table))
+                Item(slug, table, bar_chart(table), in_error if slug == "exit_reasons" else "")
                 for slug, table in (
                     ("started", started),
                     ("active", active),
@@ -362,7 +391,7 @@ class Dashboard:
             return self.figures
         if target.year not in self._by_year:
             self._by_year[target.year] = Figures(
-                self.scope, replace(self.filters, year=target.year)
+                self.scope, replace(self.filters, year=target.year), recorder=self.recorder
             )
         return self._by_year[target.year]
 
@@ -392,15 +421,12 @@ class Dashboard:
     def _count_for(self, figures: Figures, target: Target) -> Figure:
         if target.kind == Target.Kind.LEARNING_GOALS:
             return figures.learning_goals().total
-        row = (
-            d.MUNICIPALITY
-            if target.municipality_id
-            else d.TARGET_GROUP
-            if target.target_group_id
-            else None
-        )
+        if target.target_group_id:  # everyone in the group, also those in other groups too
+            group = figures.by_target_group[str(target.target_group_id)]
+            return group.row_total(target.sex) if target.sex else group.total
+        row = d.MUNICIPALITY if target.municipality_id else None
         table = self._cached_table(figures, row)
-        key = str(target.municipality_id or target.target_group_id or "")
+        key = str(target.municipality_id or "")
         if row is None:  # the one-way table by sex
             return table.row_total(target.sex) if target.sex else table.total
         return table.cell(key, target.sex) if target.sex else table.row_total(key)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
+from typing import Any, TypeVar
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from samla.activities.models import Activity
 from samla.indicators import dimensions as d
 from samla.indicators.dimensions import Context, Dimension
 from samla.indicators.models import Programme, Target
+from samla.indicators.recording import Cells, Recorder
 from samla.measurements.models import Measurement, Occasion, measured_at
 from samla.meetings.figures import held as meetings_held_between
 from samla.meetings.models import Meeting
@@ -30,12 +32,15 @@ from samla.organisations.models import Association
 from samla.referrals.models import ExitReason, Referral, ReferralQuerySet
 from samla.statistics.tables import (
     Category,
+    Figure,
     ShareTable,
     Table,
     count_table,
     one_way_table,
     share_table,
 )
+
+Tally = TypeVar("Tally", int, frozenset[int])
 
 WORK_OR_STUDIES = (ExitReason.WORK_UNSUBSIDISED, ExitReason.WORK_SUBSIDISED, ExitReason.STUDIES)
 ALL = Category("all", "Alla")
@@ -169,8 +174,8 @@ def quarters(first: date, last: date) -> list[tuple[int, int]]:
 class Figures:
     """The counts for one scope and one set of filters, each as a suppressed table."""
 
-    def __init__(self, scope: Scope, filters: Filters) -> None:
-        self.scope, self.filters = scope, filters
+    def __init__(self, scope: Scope, filters: Filters, *, recorder: Recorder | None = None) -> None:
+        self.scope, self.filters, self.recorder = scope, filters, recorder
         self.first, self.last = filters.period(scope)
         self.k = scope.association.suppression_k
         self.context = Context(
@@ -212,15 +217,31 @@ class Figures:
         self, referrals: QuerySet[Referral], row: Dimension, column: Dimension | None = None
     ) -> dict[tuple[str, str], int]:
         """One GROUP BY query: the number of referrals per (row key, column key)."""
+        rows = self._grouped(referrals, row, column).annotate(_n=Count("pk")).order_by()
+        return {self._key(r, column): r["_n"] for r in rows}
+
+    def cells(
+        self, referrals: QuerySet[Referral], row: Dimension, column: Dimension | None = None
+    ) -> dict[tuple[str, str], frozenset[int]]:
+        """The referrals themselves per (row key, column key), for the differencing audit."""
+        found: dict[tuple[str, str], set[int]] = {}
+        for r in self._grouped(referrals, row, column, "pk").order_by():
+            found.setdefault(self._key(r, column), set()).add(r["pk"])
+        return {key: frozenset(ids) for key, ids in found.items()}
+
+    @staticmethod
+    def _grouped(
+        referrals: QuerySet[Referral], row: Dimension, column: Dimension | None, *more: str
+    ) -> QuerySet[Referral, dict[str, Any]]:
         grouped = referrals.annotate(_row=row.expression())
         if column is not None:
             grouped = grouped.annotate(_column=column.expression())
         names = ["_row", "_column"] if column is not None else ["_row"]
-        rows = grouped.values(*names).annotate(_n=Count("pk")).order_by()
-        return {
-            (str(r["_row"]), str(r["_column"]) if column is not None else ALL.key): r["_n"]
-            for r in rows
-        }
+        return grouped.values(*names, *more)
+
+    @staticmethod
+    def _key(values: Mapping[str, object], column: Dimension | None) -> tuple[str, str]:
+        return (str(values["_row"]), str(values["_column"]) if column is not None else ALL.key)
 
     def table(
         self,
@@ -229,7 +250,24 @@ class Figures:
         row: Dimension,
         column: Dimension | None = None,
     ) -> Table:
-        counts = self._known(self.counts(referrals, row, column), row, column)
+        cells: Cells | None = None
+        if self.recorder is None:
+            counts = self._known(self.counts(referrals, row, column), row, column)
+        else:
+            cells = self._known(self.cells(referrals, row, column), row, column)
+            counts = {key: len(ids) for key, ids in cells.items()}
+        table = self._table(counts, title, row, column)
+        if self.recorder is not None and cells is not None:
+            self.recorder.table(table, cells)
+        return table
+
+    def _table(
+        self,
+        counts: Mapping[tuple[str, str], int],
+        title: str,
+        row: Dimension,
+        column: Dimension | None,
+    ) -> Table:
         if column is None:
             return one_way_table(
                 {r: n for (r, _c), n in counts.items()},
@@ -249,17 +287,18 @@ class Figures:
         )
 
     def _known(
-        self, counts: Mapping[tuple[str, str], int], row: Dimension, column: Dimension | None
-    ) -> dict[tuple[str, str], int]:
-        """Counts whose key has no category (an activity outside the scope's list, say) are
-        folded into the dimension's "unknown" category if it has one; a stray key is a bug."""
+        self, counts: Mapping[tuple[str, str], Tally], row: Dimension, column: Dimension | None
+    ) -> dict[tuple[str, str], Tally]:
+        """Counts (or sets of ids) whose key has no category (an activity outside the scope's
+        list, say) are folded into the dimension's "unknown" category if it has one; a stray key
+        is a bug."""
         rows = {c.key for c in self.categories(row)}
         columns = {c.key for c in self.categories(column)} if column else {ALL.key}
-        known: dict[tuple[str, str], int] = {}
+        known: dict[tuple[str, str], Tally] = {}
         for (r, c), n in counts.items():
             r = r if r in rows or d.UNKNOWN not in rows else d.UNKNOWN
             c = c if c in columns or d.UNKNOWN not in columns else d.UNKNOWN
-            known[(r, c)] = known.get((r, c), 0) + n
+            known[(r, c)] = _together(known[(r, c)], n) if (r, c) in known else n
         return known
 
     def share(
@@ -276,8 +315,20 @@ class Figures:
             .annotate(_base=Count("pk"), _achieved=Count("pk", filter=achieved))
             .order_by()
         )
+        if self.recorder is not None:
+            return self._recorded_share(referrals, achieved, title, achieved_label, row)
         base = {str(r["_row"]): r["_base"] for r in grouped}
         got = {str(r["_row"]): r["_achieved"] for r in grouped}
+        return self._share_table(got, base, title, achieved_label, row)
+
+    def _share_table(
+        self,
+        got: Mapping[str, int],
+        base: Mapping[str, int],
+        title: str,
+        achieved_label: str,
+        row: Dimension,
+    ) -> ShareTable:
         return share_table(
             got,
             base,
@@ -287,6 +338,111 @@ class Figures:
             rows=self.categories(row),
             k=self.k,
         )
+
+    def _recorded_share(
+        self,
+        referrals: QuerySet[Referral],
+        achieved: Q,
+        title: str,
+        achieved_label: str,
+        row: Dimension,
+    ) -> ShareTable:
+        """The share table, and to the recorder the ids behind each of its counts."""
+        assert self.recorder is not None
+        flagged = referrals.annotate(
+            _row=row.expression(), _got=ExpressionWrapper(achieved, output_field=BooleanField())
+        ).values_list("_row", "pk", "_got")
+        base: dict[str, set[int]] = {}
+        got: dict[str, set[int]] = {}
+        for key, pk, reached in flagged.order_by():
+            base.setdefault(str(key), set()).add(pk)
+            if reached:
+                got.setdefault(str(key), set()).add(pk)
+        table = self._share_table(
+            {key: len(ids) for key, ids in got.items()},
+            {key: len(ids) for key, ids in base.items()},
+            title,
+            achieved_label,
+            row,
+        )
+        self.recorder.shares(
+            table,
+            {key: frozenset(ids) for key, ids in got.items()},
+            {(key, ""): frozenset(ids) for key, ids in base.items()},
+        )
+        return table
+
+    # --- counts beside the tables ---
+
+    @cached_property
+    def by_target_group(self) -> dict[str, Table]:
+        """Per target group (its key), the started participations whose participant belongs to
+        it, by sex: the actual of a target for a target group (issue 14 item 8).
+
+        Unlike the dimension ``TARGET_GROUP``, which puts a person in several groups under
+        "Flera målgrupper" so that a table adds up, a person counts here in every group they
+        belong to. The groups overlap, so they are never added up and no total over them is
+        published: each group is a table of its own, whose rows (the sexes) are disjoint and
+        add up to the group's total, suppressed as one. One GROUP BY query over the
+        memberships for all the groups."""
+        started = self.started().filter(participant__target_groups__isnull=False)
+        names = ("participant__target_groups", "participant__sex")
+        found: dict[tuple[str, str], frozenset[int]] = {}
+        counts: dict[tuple[str, str], int] = {}
+        if self.recorder is None:
+            grouped = started.values_list(*names).annotate(_n=Count("pk")).order_by()
+            counts = {(str(group), str(sex)): n for group, sex, n in grouped}
+        else:
+            for group, sex, pk in started.values_list(*names, "pk").order_by():
+                key = (str(group), str(sex))
+                found[key] = found.get(key, frozenset()) | {pk}
+            counts = {key: len(ids) for key, ids in found.items()}
+        sexes = self.categories(d.SEX)
+        tables: dict[str, Table] = {}
+        for group in self.categories(d.TARGET_GROUP):
+            if group.key in (d.SEVERAL, d.UNKNOWN):
+                continue
+            table = one_way_table(
+                {sex.key: counts.get((group.key, sex.key), 0) for sex in sexes},
+                title=_("Påbörjade deltaganden i målgruppen %(group)s, per kön")
+                % {"group": group.label},
+                row_heading=str(d.SEX.heading),
+                rows=sexes,
+                column_label=_("Påbörjade deltaganden"),
+                k=self.k,
+            )
+            if self.recorder is not None:
+                cells = {
+                    (sex.key, ""): found.get((group.key, sex.key), frozenset()) for sex in sexes
+                }
+                self.recorder.table(table, cells)
+            tables[group.key] = table
+        return tables
+
+    def registered_in_error(self) -> Figure:
+        """How many referrals that ended in the period were registered in error. They never
+        were participations and count in no table (``ReferralQuerySet.participations``); the
+        exit-reason table says how many were left out. Published alone, as a table of one row:
+        under k it is hidden like any small count."""
+        in_error = self.referrals.filter(
+            state=Referral.State.ENDED,
+            exit_reason=ExitReason.IN_ERROR,
+            ended_on__gte=self.first,
+            ended_on__lte=self.last,
+        )
+        ids = frozenset(in_error.values_list("pk", flat=True).order_by()) if self.recorder else None
+        category = Category(ExitReason.IN_ERROR.value, str(ExitReason.IN_ERROR.label))
+        table = one_way_table(
+            {category.key: in_error.count() if ids is None else len(ids)},
+            title=_("Felaktigt registrerade remisser som avslutades under perioden"),
+            row_heading=str(d.EXIT_REASON.heading),
+            rows=[category],
+            column_label=_("Antal remisser"),
+            k=self.k,
+        )
+        if self.recorder is not None and ids is not None:
+            self.recorder.table(table, {(category.key, ""): ids})
+        return table.total
 
     # --- outcomes ---
 
@@ -347,10 +503,15 @@ class Figures:
             held = held.filter(participant__home_municipality_id=self.filters.municipality)
         if self.filters.sex:
             held = held.filter(participant__sex=self.filters.sex)
-        counts = {
-            row["kind"]: row["n"] for row in held.values("kind").annotate(n=Count("pk")).order_by()
-        }
-        return one_way_table(
+        cells: dict[tuple[str, str], frozenset[int]] = {}
+        if self.recorder is None:
+            grouped = held.values("kind").annotate(n=Count("pk")).order_by()
+            counts = {row["kind"]: row["n"] for row in grouped}
+        else:
+            for kind, pk in held.values_list("kind", "pk").order_by():
+                cells[(kind, "")] = cells.get((kind, ""), frozenset()) | {pk}
+            counts = {kind: len(ids) for (kind, _c), ids in cells.items()}
+        table = one_way_table(
             counts,
             title=_("Möten som hållits, efter sorts möte"),
             row_heading=_("Sorts möte"),
@@ -358,6 +519,17 @@ class Figures:
             column_label=_("Antal möten"),
             k=self.k,
         )
+        if self.recorder is not None:
+            self.recorder.table(table, cells, meetings=True)
+        return table
+
+
+def _together(first: Tally, second: Tally) -> Tally:
+    """Two counts added, or two sets of ids joined."""
+    if isinstance(first, frozenset) and isinstance(second, frozenset):
+        return first | second
+    assert isinstance(first, int) and isinstance(second, int)
+    return first + second
 
 
 def percent(part: int, whole: int) -> Decimal:
