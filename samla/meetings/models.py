@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from samla.organisations.models import Organisation
@@ -316,7 +316,7 @@ class Decision(models.Model):
     )
     plan_action = models.OneToOneField(
         "plans.PlanAction",
-        verbose_name=_("insats i planen"),
+        verbose_name=pgettext_lazy("plan", "insats i planen"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

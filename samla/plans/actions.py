@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from samla.accounts.models import PERSON_ROLES, User
 from samla.audit.models import AuditEvent
@@ -103,9 +104,10 @@ def check_responsible(
         consent = consent_for_organisation(participant, organisation.pk, timezone.localdate())
         if consent is None or not consent.allows(category):
             raise ValidationError(
-                _(
+                pgettext(
+                    "plan",
                     "%(org)s kan inte ansvara för insatsen: inget gällande samtycke låter "
-                    "%(org)s ta del av uppgifter om ”%(category)s”."
+                    "%(org)s ta del av uppgifter om ”%(category)s”.",
                 )
                 % {"org": organisation, "category": InformationCategory(category).label}
             )
@@ -345,7 +347,7 @@ def invite(plan: Plan, *, actor: User, version: int) -> Plan:
     locked.transition(Plan.Transition.INVITE)
     actions = actions_of(locked)
     if not [a for a in actions if a.status != PlanAction.Status.CANCELLED]:
-        raise ValidationError(_("Lägg till minst en insats innan planen skickas."))
+        raise ValidationError(pgettext("plan", "Lägg till minst en insats innan planen skickas."))
     for plan_action in actions:
         if plan_action.status == PlanAction.Status.CANCELLED:
             continue
@@ -358,7 +360,7 @@ def invite(plan: Plan, *, actor: User, version: int) -> Plan:
             )
         except ValidationError as error:
             raise ValidationError(
-                _("Insatsen ”%(action)s”: %(problem)s")
+                pgettext("plan", "Insatsen ”%(action)s”: %(problem)s")
                 % {"action": plan_action, "problem": " ".join(error.messages)}
             ) from error
     locked.version += 1

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from samla.accounts.models import User
 from samla.organisations.models import Organisation
@@ -86,7 +86,7 @@ class PlanActionForm(forms.Form):
         help_text=gettext_lazy("Vad behöver personen hjälp med?"),
     )
     action = forms.CharField(
-        label=gettext_lazy("Insats/åtgärd"),
+        label=pgettext_lazy("plan", "Insats/åtgärd"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text=gettext_lazy("Vad ska göras?"),
@@ -106,12 +106,13 @@ class PlanActionForm(forms.Form):
         label=gettext_lazy("Klart senast"), widget=DATE_WIDGET, required=False
     )
     category = forms.ChoiceField(
-        label=gettext_lazy("Vilken sorts uppgift handlar insatsen om?"),
+        label=pgettext_lazy("plan", "Vilken sorts uppgift handlar insatsen om?"),
         choices=InformationCategory.choices,
         initial=InformationCategory.WORK_STUDIES,
-        help_text=gettext_lazy(
+        help_text=pgettext_lazy(
+            "plan",
             "Andra organisationer ser insatsen bara om personens samtycke omfattar den sortens "
-            "uppgifter. En annan organisation kan bara ansvara för insatsen om samtycket gör det."
+            "uppgifter. En annan organisation kan bara ansvara för insatsen om samtycket gör det.",
         ),
     )
 

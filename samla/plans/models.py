@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from samla.organisations.models import Organisation
@@ -48,7 +48,7 @@ class Plan(models.Model):
         CONFIRM = "confirm", _("bekräfta")
         APPROVE = "approve", _("registrera personens godkännande")
         AGREE = "agree", _("bli överenskommen")
-        FOLLOW_UP = "follow_up", _("följa upp insatser")
+        FOLLOW_UP = "follow_up", pgettext_lazy("plan", "följa upp insatser")
         CLOSE = "close", _("avsluta")
 
     class CloseReason(models.TextChoices):
@@ -220,7 +220,7 @@ class PlanAction(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="actions")
     need = models.TextField(_("Behov"), max_length=2000)
-    action = models.TextField(_("Insats/åtgärd"), max_length=2000)
+    action = models.TextField(pgettext_lazy("plan", "Insats/åtgärd"), max_length=2000)
     responsible_organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("ansvarig organisation"),
@@ -245,8 +245,9 @@ class PlanAction(models.Model):
         max_length=20,
         choices=InformationCategory.choices,
         default=InformationCategory.WORK_STUDIES,
-        help_text=_(
-            "Organisationer utanför den ansvariga ser insatsen bara om samtycket omfattar det."
+        help_text=pgettext_lazy(
+            "plan",
+            "Organisationer utanför den ansvariga ser insatsen bara om samtycket omfattar det.",
         ),
     )
     position = models.PositiveIntegerField(default=0, editable=False)
@@ -259,8 +260,8 @@ class PlanAction(models.Model):
 
     class Meta:
         ordering = ["plan", "position", "pk"]
-        verbose_name = _("insats i planen")
-        verbose_name_plural = _("insatser i planen")
+        verbose_name = pgettext_lazy("plan", "insats i planen")
+        verbose_name_plural = pgettext_lazy("plan", "insatser i planen")
         indexes = [
             models.Index(
                 fields=["responsible_organisation", "status", "due_date"],

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from samla.organisations.models import Organisation
@@ -231,7 +232,7 @@ def _text(value: object) -> str:
 def _action_rows(a: ActionView | None) -> list[tuple[StrOrPromise, str]]:
     return [
         (_("Behov"), _text(a.need if a else "")),
-        (_("Insats/åtgärd"), _text(a.action if a else "")),
+        (pgettext_lazy("plan", "Insats/åtgärd"), _text(a.action if a else "")),
         (_("Ansvarig organisation"), _text(a.organisation if a else "")),
         (_("Ansvarig person"), _text(a.person if a else "")),
         (_("Klart senast"), _text(a.due_date if a else None)),

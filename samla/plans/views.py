@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samla.accounts.http import AuthedRequest
@@ -138,7 +138,7 @@ def create_plan(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Planen är skapad. Lägg till insatserna."))
+            messages.success(request, pgettext("plan", "Planen är skapad. Lägg till insatserna."))
             return redirect("plans:plan", pk=pk)
     context = {"form": form, "participant": participant, "creating": True}
     return render(request, "plans/plan_form.html", context, status=422 if form.errors else 200)
@@ -212,7 +212,7 @@ def add_action(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error("responsible_organisation", error)
         else:
-            messages.success(request, _("Insatsen är tillagd."))
+            messages.success(request, pgettext("plan", "Insatsen är tillagd."))
             return redirect(plan)
     return _action_page(request, form, plan)
 
@@ -264,7 +264,7 @@ def edit_action(request: AuthedRequest, pk: int, action_pk: int) -> HttpResponse
         except ValidationError as error:
             form.add_error("responsible_organisation", error)
         else:
-            messages.success(request, _("Insatsen är sparad."))
+            messages.success(request, pgettext("plan", "Insatsen är sparad."))
             return redirect(plan)
     return _action_page(request, form, plan, plan_action)
 

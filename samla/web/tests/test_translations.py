@@ -47,6 +47,7 @@ PLACEHOLDER = re.compile(r"%\([^)]+\)[sdif]|%%")
 
 @dataclass
 class Entry:
+    msgctxt: str | None = None
     msgid: str = ""
     msgid_plural: str | None = None
     msgstr: dict[int, str] = field(default_factory=dict)
@@ -66,7 +67,7 @@ def parse_po(path: Path) -> list[Entry]:
     return PoReader(path).read()
 
 
-KEYWORD = re.compile(r"^(msgid_plural|msgid|msgstr)(?:\[(\d+)\])?\s+(\".*\")\s*$")
+KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])?\s+(\".*\")\s*$")
 
 
 class PoReader:
@@ -113,6 +114,8 @@ class PoReader:
             current.msgstr[index] += text
         elif name == "msgid":
             current.msgid += text
+        elif name == "msgctxt":
+            current.msgctxt = (current.msgctxt or "") + text
         else:
             current.msgid_plural = (current.msgid_plural or "") + text
 
@@ -125,6 +128,12 @@ class PoReader:
         if name == "msgstr":
             self.target = ("msgstr", int(index or 0))
             current.msgstr[self.target[1]] = text
+        elif name == "msgctxt":  # pgettext's context: "plan" for the plan's insatser
+            if current.msgid or current.msgstr:  # an entry without a blank line before it
+                self.finish()
+                current = self.current = Entry(line=number)
+            self.target = ("msgctxt", 0)
+            current.msgctxt = text
         elif name == "msgid":
             if current.msgid or current.msgstr:  # an entry without a blank line before it
                 self.finish()
@@ -137,7 +146,8 @@ class PoReader:
 
 
 def describe(entry: Entry) -> str:
-    return f"line {entry.line}: {entry.msgid!r}"
+    context = f" (context {entry.msgctxt!r})" if entry.msgctxt is not None else ""
+    return f"line {entry.line}: {entry.msgid!r}{context}"
 
 
 def tool(name: str) -> str:
@@ -273,13 +283,13 @@ def test_the_catalogue_has_every_string_in_the_sources(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
-    def msgids(path: Path) -> set[tuple[str, str | None]]:
-        return {(e.msgid, e.msgid_plural) for e in parse_po(path) if not e.is_header}
+    def msgids(path: Path) -> set[tuple[str | None, str, str | None]]:
+        return {(e.msgctxt, e.msgid, e.msgid_plural) for e in parse_po(path) if not e.is_header}
 
     in_sources = msgids(copy / "locale" / "en" / "LC_MESSAGES" / "django.po")
     in_catalogue = msgids(PO)
-    missing = sorted(repr(m) for m, _ in in_sources - in_catalogue)
-    obsolete = sorted(repr(m) for m, _ in in_catalogue - in_sources)
+    missing = sorted(repr(m[:2]) for m in in_sources - in_catalogue)
+    obsolete = sorted(repr(m[:2]) for m in in_catalogue - in_sources)
     assert not missing and not obsolete, (
         "locale/en/LC_MESSAGES/django.po is out of step with the code; rerun makemessages "
         "(see this module's docstring).\n"
@@ -322,3 +332,20 @@ def test_plurals_and_placeholders_render_in_english() -> None:
     assert one % {"counter": 1} == "1 participant"
     assert many % {"counter": 3} == "3 participants"
     assert welcome == "Welcome, Kim"
+
+
+def test_the_plans_actions_and_the_catalogues_activities_never_share_a_word(
+    entries: list[Entry],
+) -> None:
+    """Swedish says "insats" for a plan's action and for an activity the association finances;
+    the plan's msgids carry the context "plan" (pgettext), so English can tell them apart."""
+    plan = {e.msgid: e for e in entries if e.msgctxt == "plan"}
+    both = [e for e in entries if e.msgctxt is None and e.msgid in plan]
+    assert {"Insatser", "Insats", "Ny insats", "Insatsen är sparad."} <= {e.msgid for e in both}
+    for e in both:
+        activity, action = e.msgstr[0].lower(), plan[e.msgid].msgstr[0].lower()
+        assert "activit" in activity and "action" not in activity, describe(e)
+        assert "action" in action and "activit" not in action, describe(plan[e.msgid])
+    with translation.override("en"):
+        assert translation.pgettext("plan", "Insatser") == "Actions"
+        assert translation.gettext("Insatser") == "Activities"
