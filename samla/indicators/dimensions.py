@@ -234,7 +234,9 @@ EXIT_REASON = Dimension(
     "exit_reason",
     _("Avslutsorsak"),
     lambda: _text(F("exit_reason")),
-    lambda context: _choices(ExitReason.choices),
+    # Registered in error never was a participation (ReferralQuerySet.participations): a row of
+    # it would always say 0, so the dashboard says how many were left out below the table.
+    lambda context: _choices([c for c in ExitReason.choices if c[0] != ExitReason.IN_ERROR]),
 )
 
 STATE = Dimension(
