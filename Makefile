@@ -82,8 +82,8 @@ messages: venv ## After adding or changing UI text: refresh locale/en, list what
 	$(PYTHON) manage.py makemessages -l en --no-location --ignore=.venv --ignore=.uv \
 		--ignore=node_modules --ignore=staticfiles --ignore="*/tests/*"
 	@echo "--- to translate in locale/en/LC_MESSAGES/django.po (untranslated, then fuzzy; then make messages again):"
-	@msgattrib --untranslated --no-obsolete locale/en/LC_MESSAGES/django.po | grep -A1 '^msgid "[^"]' || true
-	@msgattrib --only-fuzzy --no-obsolete locale/en/LC_MESSAGES/django.po | grep -A1 '^msgid "[^"]' || true
+	@msgattrib --untranslated --no-obsolete --no-wrap locale/en/LC_MESSAGES/django.po | grep -A1 '^msgid "[^"]' || true
+	@msgattrib --only-fuzzy --no-obsolete --no-wrap locale/en/LC_MESSAGES/django.po | grep -A1 '^msgid "[^"]' || true
 	$(PYTHON) manage.py compilemessages -l en --ignore=.venv --ignore=.uv
 
 bench: venv ## Run the benchmarks in bench/
