@@ -15,6 +15,11 @@ test creates with the ORM are committed, so the server thread sees them, and eve
 emptied after the test. Settings changed through the ``settings`` fixture apply to the server
 too, as it runs in the same process. ``page.goto`` takes paths; the base URL is the server's.
 
+Every page a browser test visits is checked, at every ``goto``, reload and htmx swap, for what a
+person would notice or a screen reader trip over: no page wider than the window (at 390 px a
+table scrolls in its own region, the page does not), and no id used twice. ``assert_accessible``
+adds axe-core's WCAG 2.1 AA rules. PDFs have their own check, ``samla/web/tests/pdf.py``.
+
 Chromium is Debian's, never a Playwright download: ``/usr/bin/chromium``, or ``SAMLA_CHROMIUM``.
 Without it the browser tests are skipped, and fail under ``CI=true``. A failed browser test
 leaves a screenshot in ``test-results/``.
@@ -28,6 +33,7 @@ import threading
 from collections.abc import Callable, Generator, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -40,7 +46,7 @@ from django.core.management import call_command
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from hypothesis import settings as hypothesis_settings
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Error, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 from xdist.scheduler import LoadScopeScheduling
 
@@ -120,6 +126,21 @@ def pytest_runtest_makereport(
     return report
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    WATCH.start()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """After a browser test's own steps pass, check every page it left open once more and fail
+    with whatever the pages reported on the way (``PageWatch``)."""
+    result = yield
+    WATCH.finish()
+    return result
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not os.access(CHROMIUM, os.X_OK):
@@ -132,6 +153,16 @@ def browser() -> Iterator[Browser]:
         pytest.skip(reason)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # Every context, the page fixture's and those a test opens for a second person, is
+        # watched: each page it shows is checked for width and duplicate ids (PageWatch).
+        open_context = chromium.new_context
+
+        def new_context(**options: Any) -> BrowserContext:
+            context = open_context(**options)
+            WATCH.follow(context)
+            return context
+
+        chromium.new_context = new_context  # type: ignore[method-assign]
         yield chromium
         chromium.close()
 
@@ -207,6 +238,12 @@ def login() -> Callable[[Page, str, str], None]:
 
 
 @pytest.fixture
+def page_watch() -> PageWatch:
+    """The harness's own watch over every page, for the tests of the harness itself."""
+    return WATCH
+
+
+@pytest.fixture
 def assert_accessible() -> Callable[[Page], None]:
     """Check the page against WCAG 2.1 A and AA with axe-core, listing what fails."""
     return check_accessibility
@@ -214,6 +251,7 @@ def assert_accessible() -> Callable[[Page], None]:
 
 def check_accessibility(page: Page) -> None:
     __tracebackhide__ = True  # the failure points at the test's line, not at this helper
+    WATCH.check(page)
     # page.evaluate is not subject to the site's Content-Security-Policy, which forbids the
     # inline script that add_script_tag would insert; the policy stays on in tests.
     if not page.evaluate("() => typeof window.axe === 'object'"):
@@ -248,3 +286,118 @@ def _describe_violations(url: str, violations: list[dict[str, object]]) -> str:
         if len(targets) > AXE_TARGETS_SHOWN:
             lines.append(f"    ... and {len(targets) - AXE_TARGETS_SHOWN} more")
     return "\n".join(lines)
+
+
+# Run in every page before its own scripts (an init script, so the site's Content-Security-Policy
+# does not apply): checks the page when it has loaded, after every htmx swap and when the window
+# is resized, and reports what it finds to PageWatch through the exposed __samlaReport.
+WATCH_JS = """
+(() => {
+  const slack = 0.5;
+  const describe = (element) => {
+    let name = element.tagName.toLowerCase();
+    if (element.id) name += "#" + element.id;
+    for (const cls of element.classList) name += "." + cls;
+    return name;
+  };
+  const scrollsItself = (element) => {
+    for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const check = (when) => {
+    const found = [];
+    const root = document.documentElement;
+    if (!root || !document.body) return found;
+    const where = location.pathname + location.search;
+    const width = root.scrollWidth, viewport = window.innerWidth;
+    if (width > viewport) {
+      const culprits = [];
+      for (const element of document.body.querySelectorAll("*")) {
+        const right = element.getBoundingClientRect().right;
+        if (right <= viewport + slack || scrollsItself(element)) continue;
+        const inner = [...element.children].some(
+          (child) => child.getBoundingClientRect().right > viewport + slack);
+        if (!inner) culprits.push(`${describe(element)} to ${Math.round(right)} px`);
+        if (culprits.length >= 5) break;
+      }
+      found.push([`${where} wider than ${viewport} px`,
+                  `${where} is ${width} px wide in a ${viewport} px window (${when}); ` +
+                  `sticking out: ${culprits.join(", ") || "?"}`]);
+    }
+    const counts = new Map();
+    for (const element of document.querySelectorAll("[id]")) {
+      counts.set(element.id, (counts.get(element.id) || 0) + 1);
+    }
+    const twice = [...counts].filter(([, n]) => n > 1).map(([id, n]) => `"${id}" ${n} times`);
+    if (twice.length) {
+      found.push([`${where} ids ${twice.join(", ")}`,
+                  `${where} uses the same id twice (${when}): ${twice.join(", ")}`]);
+    }
+    for (const [key, problem] of found) {
+      if (window.__samlaReport) window.__samlaReport(key, problem);
+    }
+    return found;
+  };
+  window.__samlaCheck = check;
+  window.addEventListener("load", () => check("loaded"));
+  window.addEventListener("resize", () => check(`resized to ${window.innerWidth} px`));
+  document.addEventListener("htmx:afterSettle", () => check("after an htmx swap"));
+})();
+"""
+
+
+class PageWatch:
+    """What the harness checks on every page a browser test visits, whether or not the test asks:
+    that the page is no wider than the window (``document.documentElement.scrollWidth <=
+    window.innerWidth``; at 390 px a table scrolls in its own region, the page does not), and
+    that no id is used twice (a label, ``aria-describedby`` or htmx target would find the wrong
+    element). The pages report as they load, swap and resize; ``assert_accessible`` and the end
+    of the test fail with the pages and ids named."""
+
+    def __init__(self) -> None:
+        self.contexts: list[BrowserContext] = []
+        self.problems: dict[str, str] = {}  # in the order found, each once
+
+    def follow(self, context: BrowserContext) -> None:
+        context.expose_function("__samlaReport", self.report)
+        context.add_init_script(script=WATCH_JS)
+        self.contexts.append(context)
+
+    def report(self, key: str, problem: str) -> None:
+        self.problems.setdefault(key, problem)
+
+    def start(self) -> None:
+        self.contexts, self.problems = [], {}
+
+    def check(self, page: Page, when: str = "checked") -> None:
+        """Check the page as it is now, and fail with everything found so far."""
+        __tracebackhide__ = True
+        try:
+            found = page.evaluate(
+                "(when) => window.__samlaCheck ? window.__samlaCheck(when) : []", when
+            )
+        except Error:  # closed, or navigating away: what it reported on loading stands
+            found = []
+        for key, problem in found:
+            self.report(key, problem)
+        if self.problems:
+            raise AssertionError("\n".join(["Pages the test visited:", *self.problems.values()]))
+
+    def finish(self) -> None:
+        __tracebackhide__ = True
+        try:
+            for context in self.contexts:
+                for page in context.pages:
+                    if not page.is_closed():
+                        self.check(page, "at the end of the test")
+            if self.problems:
+                raise AssertionError(
+                    "\n".join(["Pages the test visited:", *self.problems.values()])
+                )
+        finally:
+            self.start()
+
+
+WATCH = PageWatch()

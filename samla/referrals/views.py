@@ -82,11 +82,13 @@ def _run(request: AuthedRequest, referral: Referral, step: Step) -> None:
 
 
 def _available(referral: Referral, steps: dict[str, Step]) -> list[tuple[str, forms.Form]]:
+    """The steps open to the user, each a form of its own on one page: the ids carry the step's
+    name (``id_waitlist_note``), so each label names its own field and no id is used twice."""
     initial = {"version": referral.version}
     if referral.is_closed and "reopen" in steps:
-        return [("reopen", NoteForm(initial=initial))]
+        return [("reopen", NoteForm(initial=initial, auto_id="id_reopen_%s"))]
     return [
-        (name, form_class(initial=initial))
+        (name, form_class(initial=initial, auto_id=f"id_{name}_%s"))
         for name, (target, form_class, _action) in steps.items()
         if name != "reopen"
         and referral.can(target)

@@ -255,6 +255,12 @@ def test_search_by_name_and_by_number(cast: Cast, client: Client) -> None:
     assert "Pia Persson" not in client.get("/deltagare/", {"q": "Nilsson"}).content.decode()
     htmx = client.get("/deltagare/", {"q": "pia"}, headers={"HX-Request": "true"})
     assert "<html" not in htmx.content.decode() and "Pia Persson" in htmx.content.decode()
+    # htmx swaps what is inside the page's one live region #results: the answer holds no second
+    # #results (it was nested inside the first, with a second aria-live region).
+    assert 'id="results"' not in htmx.content.decode()
+    assert "aria-live" not in htmx.content.decode()
+    page = client.get("/deltagare/", {"q": "pia"}).content.decode()
+    assert page.count('id="results"') == 1 and page.count("aria-live") == 1
 
 
 def add_participants(cast: Cast, count: int) -> None:
