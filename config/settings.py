@@ -220,12 +220,6 @@ SAMLA_DAILY_TASKS: list[str] = [
 SAMLA_CONSENT_WITHDRAWN: list[str] = [
     "samla.referrals.actions.withdraw_after_consent",
 ]
-# What a consent's withdrawal reaches beyond people's own records: each is called, by dotted
-# path, with the withdrawn consent inside the withdrawal's transaction
-# (samla.people.actions.withdraw_consent), so the apps below people need not be imported there.
-SAMLA_CONSENT_WITHDRAWN: list[str] = [
-    "samla.referrals.actions.withdraw_after_consent",
-]
 # Referrals: a provider that has not answered a referral within this many days is flagged to both
 # sides; a place offered from the waitlist must be answered within this many days.
 SAMLA_REFERRAL_ANSWER_DAYS = env_int("SAMLA_REFERRAL_ANSWER_DAYS", 10)

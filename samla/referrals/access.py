@@ -141,6 +141,7 @@ def get_referral_for_provider(user: User, pk: int) -> Referral:
             action=AuditEvent.Action.VIEW,
             obj=referral,
             participant_id=referral.participant_id,
+            referral_id=referral.pk,
             role=PROVIDER_ROLE,
             flagged=referral.participant.is_protected,
             summary="Remiss (utförare)",
