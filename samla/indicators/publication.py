@@ -51,5 +51,6 @@ def published(scope: Scope) -> list[Published]:
     for chosen in filters(scope):
         dashboard = Dashboard(scope, chosen, recorder=recorder)
         recorder.place = f"{scope.title} · {dashboard.describe_filters()}"
+        recorder.detail = len(chosen.as_query())
         dashboard.sections()
     return recorder.figures

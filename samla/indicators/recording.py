@@ -26,10 +26,13 @@ class Recorder:
     """The figures of every table built while it records; ``place`` names the view."""
 
     place: str = ""
+    detail: int = 0  # how many filters the view applies
     figures: list[Published] = field(default_factory=list)
 
     def _add(self, where: str, records: frozenset[int], figure: Figure) -> None:
-        self.figures.append(Published(f"{self.place} · {where}", records, figure.value))
+        self.figures.append(
+            Published(f"{self.place} · {where}", records, figure.value, self.detail)
+        )
 
     def table(self, table: Table, cells: Cells, *, meetings: bool = False) -> None:
         if table.one_way:  # its one column has the key ""

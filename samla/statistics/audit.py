@@ -27,10 +27,10 @@ narrows: the loop ends, at worst with every non-zero figure hidden.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import highspy
 import numpy as np
-from scipy.optimize import linprog
 from scipy.sparse import csr_matrix
 
 __all__ = ["Finding", "Published", "audit", "protect"]
@@ -46,6 +46,9 @@ class Published:
     where: str
     records: frozenset[int]
     shown: int | None
+    # How readily ``protect`` hides it: a figure in a view with more filters goes first, so
+    # that the whole period's and the unfiltered figures are the last to be hidden.
+    detail: int = 0
 
     @property
     def true(self) -> int:
@@ -78,6 +81,7 @@ class _Problem:
 
     sets: list[frozenset[int]]
     places: list[list[int]]  # per set, the figures that publish it
+    detail: list[int]  # per set, the least detail among the figures that publish it
     matrix: csr_matrix  # sets × atoms, 1 where the set counts the atom
 
     @classmethod
@@ -105,7 +109,8 @@ class _Problem:
         matrix = csr_matrix(
             (np.ones(len(rows)), (rows, columns)), shape=(len(sets), max(len(atoms), 1))
         )
-        return cls(sets, places, matrix)
+        detail = [min(figures[i].detail for i in where) for where in places]
+        return cls(sets, places, detail, matrix)
 
     def hidden(self, figures: Sequence[Published]) -> set[int]:
         """The sets no figure shows: a set shown in one place is known everywhere."""
@@ -119,38 +124,72 @@ class _Problem:
         """The sets of a small group: 1 to k−1 records."""
         return [number for number, records in enumerate(self.sets) if 1 <= len(records) < k]
 
-    def range(self, number: int, hidden: set[int]) -> tuple[float, float, set[int]]:
+    def solver(self, hidden: set[int]) -> _Solver:
+        return _Solver(self, hidden)
+
+
+class _Solver:
+    """One HiGHS model of what is published, kept between solves: each range only changes the
+    objective, and hiding a set only relaxes its row, so every solve starts warm from the last."""
+
+    def __init__(self, problem: _Problem, hidden: set[int]) -> None:
+        self.problem = problem
+        self.highs = highspy.Highs()  # type: ignore[no-untyped-call]  # its __init__ is untyped
+        self.highs.setOptionValue("output_flag", False)
+        atoms = problem.matrix.shape[1]
+        inf = self.highs.getInfinity()
+        self.highs.addVars(atoms, np.zeros(atoms), np.full(atoms, inf))
+        rows = problem.matrix.tocsr()
+        bounds = [self._bounds(n, n in hidden) for n in range(len(problem.sets))]
+        lower, upper = [b[0] for b in bounds], [b[1] for b in bounds]
+        self.highs.addRows(
+            len(problem.sets),
+            np.array(lower, dtype=float),
+            np.array(upper, dtype=float),
+            rows.nnz,
+            rows.indptr[:-1].astype(np.int32),
+            rows.indices.astype(np.int32),
+            rows.data,
+        )
+        self.hidden = set(hidden)
+        self._objective: np.ndarray = np.zeros(0, dtype=np.int32)
+
+    def _bounds(self, number: int, hidden: bool) -> tuple[float, float]:
+        size = len(self.problem.sets[number])
+        if not hidden:
+            return size, size
+        return (1.0 if size else 0.0), self.highs.getInfinity()
+
+    def hide(self, number: int) -> None:
+        self.hidden.add(number)
+        self.highs.changeRowBounds(number, *self._bounds(number, True))
+
+    def range(self, number: int) -> tuple[float, float, set[int]]:
         """The least and greatest size set ``number`` can have, and the shown sets the two
         bounds rest on."""
-        shown = [i for i in range(len(self.sets)) if i not in hidden]
-        lower = sorted(i for i in hidden if self.sets[i])
-        a_eq = self.matrix[shown] if shown else None
-        b_eq = np.array([len(self.sets[i]) for i in shown]) if shown else None
-        a_ub = -self.matrix[lower] if lower else None
-        b_ub = -np.ones(len(lower)) if lower else None
-        objective = self.matrix[number].toarray().ravel()
+        atoms = self.problem.matrix[number].indices.astype(np.int32)
+        if len(self._objective):
+            self.highs.changeColsCost(
+                len(self._objective), self._objective, np.zeros(len(self._objective))
+            )
+        self.highs.changeColsCost(len(atoms), atoms, np.ones(len(atoms)))
+        self._objective = atoms
         bounds: list[float] = []
         binding: set[int] = set()
-        for sign in (1.0, -1.0):
-            # HiGHS takes sparse matrices; scipy-stubs' overloads list only dense ones.
-            result = linprog(  # type: ignore[call-overload]
-                sign * objective,
-                A_ub=a_ub,
-                b_ub=b_ub,
-                A_eq=a_eq,
-                b_eq=b_eq,
-                bounds=(0, None),
-                method="highs",
-            )
-            if result.status == 3:  # unbounded above: nothing caps it
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            self.highs.changeObjectiveSense(sense)
+            self.highs.run()
+            status = self.highs.getModelStatus()
+            if status == highspy.HighsModelStatus.kUnbounded:
                 bounds.append(float("inf"))
                 continue
-            if result.status != 0:
-                raise RuntimeError(f"the audit's linear programme failed: {result.message}")
-            bounds.append(sign * float(result.fun))
-            if a_eq is not None:
-                marginals = result.eqlin.marginals
-                binding |= {shown[j] for j in np.flatnonzero(np.abs(marginals) > TOLERANCE)}
+            if status != highspy.HighsModelStatus.kOptimal:
+                raise RuntimeError(f"the audit's linear programme failed: {status}")
+            bounds.append(self.highs.getInfo().objective_function_value)
+            duals = np.asarray(self.highs.getSolution().row_dual)
+            binding |= {
+                int(i) for i in np.flatnonzero(np.abs(duals) > TOLERANCE) if i not in self.hidden
+            }
         return bounds[0], bounds[1], binding
 
 
@@ -161,12 +200,13 @@ def audit(figures: Sequence[Published], *, k: int, protection: int | None = None
     problem = _Problem.of(figures)
     hidden = problem.hidden(figures)
     findings = []
+    solver = problem.solver(hidden)
     for number in problem.small(k):
         if number not in hidden:  # a small group shown outright
             size = len(problem.sets[number])
             findings.append(Finding(figures[problem.places[number][0]], size, size))
             continue
-        low, high, _binding = problem.range(number, hidden)
+        low, high, _binding = solver.range(number)
         if high - low < protection - TOLERANCE:
             findings.append(Finding(figures[problem.places[number][0]], low, high))
     return findings
@@ -175,21 +215,26 @@ def audit(figures: Sequence[Published], *, k: int, protection: int | None = None
 def protect(
     figures: Sequence[Published], *, k: int, protection: int | None = None
 ) -> list[Published]:
-    """The figures with more of them hidden, as few as this greedy search finds, so that
-    ``audit`` finds nothing: every small group first, then the cheapest figures the narrow
-    ranges rest on. A hidden figure stays hidden; a record set hidden in one place is hidden
-    in every place."""
+    """The figures with more of them hidden, so that ``audit`` finds nothing: every small group
+    first, then in rounds, for each small group whose range is still too narrow, the cheapest
+    shown figure its range rests on. A hidden figure stays hidden; a record set hidden in one
+    place is hidden in every place. Greedy, not minimal: it may hide more than needed."""
     protection = k - 1 if protection is None else protection
     problem = _Problem.of(figures)
-    hidden = problem.hidden(figures) | set(problem.small(k))
-    for number in problem.small(k):
-        while True:
-            low, high, binding = problem.range(number, hidden)
+    solver = problem.solver(problem.hidden(figures) | set(problem.small(k)))
+    narrow = problem.small(k)
+    while narrow:
+        still = []
+        for number in narrow:
+            low, high, binding = solver.range(number)
             if high - low >= protection - TOLERANCE:
-                break
+                continue
             candidates = [i for i in binding if problem.sets[i]]
-            if not candidates:
-                break  # only the "at least 1" of hidden figures bounds it; cannot widen more
-            hidden.add(min(candidates, key=lambda i: (len(problem.sets[i]), i)))
-    hide = {i for number in hidden for i in problem.places[number]}
-    return [Published(f.where, f.records, None) if i in hide else f for i, f in enumerate(figures)]
+            if candidates:  # else only the "at least 1" of hidden figures bounds it
+                solver.hide(
+                    min(candidates, key=lambda i: (-problem.detail[i], len(problem.sets[i]), i))
+                )
+                still.append(number)
+        narrow = still
+    hide = {i for number in solver.hidden for i in problem.places[number]}
+    return [replace(f, shown=None) if i in hide else f for i, f in enumerate(figures)]
