@@ -26,8 +26,9 @@ class Kind(models.TextChoices):
     REFERRAL_INCOMING = "incoming", _("En ny remiss till en insats vi utför")
     REFERRAL_UNANSWERED = "unanswered", _("En remiss har inte besvarats i tid")
     FOLLOW_UP_DUE = "follow_up_due", _("En uppföljning efter avslut ska göras")
-    OUTSIDE_TEAM = "outside_team", _(
-        "Någon har svarat på en kallelse jag skickat men kan inte läggas till i teamet"
+    OUTSIDE_TEAM = (
+        "outside_team",
+        _("Någon har svarat på en kallelse jag skickat men kan inte läggas till i teamet"),
     )
 
 
