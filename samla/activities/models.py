@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samla.organisations.models import Association, Municipality, Organisation
@@ -76,6 +77,10 @@ class Activity(models.Model):
     starts_on = models.DateField(_("startar"))
     ends_on = models.DateField(_("slutar"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("antal platser"), null=True, blank=True)
+    # Whole years on the day of referral. Like the target groups, the provider's to weigh: a
+    # person outside the range is referred after a warning (samla.referrals.eligibility).
+    min_age = models.PositiveSmallIntegerField(_("lägsta ålder"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(_("högsta ålder"), null=True, blank=True)
     created_at = models.DateTimeField(_("skapad"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
@@ -102,6 +107,12 @@ class Activity(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="structural") | (Q(capacity__isnull=False) & Q(capacity__gt=0)),
                 name="activities_activity_individual_has_capacity",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_age__isnull=True)
+                | Q(max_age__isnull=True)
+                | Q(min_age__lte=F("max_age")),
+                name="activities_activity_age_range_ordered",
             ),
         ]
 
@@ -131,6 +142,27 @@ class Activity(models.Model):
 
     def covers_year(self, year: int) -> bool:
         return self.starts_on.year <= year and (self.ends_on is None or year <= self.ends_on.year)
+
+    @property
+    def has_age_range(self) -> bool:
+        return self.min_age is not None or self.max_age is not None
+
+    def admits_age(self, age: int) -> bool:
+        return (self.min_age is None or self.min_age <= age) and (
+            self.max_age is None or age <= self.max_age
+        )
+
+    @property
+    def age_range_label(self) -> str:
+        """The range as the activity page and the referrer's warning say it: "16–29 år", "från
+        16 år", "till och med 29 år"; "" when the activity has none."""
+        if self.min_age is not None and self.max_age is not None:
+            return gettext("%(min)s–%(max)s år") % {"min": self.min_age, "max": self.max_age}
+        if self.min_age is not None:
+            return gettext("från %(min)s år") % {"min": self.min_age}
+        if self.max_age is not None:
+            return gettext("till och med %(max)s år") % {"max": self.max_age}
+        return ""
 
 
 class ActivityYear(models.Model):
