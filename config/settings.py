@@ -209,6 +209,7 @@ SAMLA_DAILY_RUN_AT = os.environ.get("SAMLA_DAILY_RUN_AT", "07:00")
 SAMLA_DAILY_TASKS: list[str] = [
     "samla.plans.reminders.send_due_reminders",
     "samla.meetings.reminders.send_answer_reminders",
+    "samla.referrals.reminders.withdraw_after_expired_consents",
     "samla.referrals.reminders.lapse_offers",
     "samla.referrals.reminders.offer_waiting_places",
     "samla.referrals.reminders.flag_unanswered",

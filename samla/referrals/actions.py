@@ -416,10 +416,44 @@ def withdraw_after_consent(consent: Consent) -> list[Referral]:
     (accepted, or offered from the waitlist) goes to the next in line. A participation under way
     stays the provider's own record, without what the referral shared
     (``ReferralQuerySet.with_sharing``)."""
+    return _withdraw_resting(
+        consent, reason=str(ExitReason.CONSENT_WITHDRAWN.label), today=timezone.localdate()
+    )
+
+
+@transaction.atomic
+def withdraw_after_expiry(consent: Consent, today: date | None = None) -> list[Referral]:
+    """``consent`` has ended (its last day is past; called by the daily run,
+    ``reminders.withdraw_after_expired_consents``): what rested on it is withdrawn as after a
+    withdrawal, with the reason "Samtycket har upphört att gälla". The consent is locked first,
+    as a withdrawal locks it, so the two take turns; one withdrawn meanwhile, or not ended after
+    all, is left to its withdrawal. Running again withdraws nothing more: a withdrawn referral
+    is closed."""
+    today = today or timezone.localdate()
+    locked = Consent.objects.select_for_update().select_related("participant").get(pk=consent.pk)
+    if locked.state(today) != Consent.State.EXPIRED:
+        return []
+    withdrawn = _withdraw_resting(locked, reason=_("Samtycket har upphört att gälla"), today=today)
+    if withdrawn:
+        record(
+            actor=None,
+            actor_name="Samla",
+            action=AuditEvent.Action.UPDATE,
+            obj=locked,
+            participant_id=locked.participant_id,
+            flagged=locked.participant.is_protected,
+            summary="Samtycket har upphört: remisser som vilade på det återkallade",
+        )
+    return withdrawn
+
+
+def _withdraw_resting(consent: Consent, *, reason: str, today: date) -> list[Referral]:
+    """Withdraw, as Samla and with ``reason``, the person's referrals not yet started whose
+    provider ``consent`` named (not the controlling organisation) and no consent in force on
+    ``today`` names. Call inside a transaction."""
     participant = consent.participant
     named = set(consent.organisations.values_list("pk", flat=True))
     named.discard(participant.controlling_organisation_id)
-    today = timezone.localdate()
     resting = [
         referral
         for referral in Referral.objects.filter(
@@ -440,7 +474,7 @@ def withdraw_after_consent(consent: Consent) -> list[Referral]:
                     referral,
                     State.WITHDRAWN,
                     actor=None,
-                    note=str(ExitReason.CONSENT_WITHDRAWN.label),
+                    note=reason,
                 )
             )
         except InvalidTransition:
