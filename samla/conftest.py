@@ -26,6 +26,7 @@ DIFFERS_BY_DATABASE = [
     "samla/*/tests/test_*concurrency.py",  # row locks: select_for_update is a no-op on SQLite
     "samla/audit/tests/*",  # triggers, raw SQL, the chain's advisory lock
     "samla/activities/tests/test_fixed_fields.py",  # a trigger
+    "samla/activities/tests/test_age_range.py",  # a check constraint
     "samla/surveys/tests/test_versions.py",  # a trigger
     "samla/surveys/tests/test_results.py",  # counts through statistics
     "samla/referrals/tests/*",  # a trigger, capacity under a lock, figures.py's counts

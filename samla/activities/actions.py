@@ -36,6 +36,8 @@ EDITABLE_FIELDS = (
     "starts_on",
     "ends_on",
     "capacity",
+    "min_age",
+    "max_age",
 )
 MANY_TO_MANY = ("target_groups", "municipalities")
 
@@ -79,6 +81,8 @@ def check_activity(
     starts_on: date,
     ends_on: date | None,
     capacity: int | None,
+    min_age: int | None = None,
+    max_age: int | None = None,
 ) -> None:
     errors: dict[str, str] = {}
     if provider not in providers_for(association):
@@ -102,6 +106,10 @@ def check_activity(
         errors["ends_on"] = _("Insatsen kan inte sluta innan den startar.")
     if kind == Activity.Kind.INDIVIDUAL and not capacity:
         errors["capacity"] = _("Ange hur många platser en individinriktad insats har (minst 1).")
+    if min_age is not None and max_age is not None and min_age > max_age:
+        errors["max_age"] = _(
+            "Högsta åldern (%(max)s år) kan inte vara lägre än lägsta åldern (%(min)s år)."
+        ) % {"min": min_age, "max": max_age}
     if errors:
         raise ValidationError(errors)
 
@@ -125,6 +133,8 @@ def create_activity(
     starts_on: date,
     ends_on: date | None,
     capacity: int | None,
+    min_age: int | None = None,
+    max_age: int | None = None,
 ) -> Activity:
     target_groups, municipalities = list(target_groups), list(municipalities)
     check_activity(
@@ -136,6 +146,8 @@ def create_activity(
         starts_on=starts_on,
         ends_on=ends_on,
         capacity=capacity,
+        min_age=min_age,
+        max_age=max_age,
     )
     activity = Activity.objects.create(
         association=association,
@@ -147,6 +159,8 @@ def create_activity(
         starts_on=starts_on,
         ends_on=ends_on,
         capacity=capacity,
+        min_age=min_age,
+        max_age=max_age,
         created_by=actor,
     )
     activity.target_groups.set(target_groups)
@@ -173,6 +187,8 @@ def update_activity(activity: Activity, *, actor: User, version: int, **changes:
     starts_on = changes.get("starts_on", locked.starts_on)
     ends_on = changes.get("ends_on", locked.ends_on)
     capacity = changes.get("capacity", locked.capacity)
+    min_age = changes.get("min_age", locked.min_age)
+    max_age = changes.get("max_age", locked.max_age)
     check_activity(
         locked.association,
         kind=locked.kind,
@@ -182,6 +198,8 @@ def update_activity(activity: Activity, *, actor: User, version: int, **changes:
         starts_on=starts_on,
         ends_on=ends_on,
         capacity=capacity,
+        min_age=min_age,
+        max_age=max_age,
     )
     outside = [
         y for y in _recorded_years(locked) if not _within(y, starts_on=starts_on, ends_on=ends_on)

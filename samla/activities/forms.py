@@ -67,6 +67,26 @@ class ActivityForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Krävs för en individinriktad insats."),
     )
+    min_age = forms.IntegerField(
+        label=gettext_lazy("Lägsta ålder"),
+        min_value=0,
+        max_value=120,
+        required=False,
+        help_text=gettext_lazy(
+            "I hela år, den dag personen remitteras. Den som remitterar en yngre person får en "
+            "varning. Lämna tomt om insatsen inte har någon lägsta ålder."
+        ),
+    )
+    max_age = forms.IntegerField(
+        label=gettext_lazy("Högsta ålder"),
+        min_value=0,
+        max_value=120,
+        required=False,
+        help_text=gettext_lazy(
+            "Till och med den åldern, till exempel 29 för 16–29 år. Den som remitterar en äldre "
+            "person får en varning. Lämna tomt om insatsen inte har någon högsta ålder."
+        ),
+    )
 
     def __init__(self, *args: Any, associations: list[Association], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
