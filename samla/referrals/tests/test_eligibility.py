@@ -1,6 +1,7 @@
 """Whether an activity takes the person now (issue 14 item 7): a referral to an activity whose
 period has ended, or not begun, is refused wherever it is made, and ended activities are not
-offered; a person outside the activity's target groups is referred only after a warning."""
+offered; a person outside the activity's target groups or ages is referred only after a
+warning."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from samla.activities.models import Activity
 from samla.activities.tests.builders import individual
-from samla.people.models import TargetGroup
+from samla.people.models import Participant, TargetGroup
 from samla.people.tests.cast import Cast, sign_in
-from samla.referrals import actions
+from samla.referrals import actions, eligibility
 from samla.referrals.models import Referral
 from samla.referrals.tests.builders import Setting, build
 
@@ -147,3 +149,77 @@ def test_a_person_in_a_target_group_is_referred_without_a_warning(
         {"activity": setting.activity.pk, "priority": "0", "note": NOTE},
     )
     assert response.status_code == 302
+
+
+# Mia Vidare for 16–29 år: the person's age in whole years on the referral day, 6 December 2026.
+AGE_WARNING = "Personen är 30 år och Mia Vidare är för personer 16–29 år."
+
+
+def young_adults(setting: Setting, cast: Cast, born: date | None) -> None:
+    Activity.objects.filter(pk=setting.activity.pk).update(min_age=16, max_age=29)
+    cast.pia.target_groups.set(setting.activity.target_groups.all())
+    Participant.objects.filter(pk=cast.pia.pk).update(birth_date=born)
+
+
+def test_a_person_above_the_activity_s_ages_is_referred_only_after_a_warning(
+    cast: Cast, setting: Setting, client: Client, clock: object
+) -> None:
+    young_adults(setting, cast, born=date(1996, 12, 6))  # 30 today
+    sign_in(client, cast.kim)
+    before = Referral.objects.count()
+
+    page = post(client, cast, setting.activity.pk)
+    assert page.startswith("422 ")
+    assert AGE_WARNING in page
+    assert "målgrupperna" not in page  # in a target group: only the age is warned of
+    assert 'type="checkbox" name="confirm"' in page
+    assert "Kryssa i att du har läst varningen" in page
+    assert f"\n{NOTE}</textarea>" in page and 'value="2"' in page
+    assert Referral.objects.count() == before
+
+    confirmed = post(client, cast, setting.activity.pk, confirm="on")
+    assert confirmed.startswith("302 ")
+    assert Referral.objects.count() == before + 1
+    assert Referral.objects.latest("pk").note == NOTE
+
+
+@pytest.mark.parametrize(
+    ("born", "warning"),
+    [
+        (date(1996, 12, 7), ""),  # 29 until tomorrow
+        (date(2010, 12, 6), ""),  # 16 today
+        (date(2010, 12, 7), "Personen är 15 år och Mia Vidare är för personer 16–29 år."),
+    ],
+)
+def test_the_age_is_counted_on_the_referral_day(
+    cast: Cast, setting: Setting, clock: object, born: date, warning: str
+) -> None:
+    young_adults(setting, cast, born=born)
+    cast.pia.refresh_from_db()
+    setting.activity.refresh_from_db()
+    assert eligibility.warnings_for(cast.pia, setting.activity) == ([warning] if warning else [])
+
+
+def test_a_person_without_a_registered_birth_date_gets_no_age_warning(
+    cast: Cast, setting: Setting, client: Client, clock: object
+) -> None:
+    young_adults(setting, cast, born=None)
+    sign_in(client, cast.kim)
+    before = Referral.objects.count()
+    assert post(client, cast, setting.activity.pk).startswith("302 ")
+    assert Referral.objects.count() == before + 1
+
+
+def test_outside_both_target_groups_and_ages_the_referrer_reads_both(
+    cast: Cast, setting: Setting, client: Client, clock: object
+) -> None:
+    young_adults(setting, cast, born=date(1996, 12, 6))
+    sick = TargetGroup.objects.create(
+        association=cast.association, code="long_term_sick", name="Långtidssjukskrivna"
+    )
+    cast.pia.target_groups.set([sick])
+    sign_in(client, cast.kim)
+    page = post(client, cast, setting.activity.pk)
+    assert page.startswith("422 ")
+    assert "Personen hör inte till någon av målgrupperna för Mia Vidare" in page
+    assert AGE_WARNING in page
