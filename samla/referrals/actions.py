@@ -430,7 +430,12 @@ def withdraw_after_expiry(consent: Consent, today: date | None = None) -> list[R
     all, is left to its withdrawal. Running again withdraws nothing more: a withdrawn referral
     is closed."""
     today = today or timezone.localdate()
-    locked = Consent.objects.select_for_update().select_related("participant").get(pk=consent.pk)
+    # Only the consent's row (of="self"): the person's row is not this step's to lock.
+    locked = (
+        Consent.objects.select_for_update(of=("self",))
+        .select_related("participant")
+        .get(pk=consent.pk)
+    )
     if locked.state(today) != Consent.State.EXPIRED:
         return []
     withdrawn = _withdraw_resting(locked, reason=_("Samtycket har upphört att gälla"), today=today)
