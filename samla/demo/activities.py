@@ -1,7 +1,8 @@
 """The demo's activity catalogue (docs/domain.md §8), made through ``samla.activities.actions`` by
 each association's office login, so that every rule and audit row of a real catalogue holds.
 
-- Östra Södertörn: "Mia Vidare", individual, run by Arbetsmarknadsenheten Södertörn, 20 places.
+- Östra Södertörn: "Mia Vidare", individual, run by Arbetsmarknadsenheten Södertörn, 20 places,
+  for young adults of 16–29.
 - Sofint: "SAMS – förberedande verksamhet", the ESF co-funded programme of seed 003
   (2010-04-01 to 2013-03-31, 330 planned participants, total budget 24 338 177 kr), run by
   Stiftelsen Activa; and one structural activity this year, shared training for case handlers,
@@ -67,6 +68,8 @@ def build_activities(*, today: date) -> Counter[str]:
         starts_on=date(mia_vidare_years(today)[0][0], 1, 1),
         ends_on=None,
         capacity=20,
+        min_age=16,
+        max_age=29,
     )
     _years(mia, office, mia_vidare_years(today))
 

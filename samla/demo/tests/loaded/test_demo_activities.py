@@ -24,6 +24,7 @@ def test_the_demo_activities_exist_as_the_seeds_describe() -> None:
     assert mia.association.short_name == "Östra Södertörn"
     assert mia.kind == Activity.Kind.INDIVIDUAL and mia.capacity == 20
     assert mia.provider.name == "Arbetsmarknadsenheten Södertörn"
+    assert (mia.min_age, mia.max_age) == (16, 29)  # for unga arbetslösa 16–29 år
 
     sams = Activity.objects.get(name=SAMS)
     assert sams.association.short_name == "Sofint" and sams.esf_cofunded
