@@ -106,8 +106,13 @@ def test_the_esf_reporter_of_activa_downloads_a_month_of_sams(
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Hämta deltagarfilen").click()
 
-    lines = download_info.value.path().read_text(encoding="utf-8-sig").splitlines()
-    assert len(lines) == 1 + len(under_way) and lines[0].startswith("Personnummer;Kön;")
+    text = download_info.value.path().read_text(encoding="utf-8-sig")
+    lines, notes = text.split("\r\n\r\n" if "\r\n" in text else "\n\n", 1)
+    protected = [r for r in under_way if r.participant.is_protected]
+    people = lines.splitlines()
+    assert len(people) == 1 + len(under_way) - len(protected)
+    assert people[0].startswith("Personnummer;Kön;")
+    assert f"Deltaganden under månaden;{len(under_way)}" in notes
     assert AuditEvent.objects.filter(role="esf_reporter", actor_id=reporter.pk).count() == len(
         {r.participant_id for r in under_way}
     )
