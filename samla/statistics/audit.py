@@ -180,6 +180,10 @@ class _Solver:
             self.highs.changeObjectiveSense(sense)
             self.highs.run()
             status = self.highs.getModelStatus()
+            if status == highspy.HighsModelStatus.kUnknown:  # a warm start gone astray: afresh
+                self.highs.clearSolver()
+                self.highs.run()
+                status = self.highs.getModelStatus()
             if status == highspy.HighsModelStatus.kUnbounded:
                 bounds.append(float("inf"))
                 continue
