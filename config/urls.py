@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
+from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("samla.web.urls")),
@@ -29,7 +31,8 @@ urlpatterns = [
     path("enkater/", include("samla.surveys.urls")),
     # A survey round's answering link: open without login, by design (samla.surveys.views).
     path("enkat/", include("samla.surveys.answer_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Choosing a language needs no login: the login page and a survey's answering pages offer it.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     # Django admin signs in through our login (lock-out, second factor, audit), never its own.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),

@@ -119,6 +119,15 @@ def test_swedish_by_default_whatever_the_browser_asks(cast: Cast, client: Client
     assert "Välkommen, Kim" in response.content.decode()
 
 
+def test_english_before_logging_in(db: None, client: Client) -> None:
+    """The login page and a survey's answering pages are open, and so is choosing a language."""
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/konto/logga-in/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/konto/logga-in/"
+    body = client.get("/konto/logga-in/").content.decode()
+    assert '<html lang="en">' in body
+
+
 def test_english_when_the_user_chooses_it(cast: Cast, client: Client) -> None:
     sign_in(client, cast.kim)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
