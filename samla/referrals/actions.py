@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from samla.accounts.models import User
@@ -249,6 +249,8 @@ def _step(
     event = ReferralEvent.objects.create(
         referral=locked, from_state=from_state, to_state=to_state, actor=actor, note=note
     )
+    with translation.override("sv"):  # the log is kept in Swedish, whoever acts
+        step = f"{Referral.State(from_state).label} → {Referral.State(to_state).label}"
     record(
         actor=actor,
         actor_name="" if actor else "Samla",
@@ -256,7 +258,7 @@ def _step(
         obj=locked,
         participant_id=locked.participant_id,
         flagged=locked.participant.is_protected,
-        summary=f"Remiss: {from_state} → {to_state}",
+        summary=f"Remiss: {step}",
     )
     if actor is None or actor.pk != locked.referred_by_id:
         notify(

@@ -109,8 +109,8 @@ def test_a_consent_that_ended_yesterday_withdraws_its_referrals_once(
     logged = AuditEvent.objects.filter(seq__gt=before)
     assert {e.summary for e in logged} == {
         "Samtycket har upphört: remisser som vilade på det återkallade",
-        "Remiss: sent → withdrawn",
-        "Remiss: accepted → withdrawn",
+        "Remiss: Skickad → Återkallad",
+        "Remiss: Antagen → Återkallad",
     }
     assert {e.actor_name for e in logged} == {"Samla"}
     assert actions.places_left(setting.activity) == setting.activity.capacity

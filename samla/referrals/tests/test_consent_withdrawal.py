@@ -86,9 +86,9 @@ def test_referrals_not_yet_started_are_withdrawn_with_the_reason_and_the_referre
     logged = AuditEvent.objects.filter(seq__gt=before)
     assert {e.summary for e in logged} >= {
         "Återkallade samtycke",
-        "Remiss: sent → withdrawn",
-        "Remiss: received → withdrawn",
-        "Remiss: accepted → withdrawn",
+        "Remiss: Skickad → Återkallad",
+        "Remiss: Mottagen → Återkallad",
+        "Remiss: Antagen → Återkallad",
     }
     assert actions.places_left(setting.activity) == setting.activity.capacity
 
