@@ -41,7 +41,8 @@ class Change:
     def change(self) -> str:
         if self.before.value is None or self.after.value is None:
             return "–"
-        return f"{self.after.value - self.before.value:+d}".replace("-", "−")
+        difference = self.after.value - self.before.value
+        return f"{difference:+d}".replace("-", "−") if difference else "0"
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ import pytest
 
 from samla.demo.outcomes import Measured, Row
 from samla.indicators import dimensions as d
-from samla.indicators.dashboards import BeforeAfter, Dashboard
+from samla.indicators.dashboards import BeforeAfter, Change, Dashboard
 from samla.indicators.figures import Filters, Scope
 from samla.indicators.tests.builders import TODAY, DataSet, data_set
 from samla.people.tests.cast import Cast
-from samla.statistics.tables import ShareTable, Table
+from samla.statistics.tables import Category, Figure, ShareTable, Table
 
 pytestmark = pytest.mark.django_db
 
@@ -220,4 +220,13 @@ def test_occupation_and_income_before_and_after(data: DataSet) -> None:
     for change in occupation.changes:
         if change.before.shown and change.after.shown:
             key = change.category.key
-            assert change.change == f"{after[key] - before[key]:+d}".replace("-", "−")
+            difference = after[key] - before[key]
+            expected = f"{difference:+d}".replace("-", "−") if difference else "0"
+            assert change.change == expected
+
+
+def test_no_change_is_written_0_not_plus_0() -> None:
+    same = Change(Category("x", "X"), Figure(7), Figure(7), "", "")
+    more = Change(Category("x", "X"), Figure(7), Figure(9), "", "")
+    fewer = Change(Category("x", "X"), Figure(9), Figure(7), "", "")
+    assert (same.change, more.change, fewer.change) == ("0", "+2", "−2")
