@@ -88,7 +88,7 @@ def reaches_nobody_message(invitation: Invitation) -> str:
     return _(
         "Kallelsen till %(org)s når ingen: ingen från %(org)s finns i personens team, och "
         "%(org)s har ingen mottagare av kallelser i förbundet. Lägg till någon från %(org)s i "
-        "teamet, bjud in en person, eller be %(org)s organisationsadministratör att ange "
+        "teamet, bjud in en person, eller be organisationsadministratören för %(org)s att ange "
         "mottagare av kallelser."
     ) % {"org": invitation.organisation}
 

@@ -77,7 +77,7 @@ def test_a_summons_that_would_reach_nobody_is_refused_with_the_reason(
     page = response.content.decode()
     assert response.status_code == 422
     assert "Kallelsen till Försäkringskassan når ingen" in page
-    assert "mottagare av kallelser" in page
+    assert "be organisationsadministratören för Försäkringskassan att ange mottagare" in page
     assert 'value="Rum Lärkan, plan 3"' in page and 'value="75"' in page  # kept as typed
     council.refresh_from_db()
     assert council.state == Meeting.State.REQUESTED and council.starts_at is None
