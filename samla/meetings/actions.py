@@ -31,7 +31,7 @@ from samla.notifications.models import Kind
 from samla.notifications.notices import notify
 from samla.organisations.models import Organisation
 from samla.people import actions as people_actions
-from samla.people.access import deciding_consents
+from samla.people.access import basis_of, deciding_consents
 from samla.people.models import Participant, TeamMember
 from samla.plans import actions as plan_actions
 from samla.plans.models import Plan
@@ -435,6 +435,7 @@ def answer(invitation: Invitation, *, actor: User, response: str) -> Invitation:
         obj=current,
         participant_id=locked.participant_id,
         summary=f"Svarade på kallelse: {current.get_response_display()}",
+        **basis_of(actor, locked.participant),
     )
     if current.response == Invitation.Response.ACCEPTED and current.user_id is None:
         _join(current, actor)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import TypedDict, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -124,6 +124,25 @@ def _consent_for(user: User, participant: Participant) -> Consent | None:
     return deciding_consents(user.organisation_id, [participant.pk], timezone.localdate()).get(
         participant.pk
     )
+
+
+class Basis(TypedDict):
+    role: str
+    consent_id: int | None
+
+
+def basis_of(user: User, participant: Participant) -> Basis:
+    """What allows this user's write about the participant, for its audit row (``record``'s
+    ``role`` and ``consent_id``): their roles, and for another organisation the consent that
+    names it. For a write with no read before it in the same request, such as answering an
+    invitation or joining the team."""
+    consent = (
+        None
+        if user.organisation_id == participant.controlling_organisation_id
+        else _consent_for(user, participant)
+    )
+    access = ParticipantAccess(participant=participant, user=user, consent=consent)
+    return Basis(role=access.role, consent_id=consent.pk if consent else None)
 
 
 def would_allow(user: User, participant: Participant, category: InformationCategory) -> bool:

@@ -21,6 +21,7 @@ from samla.audit.record import record
 from samla.concurrency import Stale
 from samla.organisations.models import Association, Organisation
 from samla.people import idnumbers
+from samla.people.access import basis_of
 from samla.people.models import (
     Consent,
     Participant,
@@ -288,6 +289,7 @@ def add_team_member(
         obj=member,
         participant_id=participant.pk,
         summary="Lade till teammedlem",
+        **basis_of(actor, participant),
     )
     return member
 

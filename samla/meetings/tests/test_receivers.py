@@ -12,11 +12,12 @@ from django.test import Client
 from django.utils import timezone
 
 from samla.accounts.models import Receiver, Role, RoleAssignment
+from samla.audit.models import AuditEvent
 from samla.meetings import actions
 from samla.meetings.models import Invitation, Meeting
 from samla.notifications.models import Kind, Notice
 from samla.people import actions as people_actions
-from samla.people.models import TeamMember
+from samla.people.models import Consent, TeamMember
 from samla.people.tests.cast import Cast, sign_in, user
 
 pytestmark = pytest.mark.usefixtures("db", "module_cast")
@@ -144,6 +145,15 @@ def test_the_invitation_reaches_the_receiver_who_answers_and_joins_the_team(
     assert (invitation.user, invitation.answered_by) == (frida, frida)
     assert TeamMember.objects.current().filter(participant=cast.pia, user=frida).exists()
     assert "Kallelser som väntar på ditt svar" not in client.get("/").content.decode()
+    # The log says what allowed both writes: the consent that names FK, and her role
+    consent = Consent.objects.in_force(timezone.localdate()).get(
+        participant=cast.pia, organisations=cast.fk
+    )
+    writes = AuditEvent.objects.filter(actor_id=frida.pk, participant_id=cast.pia.pk).exclude(
+        action=AuditEvent.Action.VIEW
+    )
+    assert {e.summary for e in writes} == {"Svarade på kallelse: Kommer", "Lade till teammedlem"}
+    assert {(e.consent_id, e.role) for e in writes} == {(consent.pk, "case_handler")}
 
 
 def test_a_receiver_the_consent_no_longer_covers_answers_and_the_organiser_is_told(
