@@ -131,7 +131,7 @@ class InviteForm(forms.Form):
             label=gettext_lazy("Person (valfritt)"),
             help_text=gettext_lazy(
                 "Någon i personens team. Utan namn går inbjudan till organisationens personer "
-                "i teamet."
+                "i teamet, och finns ingen där, till organisationens mottagare av kallelser."
             ),
         )
         self.order_fields(["organisation", "user", "obliged", "need_to_know"])
