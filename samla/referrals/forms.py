@@ -3,13 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samla.activities.models import Activity
 from samla.people.models import Participant, Sex
-from samla.referrals.actions import referable_activities
-from samla.referrals.eligibility import check_runs, warnings_for
+from samla.referrals.actions import check_can_refer, referable_activities
+from samla.referrals.eligibility import warnings_for
 from samla.referrals.models import Attendance, ExitReason, Referral
 
 
@@ -41,13 +40,19 @@ class SendForm(forms.Form):
         field.queryset = Activity.objects.filter(
             association_id=participant.association_id, kind=Activity.Kind.INDIVIDUAL
         )
-        field.choices = [("", "---------")] + [
-            (activity.pk, str(activity)) for activity in referable_activities(participant)
-        ]
+        offered = [(a.pk, str(a)) for a in referable_activities(participant)]
+        field.choices = [("", "---------"), *offered]
+        if not offered:
+            field.help_text = _(
+                "Förbundet har ingen insats som tar emot remisser i dag, så det går inte att "
+                "remittera just nu."
+            )
 
     def clean_activity(self) -> Activity:
+        """The activity must run today and the consent must let the referral share the person
+        with its provider: refused before any warning is asked about."""
         activity: Activity = self.cleaned_data["activity"]
-        check_runs(activity, timezone.localdate())
+        check_can_refer(self.participant, activity)
         return activity
 
     def clean(self) -> dict[str, Any]:

@@ -15,8 +15,9 @@ from django.test import Client
 
 from samla.activities.models import Activity
 from samla.activities.tests.builders import individual
+from samla.organisations.models import AssociationMember, Organisation
 from samla.people.models import Participant, TargetGroup
-from samla.people.tests.cast import Cast, sign_in
+from samla.people.tests.cast import Cast, organisation, sign_in
 from samla.referrals import actions, eligibility
 from samla.referrals.models import Referral
 from samla.referrals.tests.builders import Setting, build
@@ -223,3 +224,34 @@ def test_outside_both_target_groups_and_ages_the_referrer_reads_both(
     assert page.startswith("422 ")
     assert "Personen hör inte till någon av målgrupperna för Mia Vidare" in page
     assert AGE_WARNING in page
+
+
+def test_a_provider_the_consent_does_not_name_is_refused_before_any_warning(
+    cast: Cast, setting: Setting, client: Client, clock: object
+) -> None:
+    other = organisation("Nya Steget AB", Organisation.Kind.PROVIDER, "556677-8899")
+    AssociationMember.objects.create(
+        association=cast.association, organisation=other, kind=AssociationMember.Kind.PARTNER
+    )
+    steget = individual(cast, name="Nya Steget", provider=other)
+    sick = TargetGroup.objects.create(
+        association=cast.association, code="long_term_sick", name="Långtidssjukskrivna"
+    )
+    cast.pia.target_groups.set([sick])  # outside Nya Steget's groups: a warning, were it asked
+    sign_in(client, cast.kim)
+
+    page = post(client, cast, steget.pk)
+
+    assert page.startswith("422 ")
+    assert "samtycke" in page and "Nya Steget AB" in page
+    assert 'type="checkbox" name="confirm"' not in page  # no warning to confirm first
+    assert f"\n{NOTE}</textarea>" in page
+
+
+def test_with_nothing_to_refer_to_the_form_says_why(
+    cast: Cast, setting: Setting, client: Client, clock: object
+) -> None:
+    Activity.objects.filter(association=cast.association).update(ends_on=date(2025, 12, 31))
+    sign_in(client, cast.kim)
+    page = client.get(f"/deltagare/{cast.pia.pk}/remisser/ny/").content.decode()
+    assert "Förbundet har ingen insats som tar emot remisser i dag" in page
