@@ -21,7 +21,7 @@ urlpatterns = [
     path("deltagare/", include("samla.people.urls")),
     path("insatser/", include("samla.activities.urls")),
     path("import/", include("samla.imports.urls")),
-    path("arbetslista/", include("samla.plans.worklist_urls")),
+    path("arbetslista/", include("samla.web.worklist_urls")),
     path("moten/", include("samla.meetings.my_urls")),
     path("statistik/", include("samla.indicators.urls")),
     path("ekonomi/", include("samla.finance.urls")),

@@ -48,7 +48,7 @@ from samla.plans.models import (
     PlanVersion,
 )
 from samla.plans.snapshots import PlanView, Snapshot, compare, snapshot_of
-from samla.plans.worklists import action_item, worklist_for
+from samla.plans.worklists import action_item
 
 NOT_OPEN = gettext_lazy("Planen är avslutad och kan inte ändras.")
 STALE_STEP = gettext_lazy(
@@ -467,11 +467,6 @@ def plan_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
         summary=f"Skrev ut planen (version {version.number})",
     )
     return pdf_response(pdf, f"plan-{pk}-version-{version.number}.pdf")
-
-
-@require_GET
-def worklist(request: AuthedRequest) -> HttpResponse:
-    return render(request, "plans/worklist.html", {"worklist": worklist_for(request.user)})
 
 
 @require_POST

@@ -42,6 +42,17 @@ def start(request: AuthedRequest) -> HttpResponse:
     return render(request, "web/start.html", context)
 
 
+@require_GET
+def worklist(request: AuthedRequest) -> HttpResponse:
+    """The worklist: what the plans ask of the user and their organisation, and the meeting
+    invitations waiting for their answer (put together here, where both apps can be read)."""
+    context = {
+        "worklist": worklist_for(request.user),
+        "awaiting": awaiting_answer(request.user),
+    }
+    return render(request, "web/worklist.html", context)
+
+
 def _new_referrals(user: User) -> list[Referral]:
     """The referrals to the activities the user's organisation provides that nobody there has
     answered yet, oldest first: one query and one audit row, however many."""

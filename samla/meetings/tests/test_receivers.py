@@ -130,6 +130,9 @@ def test_the_invitation_reaches_the_receiver_who_answers_and_joins_the_team(
     assert invitation.get_absolute_url() in start
     assert "Pia" not in start
     assert invitation.get_absolute_url() in client.get("/moten/").content.decode()
+    worklist = client.get("/arbetslista/").content.decode()
+    assert "Kallelser som väntar på ditt svar" in worklist
+    assert invitation.get_absolute_url() in worklist and "Pia" not in worklist
     answer = client.get(invitation.get_absolute_url())
     page = answer.content.decode()
     assert answer.status_code == 200
