@@ -21,7 +21,7 @@ from samla.indicators.recording import Recorder
 from samla.organisations.models import Municipality
 from samla.people.models import Sex
 from samla.statistics.charts import Chart, bar_chart, line_chart, share_chart
-from samla.statistics.tables import Category, Figure, ShareTable, Table
+from samla.statistics.tables import Category, Figure, ShareTable, Table, percent_text
 
 # A record for CSV and XLSX: counts as int, shares as a Fraction of one (samla.spreadsheets).
 Row = list[str | int | Fraction | None]
@@ -102,7 +102,7 @@ class BeforeAfter:
 def _share(part: Figure, whole: Figure) -> str:
     if part.value is None or whole.value is None or whole.value == 0:
         return "–"
-    return f"{percent(part.value, whole.value)} %".replace(".", ",")
+    return percent_text(percent(part.value, whole.value))
 
 
 def _share_cell(part: Figure, whole: Figure) -> Fraction | str:

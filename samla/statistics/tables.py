@@ -33,6 +33,7 @@ __all__ = [
     "count_table",
     "hidden_explanation",
     "one_way_table",
+    "percent_text",
     "share_table",
 ]
 
@@ -230,7 +231,7 @@ class Share:
     def __str__(self) -> str:
         if self.percent is None:
             return HIDDEN
-        return f"{swedish_percent(self.percent)}{NBSP}%"
+        return percent_text(self.percent)
 
     @property
     def any_hidden(self) -> bool:
@@ -244,6 +245,11 @@ class Share:
 
 def swedish_percent(percent: Decimal) -> str:
     return f"{percent:.1f}".replace(".", ",")
+
+
+def percent_text(percent: Decimal) -> str:
+    """42.9 as "42,9 %", the sign held to its number by a no-break space."""
+    return f"{swedish_percent(percent)}{NBSP}%"
 
 
 @dataclass(frozen=True)
