@@ -228,6 +228,10 @@ SAMLA_WAITLIST_OFFER_DAYS = env_int("SAMLA_WAITLIST_OFFER_DAYS", 5)
 # Answers one network address may give one survey round in an hour (ADR 0011): high enough for a
 # staff meeting behind one address, low enough to stop a script.
 SAMLA_SURVEY_ANSWERS_PER_ADDRESS_HOUR = env_int("SAMLA_SURVEY_ANSWERS_PER_ADDRESS_HOUR", 50)
+# How many reverse proxies in front of Samla append to X-Forwarded-For: the client's address is
+# the one the outermost of them saw (samla.accounts.http.client_address). 0: none, REMOTE_ADDR is
+# the client. Production behind one proxy sets 1; otherwise every visitor has the proxy's address.
+SAMLA_TRUSTED_PROXIES = env_int("SAMLA_TRUSTED_PROXIES", 1 if PRODUCTION else 0)
 # Digital meetings: each gets its own room at this address ({token} is random, says nothing of
 # the person). Samla calls no video service; the room is whatever the pattern points at.
 SAMLA_MEETING_ROOM_URL_PATTERN = os.environ.get(

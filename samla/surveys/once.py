@@ -17,6 +17,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
+from samla.accounts.http import client_address
 from samla.surveys.models import SurveyRound
 
 COOKIE = "samla_enkat_besvarad"
@@ -62,7 +63,7 @@ def mark_answered(response: HttpResponse, survey_round: SurveyRound) -> None:
 
 
 def _address_key(request: HttpRequest, survey_round: SurveyRound) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     digest = hmac.new(
         settings.SECRET_KEY.encode(),
         f"{survey_round.token}|{address}".encode(),

@@ -154,6 +154,31 @@ def test_many_answers_from_one_address_are_held_back_and_what_was_typed_kept(
     assert elsewhere.status_code == 302
 
 
+def test_behind_a_proxy_the_cap_counts_each_visitor_not_the_proxy(
+    survey_round: SurveyRound, settings
+) -> None:
+    """In production Samla sits behind a reverse proxy: every request comes from its address,
+    and the cap must count the visitors it forwards, not refuse the whole round after 50."""
+    settings.SAMLA_SURVEY_ANSWERS_PER_ADDRESS_HOUR = 1
+    settings.SAMLA_TRUSTED_PROXIES = 1
+    url = f"/enkat/{survey_round.token}/"
+    proxy = "10.0.0.2"
+    for visitor in ("198.51.100.1", "198.51.100.2"):
+        answered = Client().post(
+            url, answers(survey_round, 4, 1), HTTP_X_FORWARDED_FOR=visitor, REMOTE_ADDR=proxy
+        )
+        assert answered.status_code == 302
+    # A visitor cannot dodge the cap by sending the header: the proxy's entry is the last one
+    again = Client().post(
+        url,
+        answers(survey_round, 4, 1),
+        HTTP_X_FORWARDED_FOR="203.0.113.7, 198.51.100.1",
+        REMOTE_ADDR=proxy,
+    )
+    assert again.status_code == 429
+    assert Response.objects.filter(round=survey_round).count() == 2
+
+
 @pytest.mark.parametrize(
     ("values", "message"),
     [
