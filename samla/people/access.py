@@ -126,23 +126,30 @@ def _consent_for(user: User, participant: Participant) -> Consent | None:
     )
 
 
-class Basis(TypedDict):
-    role: str
-    consent_id: int | None
-
-
-def basis_of(user: User, participant: Participant) -> Basis:
-    """What allows this user's write about the participant, for its audit row (``record``'s
-    ``role`` and ``consent_id``): their roles, and for another organisation the consent that
-    names it. For a write with no read before it in the same request, such as answering an
-    invitation or joining the team."""
+def _access_of(user: User, participant: Participant) -> ParticipantAccess:
+    """What this user may do with the participant: their own organisation's record, or what the
+    consent that names their organisation allows."""
     consent = (
         None
         if user.organisation_id == participant.controlling_organisation_id
         else _consent_for(user, participant)
     )
-    access = ParticipantAccess(participant=participant, user=user, consent=consent)
-    return Basis(role=access.role, consent_id=consent.pk if consent else None)
+    return ParticipantAccess(participant=participant, user=user, consent=consent)
+
+
+class RecordedBasis(TypedDict):
+    """``audit.record``'s ``role`` and ``consent_id``."""
+
+    role: str
+    consent_id: int | None
+
+
+def basis_of(user: User, participant: Participant) -> RecordedBasis:
+    """What allows this user's write about the participant, for its audit row: their roles, and
+    for another organisation the consent that names it. For a write with no read before it in
+    the same request, such as answering an invitation or joining the team."""
+    access = _access_of(user, participant)
+    return RecordedBasis(role=access.role, consent_id=access.consent.pk if access.consent else None)
 
 
 def would_allow(user: User, participant: Participant, category: InformationCategory) -> bool:
@@ -152,12 +159,7 @@ def would_allow(user: User, participant: Participant, category: InformationCateg
     and nothing is logged); to show anything, go through ``get_participant_for_user``."""
     if not visible_participants(user).filter(pk=participant.pk).exists():
         return False
-    consent = (
-        None
-        if user.organisation_id == participant.controlling_organisation_id
-        else (_consent_for(user, participant))
-    )
-    return ParticipantAccess(participant=participant, user=user, consent=consent).allows(category)
+    return _access_of(user, participant).allows(category)
 
 
 def get_participant_for_user(
@@ -182,13 +184,7 @@ def get_participant_for_user(
         )
         if participant is None:
             raise Http404
-        access = ParticipantAccess(
-            participant=participant,
-            user=user,
-            consent=None
-            if user.organisation_id == participant.controlling_organisation_id
-            else _consent_for(user, participant),
-        )
+        access = _access_of(user, participant)
         if manage and not access.can_manage:
             raise PermissionDenied
         record(
