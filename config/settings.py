@@ -214,6 +214,15 @@ SAMLA_DAILY_TASKS: list[str] = [
     "samla.referrals.reminders.offer_waiting_places",
     "samla.referrals.reminders.flag_unanswered",
     "samla.measurements.reminders.send_follow_up_reminders",
+    # Last: a new release of every association's statistics (ADR 0012), with today's changes.
+    "samla.indicators.actions.release_every_association",
+]
+# Everything Samla publishes of an association's statistics, by dotted path: each records its
+# figures, with the people behind them, for a release (samla.indicators.releases, ADR 0012).
+SAMLA_PUBLICATIONS: list[str] = [
+    "samla.indicators.publication.record_dashboards",
+    "samla.reports.publication.record_reports",
+    "samla.finance.publication.record_costs",
 ]
 # What a consent's withdrawal reaches beyond people's own records: each is called, by dotted
 # path, with the withdrawn consent inside the withdrawal's transaction

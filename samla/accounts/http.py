@@ -24,3 +24,8 @@ def client_address(request: HttpRequest) -> str:
             return forwarded[-proxies]
     address: str = request.META.get("REMOTE_ADDR", "")
     return address
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """Whether htmx sent the request (it asks for a part of a page, not the whole)."""
+    return request.headers.get("HX-Request") == "true"

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samla import spreadsheets
-from samla.accounts.http import AuthedRequest
+from samla.accounts.http import AuthedRequest, is_htmx
 from samla.imports import actions
 from samla.imports.access import get_job_for_user, importing_associations, jobs_of
 from samla.imports.columns import ALL_COLUMNS
@@ -15,10 +15,6 @@ from samla.imports.forms import UploadForm
 
 ERRORS_SHOWN = 500
 JOBS_SHOWN = 20
-
-
-def is_htmx(request: AuthedRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,18 +1,20 @@
-"""Writes to programmes and targets: each one transaction with its audit row (no participant:
-this is the association's own data, R1)."""
+"""Writes to programmes and targets, and requests for a release of the statistics: each one
+transaction with its audit row (no participant: this is the association's own data, R1)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from samla.accounts.models import Role, User
 from samla.activities.models import Activity
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
-from samla.indicators.models import Programme, Target
+from samla.indicators.models import Programme, Release, Target
+from samla.indicators.tasks import build_release
 from samla.organisations.models import Association, Municipality
 from samla.people.models import TargetGroup
 
@@ -21,7 +23,9 @@ class DuplicateTarget(ValueError):
     """A target with the same kind and breakdown is already set."""
 
 
-def _log(actor: User, action: AuditEvent.Action, obj: Programme | Target, summary: str) -> None:
+def _log(
+    actor: User, action: AuditEvent.Action, obj: Programme | Target | Release, summary: str
+) -> None:
     record(actor=actor, action=action, obj=obj, role=Role.ASSOCIATION_OFFICE, summary=summary)
 
 
@@ -85,3 +89,35 @@ def add_target(
 def remove_target(target: Target, *, actor: User) -> None:
     _log(actor, AuditEvent.Action.DELETE, target, "Mål")
     target.delete()
+
+
+# A release still queued or running after this long is taken to be lost with its worker.
+PENDING_AT_MOST = timedelta(hours=3)
+
+
+@transaction.atomic
+def request_release(association: Association, *, actor: User | None) -> Release:
+    """Queue a new release of the association's statistics once this transaction commits, or
+    return the one already under way. One that has waited so long that its worker must have
+    died is marked failed and replaced."""
+    pending = Release.objects.select_for_update().pending(association)
+    if pending is not None:
+        if pending.requested_at >= timezone.now() - PENDING_AT_MOST:
+            return pending
+        Release.objects.filter(pk=pending.pk).update(
+            state=Release.State.FAILED, finished_at=timezone.now()
+        )
+    release = Release.objects.create(association=association, requested_by=actor)
+    if actor is not None:
+        _log(actor, AuditEvent.Action.CREATE, release, "Sammanställning av statistiken beställd")
+    transaction.on_commit(lambda: build_release.enqueue(release.pk))
+    return release
+
+
+def release_every_association() -> int:
+    """The daily run: a new release for every association with an activity. Returns how many
+    were queued or already under way."""
+    associations = Association.objects.filter(activities__isnull=False).distinct()
+    return len(
+        [association for association in associations if request_release(association, actor=None)]
+    )

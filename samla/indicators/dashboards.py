@@ -17,7 +17,7 @@ from samla.activities.models import Activity
 from samla.indicators import dimensions as d
 from samla.indicators.figures import Figures, Filters, Scope, percent
 from samla.indicators.models import Target
-from samla.indicators.recording import Recorder
+from samla.indicators.recording import Publisher
 from samla.organisations.models import Municipality
 from samla.people.models import Sex
 from samla.statistics.charts import Chart, bar_chart, line_chart, share_chart
@@ -207,9 +207,12 @@ class Section:
 
 
 class Dashboard:
-    def __init__(self, scope: Scope, filters: Filters, *, recorder: Recorder | None = None) -> None:
-        self.scope, self.filters, self.recorder = scope, filters, recorder
-        self.figures = Figures(scope, filters, recorder=recorder)
+    def __init__(
+        self, scope: Scope, filters: Filters, *, publisher: Publisher | None = None
+    ) -> None:
+        self.scope, self.filters = scope, filters
+        self.figures = Figures(scope, filters, publisher=publisher)
+        self.publisher = self.figures.publisher
         self._by_year: dict[int | None, Figures] = {}
         self._target_tables: dict[tuple[int | None, str], Table] = {}
 
@@ -392,7 +395,7 @@ class Dashboard:
             return self.figures
         if target.year not in self._by_year:
             self._by_year[target.year] = Figures(
-                self.scope, replace(self.filters, year=target.year), recorder=self.recorder
+                self.scope, replace(self.filters, year=target.year), publisher=self.publisher
             )
         return self._by_year[target.year]
 

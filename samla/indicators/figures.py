@@ -1,5 +1,9 @@
-"""The association's figures: one SQL query per table, counted by the dimensions in
-``dimensions.py``, and every number put through the statistics layer before anyone sees it (R7).
+"""The association's figures: one SQL query per table, grouped by the dimensions in
+``dimensions.py``, every number put through the statistics layer and then through a publisher
+(``recording.py``) before anyone sees it (R7, ADR 0012). The query fetches the ids behind each
+cell, not only their number: the publisher needs to know which group of people a figure counts,
+and by default (``approval.Approval``) shows it only if the association's current release
+approved exactly that group.
 
 A participation is a referral that started (docs/domain.md §5E); each counts on its own,
 anonymous ones included (R5). For a period, a participation *started* in it if its start date
@@ -16,15 +20,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any, TypeVar
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from samla.activities.models import Activity
 from samla.indicators import dimensions as d
+from samla.indicators.approval import Approval
 from samla.indicators.dimensions import Context, Dimension
 from samla.indicators.models import Programme, Target
-from samla.indicators.recording import Cells, Recorder
+from samla.indicators.recording import Cells, Publisher, current_publisher
 from samla.measurements.models import Measurement, Occasion, measured_at
 from samla.meetings.figures import held as meetings_held_between
 from samla.meetings.models import Meeting
@@ -174,8 +179,11 @@ def quarters(first: date, last: date) -> list[tuple[int, int]]:
 class Figures:
     """The counts for one scope and one set of filters, each as a suppressed table."""
 
-    def __init__(self, scope: Scope, filters: Filters, *, recorder: Recorder | None = None) -> None:
-        self.scope, self.filters, self.recorder = scope, filters, recorder
+    def __init__(
+        self, scope: Scope, filters: Filters, *, publisher: Publisher | None = None
+    ) -> None:
+        self.scope, self.filters = scope, filters
+        self.publisher = publisher or current_publisher() or Approval.current(scope.association)
         self.first, self.last = filters.period(scope)
         self.k = scope.association.suppression_k
         self.context = Context(
@@ -213,17 +221,10 @@ class Figures:
             self._categories[dimension.slug] = dimension.categories(self.context)
         return self._categories[dimension.slug]
 
-    def counts(
-        self, referrals: QuerySet[Referral], row: Dimension, column: Dimension | None = None
-    ) -> dict[tuple[str, str], int]:
-        """One GROUP BY query: the number of referrals per (row key, column key)."""
-        rows = self._grouped(referrals, row, column).annotate(_n=Count("pk")).order_by()
-        return {self._key(r, column): r["_n"] for r in rows}
-
     def cells(
         self, referrals: QuerySet[Referral], row: Dimension, column: Dimension | None = None
     ) -> dict[tuple[str, str], frozenset[int]]:
-        """The referrals themselves per (row key, column key), for the differencing audit."""
+        """One query: the referrals per (row key, column key)."""
         found: dict[tuple[str, str], set[int]] = {}
         for r in self._grouped(referrals, row, column, "pk").order_by():
             found.setdefault(self._key(r, column), set()).add(r["pk"])
@@ -250,16 +251,9 @@ class Figures:
         row: Dimension,
         column: Dimension | None = None,
     ) -> Table:
-        cells: Cells | None = None
-        if self.recorder is None:
-            counts = self._known(self.counts(referrals, row, column), row, column)
-        else:
-            cells = self._known(self.cells(referrals, row, column), row, column)
-            counts = {key: len(ids) for key, ids in cells.items()}
-        table = self._table(counts, title, row, column)
-        if self.recorder is not None and cells is not None:
-            self.recorder.table(table, cells)
-        return table
+        cells: Cells = self._known(self.cells(referrals, row, column), row, column)
+        counts = {key: len(ids) for key, ids in cells.items()}
+        return self.publisher.table(self._table(counts, title, row, column), cells)
 
     def _table(
         self,
@@ -309,17 +303,29 @@ class Figures:
         achieved_label: str,
         row: Dimension = d.SEX,
     ) -> ShareTable:
-        grouped = (
-            referrals.annotate(_row=row.expression())
-            .values("_row")
-            .annotate(_base=Count("pk"), _achieved=Count("pk", filter=achieved))
-            .order_by()
+        """The share achieved per category of ``row``: one query for the ids of the base,
+        each flagged whether it achieved."""
+        flagged = referrals.annotate(
+            _row=row.expression(), _got=ExpressionWrapper(achieved, output_field=BooleanField())
+        ).values_list("_row", "pk", "_got")
+        base: dict[str, set[int]] = {}
+        got: dict[str, set[int]] = {}
+        for key, pk, reached in flagged.order_by():
+            base.setdefault(str(key), set()).add(pk)
+            if reached:
+                got.setdefault(str(key), set()).add(pk)
+        table = self._share_table(
+            {key: len(ids) for key, ids in got.items()},
+            {key: len(ids) for key, ids in base.items()},
+            title,
+            achieved_label,
+            row,
         )
-        if self.recorder is not None:
-            return self._recorded_share(referrals, achieved, title, achieved_label, row)
-        base = {str(r["_row"]): r["_base"] for r in grouped}
-        got = {str(r["_row"]): r["_achieved"] for r in grouped}
-        return self._share_table(got, base, title, achieved_label, row)
+        return self.publisher.shares(
+            table,
+            {key: frozenset(ids) for key, ids in got.items()},
+            {(key, ""): frozenset(ids) for key, ids in base.items()},
+        )
 
     def _share_table(
         self,
@@ -339,39 +345,6 @@ class Figures:
             k=self.k,
         )
 
-    def _recorded_share(
-        self,
-        referrals: QuerySet[Referral],
-        achieved: Q,
-        title: str,
-        achieved_label: str,
-        row: Dimension,
-    ) -> ShareTable:
-        """The share table, and to the recorder the ids behind each of its counts."""
-        assert self.recorder is not None
-        flagged = referrals.annotate(
-            _row=row.expression(), _got=ExpressionWrapper(achieved, output_field=BooleanField())
-        ).values_list("_row", "pk", "_got")
-        base: dict[str, set[int]] = {}
-        got: dict[str, set[int]] = {}
-        for key, pk, reached in flagged.order_by():
-            base.setdefault(str(key), set()).add(pk)
-            if reached:
-                got.setdefault(str(key), set()).add(pk)
-        table = self._share_table(
-            {key: len(ids) for key, ids in got.items()},
-            {key: len(ids) for key, ids in base.items()},
-            title,
-            achieved_label,
-            row,
-        )
-        self.recorder.shares(
-            table,
-            {key: frozenset(ids) for key, ids in got.items()},
-            {(key, ""): frozenset(ids) for key, ids in base.items()},
-        )
-        return table
-
     # --- counts beside the tables ---
 
     @cached_property
@@ -387,23 +360,16 @@ class Figures:
         memberships for all the groups."""
         started = self.started().filter(participant__target_groups__isnull=False)
         names = ("participant__target_groups", "participant__sex")
-        found: dict[tuple[str, str], frozenset[int]] = {}
-        counts: dict[tuple[str, str], int] = {}
-        if self.recorder is None:
-            grouped = started.values_list(*names).annotate(_n=Count("pk")).order_by()
-            counts = {(str(group), str(sex)): n for group, sex, n in grouped}
-        else:
-            for group, sex, pk in started.values_list(*names, "pk").order_by():
-                key = (str(group), str(sex))
-                found[key] = found.get(key, frozenset()) | {pk}
-            counts = {key: len(ids) for key, ids in found.items()}
+        found: dict[tuple[str, str], set[int]] = {}
+        for group, sex, pk in started.values_list(*names, "pk").order_by():
+            found.setdefault((str(group), str(sex)), set()).add(pk)
         sexes = self.categories(d.SEX)
         tables: dict[str, Table] = {}
         for group in self.categories(d.TARGET_GROUP):
             if group.key in (d.SEVERAL, d.UNKNOWN):
                 continue
             table = one_way_table(
-                {sex.key: counts.get((group.key, sex.key), 0) for sex in sexes},
+                {sex.key: len(found.get((group.key, sex.key), ())) for sex in sexes},
                 title=_("Påbörjade deltaganden i målgruppen %(group)s, per kön")
                 % {"group": group.label},
                 row_heading=str(d.SEX.heading),
@@ -411,12 +377,8 @@ class Figures:
                 column_label=_("Påbörjade deltaganden"),
                 k=self.k,
             )
-            if self.recorder is not None:
-                cells = {
-                    (sex.key, ""): found.get((group.key, sex.key), frozenset()) for sex in sexes
-                }
-                self.recorder.table(table, cells)
-            tables[group.key] = table
+            cells = {(sex.key, ""): frozenset(found.get((group.key, sex.key), ())) for sex in sexes}
+            tables[group.key] = self.publisher.table(table, cells)
         return tables
 
     def registered_in_error(self) -> Figure:
@@ -430,19 +392,17 @@ class Figures:
             ended_on__gte=self.first,
             ended_on__lte=self.last,
         )
-        ids = frozenset(in_error.values_list("pk", flat=True).order_by()) if self.recorder else None
+        ids = frozenset(in_error.values_list("pk", flat=True).order_by())
         category = Category(ExitReason.IN_ERROR.value, str(ExitReason.IN_ERROR.label))
         table = one_way_table(
-            {category.key: in_error.count() if ids is None else len(ids)},
+            {category.key: len(ids)},
             title=_("Felaktigt registrerade remisser som avslutades under perioden"),
             row_heading=str(d.EXIT_REASON.heading),
             rows=[category],
             column_label=_("Antal remisser"),
             k=self.k,
         )
-        if self.recorder is not None and ids is not None:
-            self.recorder.table(table, {(category.key, ""): ids})
-        return table.total
+        return self.publisher.table(table, {(category.key, ""): ids}).total
 
     # --- outcomes ---
 
@@ -503,14 +463,10 @@ class Figures:
             held = held.filter(participant__home_municipality_id=self.filters.municipality)
         if self.filters.sex:
             held = held.filter(participant__sex=self.filters.sex)
-        cells: dict[tuple[str, str], frozenset[int]] = {}
-        if self.recorder is None:
-            grouped = held.values("kind").annotate(n=Count("pk")).order_by()
-            counts = {row["kind"]: row["n"] for row in grouped}
-        else:
-            for kind, pk in held.values_list("kind", "pk").order_by():
-                cells[(kind, "")] = cells.get((kind, ""), frozenset()) | {pk}
-            counts = {kind: len(ids) for (kind, _c), ids in cells.items()}
+        found: dict[str, set[int]] = {}
+        for kind, pk in held.values_list("kind", "pk").order_by():
+            found.setdefault(kind, set()).add(pk)
+        counts = {kind: len(ids) for kind, ids in found.items()}
         table = one_way_table(
             counts,
             title=_("Möten som hållits, efter sorts möte"),
@@ -519,9 +475,8 @@ class Figures:
             column_label=_("Antal möten"),
             k=self.k,
         )
-        if self.recorder is not None:
-            self.recorder.table(table, cells, meetings=True)
-        return table
+        cells = {(kind, ""): frozenset(ids) for kind, ids in found.items()}
+        return self.publisher.table(table, cells, meetings=True)
 
 
 def _together(first: Tally, second: Tally) -> Tally:

@@ -14,9 +14,15 @@ from samla.indicators.models import Programme, Target
 from samla.organisations.models import Association, Municipality
 from samla.people.models import Sex, TargetGroup
 
+# At most this many filters at once (ADR 0012): with more, nearly every group is under k or can
+# be worked out from the coarser views, so protection hides nearly all of it; a release does not
+# publish such views at all, and the form says why instead of showing a page of "–".
+MOST_FILTERS = 2
+
 
 class FilterForm(forms.Form):
-    """The dashboard's filters: year, activity, municipality and sex (issue 6 part 3)."""
+    """The dashboard's filters: year, activity, municipality and sex (issue 6 part 3), at most
+    ``MOST_FILTERS`` of them at once."""
 
     year = forms.TypedChoiceField(label=_("År"), coerce=int, required=False, empty_value=None)
     activity = forms.ModelChoiceField(
@@ -42,6 +48,18 @@ class FilterForm(forms.Form):
         self.fields["sex"].choices = [("", _("Alla")), *Sex.choices]  # type: ignore[attr-defined]
         if len(scope.activity_ids) < 2:
             del self.fields["activity"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = [name for name in ("year", "activity", "municipality", "sex") if data.get(name)]
+        if len(chosen) > MOST_FILTERS:
+            raise ValidationError(
+                _(
+                    "Välj högst två urval åt gången. Med fler blir grupperna så små att "
+                    "siffrorna ändå inte kan visas utan att någon kan räknas fram."
+                )
+            )
+        return data
 
     def filters(self) -> Filters:
         if not self.is_valid():

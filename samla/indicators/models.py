@@ -8,6 +8,7 @@ office sets them, and everyone with a role in the association reads them with th
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -163,3 +164,126 @@ class Target(models.Model):
         if self.year is None:
             return starts_on, ends_on
         return max(starts_on, date(self.year, 1, 1)), min(ends_on, date(self.year, 12, 31))
+
+
+class ReleaseQuerySet(models.QuerySet["Release"]):
+    def current(self, association: Association) -> Release | None:
+        """The association's newest finished release: what its figures show."""
+        return (
+            self.filter(association=association, state=Release.State.DONE)
+            .order_by("-finished_at", "-pk")
+            .first()
+        )
+
+    def pending(self, association: Association) -> Release | None:
+        return self.filter(
+            association=association, state__in=[Release.State.QUEUED, Release.State.RUNNING]
+        ).first()
+
+
+class Release(models.Model):
+    """One release of an association's statistics (ADR 0012): every figure its users can
+    obtain, protected together so that no hidden small group can be worked out from the rest.
+    What it approved is kept as one ``ReleasedGroup`` per group of people shown; a page shows
+    a figure only if the group it counts is among them."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("I kö")
+        RUNNING = "running", _("Sammanställs")
+        DONE = "done", _("Klar")
+        FAILED = "failed", _("Misslyckades")
+
+    class Step(models.TextChoices):
+        WAITING = "waiting", _("Väntar på att börja")
+        COLLECTING = "collecting", _("Tar fram alla tabeller och filter")
+        PROTECTING = "protecting", _("Skyddar små grupper mot att räknas fram")
+        FINISHED = "finished", _("Klar")
+
+    association = models.ForeignKey(
+        Association,
+        verbose_name=_("samordningsförbund"),
+        on_delete=models.CASCADE,
+        related_name="releases",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beställd av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("beställd"), default=timezone.now, editable=False)
+    state = models.CharField(
+        _("läge"), max_length=8, choices=State.choices, default=State.QUEUED, editable=False
+    )
+    step = models.CharField(
+        _("steg"), max_length=12, choices=Step.choices, default=Step.WAITING, editable=False
+    )
+    progress = models.PositiveSmallIntegerField(_("klart (%)"), default=0, editable=False)
+    started_at = models.DateTimeField(_("påbörjad"), null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(_("färdig"), null=True, blank=True, editable=False)
+    figures = models.PositiveIntegerField(_("siffror"), default=0, editable=False)
+    shown_before = models.PositiveIntegerField(
+        _("visade med skydd per tabell"), default=0, editable=False
+    )
+    shown = models.PositiveIntegerField(_("visade"), default=0, editable=False)
+
+    objects = ReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("sammanställning av statistik")
+        verbose_name_plural = _("sammanställningar av statistik")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "running", "done", "failed"]),
+                name="indicators_release_state_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="indicators_release_progress_is_percent"
+            ),
+            models.CheckConstraint(
+                condition=Q(shown__lte=F("shown_before"), shown_before__lte=F("figures")),
+                name="indicators_release_shown_within_figures",
+            ),
+            # One release at a time per association: a second request joins the first.
+            models.UniqueConstraint(
+                fields=["association"],
+                condition=Q(state__in=["queued", "running"]),
+                name="indicators_release_one_pending_per_association",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.association} {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def hidden_share(self) -> Decimal | None:
+        """The share of the figures per-table suppression would show that the release hid."""
+        if not self.shown_before:
+            return None
+        hidden = self.shown_before - self.shown
+        return (Decimal(100 * hidden) / self.shown_before).quantize(Decimal("0.1"))
+
+
+class ReleasedGroup(models.Model):
+    """A group of people a release approved to be shown: the digest of their records
+    (``recording.digest``), never who they are."""
+
+    release = models.ForeignKey(
+        Release, verbose_name=_("sammanställning"), on_delete=models.CASCADE, related_name="groups"
+    )
+    digest = models.CharField(_("fingeravtryck"), max_length=32)
+
+    class Meta:
+        verbose_name = _("godkänd grupp")
+        verbose_name_plural = _("godkända grupper")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "digest"], name="indicators_releasedgroup_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.digest

@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("forbund/<int:association_pk>/", views.association_dashboard, name="association"),
     path(
+        "forbund/<int:association_pk>/sammanstallning/",
+        views.release_status,
+        name="release",
+    ),
+    path(
         "forbund/<int:association_pk>/nytt-program/",
         views.programme_create,
         name="programme_create",

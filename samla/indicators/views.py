@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samla import spreadsheets
-from samla.accounts.http import AuthedRequest
+from samla.accounts.http import AuthedRequest, is_htmx
 from samla.activities.access import get_activity_for_user
 from samla.activities.models import Activity
 from samla.indicators import actions
@@ -25,7 +26,8 @@ from samla.indicators.access import (
 from samla.indicators.dashboards import Dashboard
 from samla.indicators.figures import Scope
 from samla.indicators.forms import FilterForm, ProgrammeForm, TargetForm
-from samla.indicators.models import Programme
+from samla.indicators.models import Programme, Release
+from samla.organisations.models import Association
 from samla.statistics.tables import hidden_explanation
 
 
@@ -70,7 +72,7 @@ def _dashboard(request: AuthedRequest, scope: Scope) -> HttpResponse:
     dashboard = Dashboard(scope, form.filters())
     if "table" in request.GET:
         return _export(dashboard, request.GET["table"], request.GET.get("format", "csv"))
-    context = {
+    context = _release_context(request, scope.association) | {
         "scope": scope,
         "form": form,
         "dashboard": dashboard,
@@ -80,6 +82,34 @@ def _dashboard(request: AuthedRequest, scope: Scope) -> HttpResponse:
         "can_keep_targets": may_keep_targets(request.user, scope.association),
     }
     return render(request, "indicators/dashboard.html", context, status=422 if form.errors else 200)
+
+
+def _release_context(request: AuthedRequest, association: Association) -> dict[str, object]:
+    return {
+        "association": association,
+        "release": Release.objects.current(association),
+        "pending": Release.objects.pending(association),
+        "can_request_release": may_keep_targets(request.user, association),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def release_status(request: AuthedRequest, association_pk: int) -> HttpResponse:
+    """The state of the association's statistics release; the office asks for a new one here
+    (POST), and the dashboard polls it while one is being built."""
+    association = get_association_for_user(request.user, association_pk)
+    if request.method == "POST":
+        if not may_keep_targets(request.user, association):
+            raise PermissionDenied
+        actions.request_release(association, actor=request.user)
+        if not is_htmx(request):
+            return redirect("indicators:release", association.pk)
+    template = "indicators/release_status.html"
+    return render(
+        request,
+        f"{template}#status" if is_htmx(request) else template,
+        _release_context(request, association),
+    )
 
 
 def _export(dashboard: Dashboard, slug: str, file_format: str) -> HttpResponse:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samla.accounts.http import AuthedRequest
+from samla.accounts.http import AuthedRequest, is_htmx
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.concurrency import Stale, changes, refuse
@@ -54,10 +54,6 @@ NOT_OPEN = gettext_lazy("Planen är avslutad och kan inte ändras.")
 STALE_STEP = gettext_lazy(
     "Planen har ändrats sedan du öppnade sidan. Läs igenom den igen och försök sedan på nytt."
 )
-
-
-def is_htmx(request: AuthedRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _next_url(request: AuthedRequest, default: str) -> str:

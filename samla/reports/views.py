@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samla import spreadsheets
-from samla.accounts.http import AuthedRequest
+from samla.accounts.http import AuthedRequest, is_htmx
 from samla.reports import actions
 from samla.reports.access import (
     esf_activities,
@@ -27,10 +27,6 @@ from samla.statistics.tables import hidden_explanation
 
 REPORTS_SHOWN = 30
 FIRST_YEAR = 1990  # as AnnualReport's constraint: no year before this is asked for
-
-
-def is_htmx(request: AuthedRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _years(association_first: int, today_year: int) -> list[int]:

@@ -5,6 +5,10 @@ are either shown or hidden. A ``Table`` is never built from raw numbers anywhere
 no path from a count to a page that skips suppression. Margins are computed here from the counts,
 never passed in, so they cannot disagree with the cells they sum.
 
+A table that hides anything hides its zeros too (ADR 0012): if a zero were always shown, a "–"
+would tell the reader that the group is at least 1, and hidden groups of 1 beside each other are
+then pinned by the margins. A "–" says only that the figure is not shown.
+
 A share (the share who feel better, who left to work or studies) can reveal a small count as
 surely as a count can: "95 % of 20" says that one person did not. So each share comes from a
 two-column table (achieved, not achieved) per category, suppressed like any other, and its
@@ -15,7 +19,7 @@ shown.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -37,6 +41,11 @@ __all__ = [
     "share_table",
 ]
 
+# Where a figure stands in a table: ("cell", row, column), ("row", row, ""),
+# ("column", "", column) or ("total", "", ""); in a share table ("achieved", category, "") and
+# ("base", category, ""), the total's category being "".
+Position = tuple[str, str, str]
+
 HIDDEN = "–"  # en dash: the mark of a figure that is not shown
 NBSP = "\u00a0"
 
@@ -49,7 +58,8 @@ def hidden_explanation(k: int) -> str:
     """What "–" means, in plain Swedish, to print once below a table or chart that has one."""
     return gettext(
         "– betyder att antalet är för litet för att visas (färre än %(k)s), eller att det har "
-        "dolts så att ett sådant antal inte kan räknas fram ur summorna."
+        "dolts så att ett sådant antal inte kan räknas fram ur andra siffror. I en tabell med – "
+        "visas även noll som –."
     ) % {"k": k}
 
 
@@ -118,6 +128,63 @@ class Table:
         figures += [figure for line in self._body for figure in line]
         return any(not figure.shown for figure in figures)
 
+    def positions(self) -> list[Position]:
+        """Every figure's place, body first, then row totals, column totals and the total; a
+        one-way table's cells are its row totals, so it has no "cell" places."""
+        found: list[Position] = []
+        if not self.one_way:
+            found += [("cell", r.key, c.key) for r in self.rows for c in self.columns]
+        found += [("row", r.key, "") for r in self.rows]
+        if not self.one_way:
+            found += [("column", "", c.key) for c in self.columns]
+        return [*found, ("total", "", "")]
+
+    def figure(self, position: Position) -> Figure:
+        kind, row, column = position
+        if kind == "cell":
+            return self.cell(row, column)
+        if kind == "row":
+            return self.row_total(row)
+        if kind == "column":
+            return self.column_total(column)
+        return self.total
+
+    def hiding(self, positions: Collection[Position]) -> Table:
+        """The table with the figures at ``positions`` hidden too, and its zeros if anything is."""
+        if not positions:
+            return self
+
+        def at(figure: Figure, position: Position) -> Figure:
+            return Figure(None) if position in positions and figure.shown else figure
+
+        body = tuple(
+            tuple(at(f, ("cell", r.key, c.key)) for f, c in zip(line, self.columns, strict=True))
+            for line, r in zip(self._body, self.rows, strict=True)
+        )
+        row_totals = tuple(
+            at(f, ("row", r.key, "")) for f, r in zip(self._row_totals, self.rows, strict=True)
+        )
+        if self.one_way:  # the cells are the row totals, and the total the column's
+            body = tuple((figure,) for figure in row_totals)
+        total = at(self._total, ("total", "", ""))
+        column_totals = (
+            (total,)
+            if self.one_way
+            else tuple(
+                at(f, ("column", "", c.key))
+                for f, c in zip(self._column_totals, self.columns, strict=True)
+            )
+        )
+        return _zeros_hidden(
+            replace(
+                self,
+                _body=body,
+                _row_totals=row_totals,
+                _column_totals=column_totals,
+                _total=total,
+            )
+        )
+
     def lines(self) -> list[tuple[Category, tuple[Figure, ...], Figure]]:
         """Each row's category, its cells in column order and its total, for templates."""
         return [
@@ -145,6 +212,26 @@ class Table:
         return [header, *body, footer]
 
 
+def _zeros_hidden(table: Table) -> Table:
+    """A table that hides something shows no zero either (ADR 0012)."""
+    if not table.any_hidden:
+        return table
+
+    def zero(figure: Figure) -> Figure:
+        return Figure(None) if figure.value == 0 else figure
+
+    body = tuple(tuple(map(zero, line)) for line in table._body)
+    return replace(
+        table,
+        _body=body,
+        _row_totals=tuple(line[0] for line in body)
+        if table.one_way
+        else tuple(map(zero, table._row_totals)),
+        _column_totals=tuple(map(zero, table._column_totals)),
+        _total=zero(table._total),
+    )
+
+
 def _index(categories: tuple[Category, ...], key: str) -> int:
     for index, category in enumerate(categories):
         if category.key == key:
@@ -167,7 +254,7 @@ def count_table(
     result = suppress(body, k, width=len(columns))
     row_totals = [sum(line) for line in body]
     column_totals = [sum(line[j] for line in body) for j in range(len(columns))]
-    return Table(
+    table = Table(
         title=title,
         row_heading=row_heading,
         rows=tuple(rows),
@@ -182,6 +269,7 @@ def count_table(
         _column_totals=tuple(map(_figure, column_totals, result.column_totals)),
         _total=_figure(sum(row_totals), result.total),
     )
+    return _zeros_hidden(table)
 
 
 def one_way_table(
@@ -201,7 +289,7 @@ def one_way_table(
     result = suppress_one_way(values, k)
     figures = tuple(map(_figure, values, result.values))
     total = _figure(sum(values), result.total)
-    return Table(
+    table = Table(
         title=title,
         row_heading=row_heading,
         rows=tuple(rows),
@@ -213,6 +301,7 @@ def one_way_table(
         _column_totals=(total,),
         _total=total,
     )
+    return _zeros_hidden(table)
 
 
 def _check_keys(keys: Iterable[object], known: Collection[object]) -> None:
@@ -265,6 +354,32 @@ class ShareTable:
     def any_hidden(self) -> bool:
         return any(share.any_hidden for share in (*self.shares, self.total))
 
+    def positions(self) -> list[Position]:
+        keys = [share.category.key for share in self.shares] + [""]
+        return [(kind, key, "") for key in keys for kind in ("achieved", "base")]
+
+    def figure(self, position: Position) -> Figure:
+        kind, key, _ = position
+        share = self.total if key == "" else next(s for s in self.shares if s.category.key == key)
+        return share.achieved if kind == "achieved" else share.base
+
+    def hiding(self, positions: Collection[Position]) -> ShareTable:
+        """The table with the figures at ``positions`` hidden too (and the percents that rest on
+        them), and its zeros if anything is."""
+        if not positions:
+            return self
+
+        def at(share: Share, key: str) -> Share:
+            achieved, base = share.achieved, share.base
+            if ("achieved", key, "") in positions:
+                achieved = Figure(None)
+            if ("base", key, "") in positions:
+                base = Figure(None)
+            return _share_shown(share, achieved, base)
+
+        shares = tuple(at(share, share.category.key) for share in self.shares)
+        return _share_zeros_hidden(replace(self, shares=shares, total=at(self.total, "")))
+
     def records(self) -> list[Record]:
         """Header, one record per category, the total; the share as a Fraction (0.429)."""
         header: Record = [
@@ -306,7 +421,7 @@ def share_table(
         result.column_totals,
         result.total,
     )
-    return ShareTable(
+    table = ShareTable(
         title=title,
         row_heading=row_heading,
         achieved_label=achieved_label,
@@ -314,6 +429,29 @@ def share_table(
         shares=tuple(shares),
         total=total,
     )
+    return _share_zeros_hidden(table)
+
+
+def _share_shown(share: Share, achieved: Figure, base: Figure) -> Share:
+    """The share with these figures; its percent only while both are still shown."""
+    percent = share.percent if achieved.shown and base.shown else None
+    return replace(share, achieved=achieved, base=base, percent=percent)
+
+
+def _share_zeros_hidden(table: ShareTable) -> ShareTable:
+    """A share table that hides something shows no zero either (ADR 0012)."""
+    if not table.any_hidden:
+        return table
+
+    def zero(share: Share) -> Share:
+        achieved, base = share.achieved, share.base
+        return _share_shown(
+            share,
+            Figure(None) if achieved.value == 0 else achieved,
+            Figure(None) if base.value == 0 else base,
+        )
+
+    return replace(table, shares=tuple(map(zero, table.shares)), total=zero(table.total))
 
 
 def _split(achieved: int, base: int, row: Category) -> list[int]:

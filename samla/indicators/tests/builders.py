@@ -10,7 +10,9 @@ from datetime import date
 from samla.activities.models import Activity
 from samla.activities.tests.builders import individual, provider
 from samla.demo.outcomes import Row, Spec, generate_rows, write_rows
-from samla.organisations.models import AssociationMember, Municipality, Organisation
+from samla.indicators import releases
+from samla.indicators.models import Release
+from samla.organisations.models import Association, AssociationMember, Municipality, Organisation
 from samla.people.models import TargetGroup
 from samla.people.tests.cast import Cast, organisation
 
@@ -52,3 +54,27 @@ def data_set(cast: Cast, *, count: int = 400, seed: int = 6) -> DataSet:
     rows = generate_rows(spec, count, seed=seed)
     write_rows(rows, association_id=cast.association.pk, organisation=cast.tyreso, actor=cast.kim)
     return DataSet(cast, activities, municipalities, groups, rows)
+
+
+def more_rows(data: DataSet, count: int, *, seed: int) -> list[Row]:
+    """``count`` more generated referrals over the data set's activities, written."""
+    cast = data.cast
+    spec = Spec(
+        activity_ids=[a.pk for a in data.activities],
+        municipality_ids=[m.pk for m in data.municipalities],
+        target_group_ids=[g.pk for g in data.groups],
+        first=date(2024, 1, 1),
+        last=date(2025, 12, 31),
+        today=TODAY,
+    )
+    rows = generate_rows(spec, count, seed=seed)
+    write_rows(rows, association_id=cast.association.pk, organisation=cast.tyreso, actor=cast.kim)
+    return rows
+
+
+def release_now(association: Association) -> Release:
+    """A release of the association's statistics built here and now, as the worker would."""
+    release = Release.objects.create(association=association)
+    assert releases.build(release.pk) == Release.State.DONE
+    release.refresh_from_db()
+    return release

@@ -1,6 +1,9 @@
 """The dashboard's figures against figures this test works out itself, in plain Python over the
 generated rows (issue 6: "a fixed test data set whose expected figures the test computes
-independently of the app")."""
+independently of the app").
+
+The dashboards here count through a ``Recorder``, as a release does: each table suppressed on its
+own, before the release's protection across tables hides more (that is ``test_releases.py``)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from samla.demo.outcomes import Measured, Row
 from samla.indicators import dimensions as d
 from samla.indicators.dashboards import BeforeAfter, Change, Dashboard
 from samla.indicators.figures import Filters, Scope
+from samla.indicators.recording import Recorder
 from samla.indicators.tests.builders import TODAY, DataSet, data_set
 from samla.people.tests.cast import Cast
 from samla.statistics.tables import Category, Figure, ShareTable, Table
@@ -78,7 +82,7 @@ def association_scope(data: DataSet) -> Scope:
 
 
 def test_started_per_municipality_and_sex_in_a_year(data: DataSet) -> None:
-    dashboard = Dashboard(association_scope(data), Filters(year=2025))
+    dashboard = Dashboard(association_scope(data), Filters(year=2025), publisher=Recorder())
     table = dashboard.figures.table(dashboard.figures.started(), "t", d.MUNICIPALITY, d.SEX)
     rows = started_in(data.rows, date(2025, 1, 1), date(2025, 12, 31))
     assert_table_matches(table, keyed(rows, municipality, sex))
@@ -88,7 +92,7 @@ def test_started_per_municipality_and_sex_in_a_year(data: DataSet) -> None:
 def test_filters_narrow_to_women_in_one_municipality(data: DataSet) -> None:
     tyreso = data.municipalities[1]
     filters = Filters(year=2024, municipality=tyreso.pk, sex="F")
-    dashboard = Dashboard(association_scope(data), filters)
+    dashboard = Dashboard(association_scope(data), filters, publisher=Recorder())
     table = dashboard.figures.table(dashboard.figures.started(), "t", d.ACTIVITY, d.SEX)
     rows = [
         r
@@ -100,14 +104,14 @@ def test_filters_narrow_to_women_in_one_municipality(data: DataSet) -> None:
 
 
 def test_exit_reasons_by_sex(data: DataSet) -> None:
-    dashboard = Dashboard(association_scope(data), Filters())
+    dashboard = Dashboard(association_scope(data), Filters(), publisher=Recorder())
     table = dashboard.figures.table(dashboard.figures.ended(), "t", d.EXIT_REASON, d.SEX)
     rows = ended_in(data.rows, date(2024, 1, 1), date(2026, 12, 31))
     assert_table_matches(table, keyed(rows, lambda r: r.exit_reason, sex))
 
 
 def test_age_and_target_group(data: DataSet) -> None:
-    dashboard = Dashboard(association_scope(data), Filters())
+    dashboard = Dashboard(association_scope(data), Filters(), publisher=Recorder())
     f = dashboard.figures
     rows = started_in(data.rows, date(2024, 1, 1), date(2026, 12, 31))
 
@@ -137,7 +141,7 @@ def test_age_and_target_group(data: DataSet) -> None:
 
 
 def test_time_in_activity_and_waiting_time(data: DataSet) -> None:
-    dashboard = Dashboard(association_scope(data), Filters())
+    dashboard = Dashboard(association_scope(data), Filters(), publisher=Recorder())
     f = dashboard.figures
 
     def duration(r: Row) -> str:
@@ -183,7 +187,7 @@ def assert_share_matches(table: ShareTable, pairs: list[tuple[Row, bool]]) -> No
 
 
 def test_outcome_shares(data: DataSet) -> None:
-    dashboard = Dashboard(association_scope(data), Filters())
+    dashboard = Dashboard(association_scope(data), Filters(), publisher=Recorder())
     f = dashboard.figures
     ended = ended_in(data.rows, date(2024, 1, 1), date(2026, 12, 31))
     assert_share_matches(f.feel_better(), rated(ended, "wellbeing"))
@@ -200,7 +204,7 @@ def main_income(m: Measured | None) -> str:
 
 
 def test_occupation_and_income_before_and_after(data: DataSet) -> None:
-    dashboard = Dashboard(association_scope(data), Filters())
+    dashboard = Dashboard(association_scope(data), Filters(), publisher=Recorder())
     section = dashboard.before_after_section()
     occupation, income = (item.content for item in section.items)
     assert isinstance(occupation, BeforeAfter) and isinstance(income, BeforeAfter)

@@ -54,7 +54,8 @@ def test_a_count_table_computes_its_margins_and_hides_what_it_must() -> None:
     data = {("1", "F"): 1234, ("1", "M"): 40, ("2", "F"): 12, ("2", "M"): 3}
     table = towns_by_sex(data | {("3", "F"): 25, ("3", "M"): 8})
     assert table.cell("1", "F") == Figure(1234)
-    assert table.cell("3", "X") == Figure(0)  # missing counts are zero, and zero is shown
+    # Missing counts are zero; a table that hides something hides its zeros too (ADR 0012).
+    assert table.cell("3", "X") == Figure(None)
     assert table.cell("2", "M") == Figure(None, hidden_under_k=True)
     # The 3 is alone in its row and column; the cheapest cycle runs over 12, 25 and 8.
     for row, column in [("2", "F"), ("3", "F"), ("3", "M")]:
@@ -92,7 +93,7 @@ def test_records_of_a_suppressed_table() -> None:
         ["Grupp", "Kvinnor", "Män", "Totalt"],
         ["A", "–", "–", 12],
         ["B", "–", "–", 27],
-        ["C", 20, 0, 20],
+        ["C", 20, "–", 20],
         ["Totalt", 42, 17, 59],
     ]
     assert table.cell("a", "M").hidden_under_k
@@ -136,7 +137,8 @@ def test_asking_for_a_category_the_table_does_not_have_raises_key_error() -> Non
 def test_the_explanation_of_the_dash_names_k() -> None:
     text = hidden_explanation(5)
     assert text.startswith("– betyder att antalet är för litet för att visas (färre än 5)")
-    assert text.endswith("inte kan räknas fram ur summorna.")
+    assert "inte kan räknas fram ur andra siffror" in text
+    assert text.endswith("I en tabell med – visas även noll som –.")
 
 
 @settings(max_examples=200, deadline=None)
@@ -281,7 +283,9 @@ def test_a_share_table_never_gives_back_a_small_count(
         relations.append({**{(kind, i): 1 for i in range(len(bases))}, (kind, "T"): -1})
     unknowns = [name for name in truth if name not in published]
     for name in determined(relations, unknowns):
-        assert name[0] == "n", name  # a hidden achieved count or base never comes back
+        # A hidden achieved count or base never comes back, except a zero hidden because the
+        # table hides something (ADR 0012), which reveals nobody.
+        assert name[0] == "n" or truth[name] == 0, name
         assert not 1 <= truth[name] < k, name
 
 
@@ -291,3 +295,44 @@ def test_a_table_without_rows_has_zero_column_totals() -> None:
     table = count_table({}, title="t", row_heading="Insats", rows=[], columns=columns, k=5)
     assert [str(table.column_total(c.key)) for c in columns] == ["0", "0"]
     assert str(table.total) == "0" and not table.any_hidden
+
+
+def test_a_table_that_hides_nothing_shows_its_zeros() -> None:
+    table = towns_by_sex({("1", "F"): 20, ("1", "M"): 30, ("2", "F"): 12, ("2", "M"): 15})
+    assert table.cell("3", "F") == Figure(0)
+    assert table.total == Figure(77)
+
+
+def test_hiding_more_hides_the_figures_named_and_then_the_zeros() -> None:
+    table = towns_by_sex({("1", "F"): 20, ("1", "M"): 30, ("2", "F"): 12, ("2", "M"): 15})
+    hidden = table.hiding({("cell", "1", "F"), ("column", "", "F"), ("total", "", "")})
+    assert [hidden.figure(p).value for p in hidden.positions()] == [
+        None,
+        30,
+        None,
+        12,
+        15,
+        None,
+        None,
+        None,
+        None,
+        50,
+        27,
+        None,
+        None,
+        45,
+        None,
+        None,
+    ]
+    assert hidden.any_hidden and not table.any_hidden
+    assert table.hiding(()) is table
+
+
+def test_hiding_a_share_tables_base_hides_its_percent() -> None:
+    table = feel_better({"1": 9, "2": 49, "3": 40}, {"1": 21, "2": 400, "3": 40})
+    hidden = table.hiding({("base", "1", "")})
+    first = hidden.shares[0]
+    assert first.base == Figure(None) and first.achieved == Figure(9)
+    assert str(first) == "–"
+    assert str(hidden.shares[1]) == str(table.shares[1])
+    assert hidden.figure(("achieved", "", "")) == Figure(98)

@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand
 
 from samla.demo import data
 from samla.demo.logins import logins_table
+from samla.indicators.actions import request_release
+from samla.organisations.models import Association
 
 
 class Command(BaseCommand):
@@ -27,5 +29,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demodata inläst på {elapsed:.1f} s:"))
             for line in summary.lines():
                 self.stdout.write(line)
+            for association in Association.objects.order_by("pk"):
+                request_release(association, actor=None)
+            self.stdout.write(
+                "Statistiken sammanställs i bakgrunden; tills den är klar visar statistiksidorna –."
+            )
         self.stdout.write("")
         self.stdout.write(logins_table())
