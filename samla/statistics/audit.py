@@ -174,9 +174,12 @@ class _Solver:
         self._highs, self._objective = highs, np.zeros(0, dtype=np.int32)
         return highs
 
-    def range(self, number: int) -> tuple[float, float, set[int]]:
+    def range(
+        self, number: int, *, narrower_than: float | None = None
+    ) -> tuple[float, float, set[int]]:
         """The least and greatest size set ``number`` can have, and the shown sets the two
-        bounds rest on."""
+        bounds rest on. The greatest is solved first: if it is below ``narrower_than``, the range
+        is too narrow whatever the least (at least 0), which is then not solved and given as 0."""
         highs = self._model()
         atoms = self.problem.matrix[number].indices.astype(np.int32)
         if len(self._objective):
@@ -188,6 +191,9 @@ class _Solver:
         bounds: list[float] = []
         binding: set[int] = set()
         for sense in _SENSES:
+            if sense == _LEAST and narrower_than is not None and bounds[0] < narrower_than:
+                bounds.append(0.0)
+                break
             highs.changeObjectiveSense(sense)
             highs.run()
             status = highs.getModelStatus()
@@ -203,10 +209,12 @@ class _Solver:
             bounds.append(highs.getInfo().objective_function_value)
             duals = np.asarray(highs.getSolution().row_dual)
             binding |= {self._rows[int(i)] for i in np.flatnonzero(np.abs(duals) > TOLERANCE)}
-        return bounds[0], bounds[1], binding
+        high, low = bounds
+        return low, high, binding
 
 
-_SENSES = (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize)
+_LEAST = highspy.ObjSense.kMinimize
+_SENSES = (highspy.ObjSense.kMaximize, _LEAST)
 
 
 def audit(figures: Sequence[Published], *, k: int, protection: int | None = None) -> list[Finding]:
@@ -242,7 +250,7 @@ def protect(
     while narrow:
         still = []
         for number in narrow:
-            low, high, binding = solver.range(number)
+            low, high, binding = solver.range(number, narrower_than=protection - TOLERANCE)
             if high - low >= protection - TOLERANCE:
                 continue
             candidates = [i for i in binding if problem.sets[i]]

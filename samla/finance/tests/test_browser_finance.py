@@ -28,6 +28,7 @@ from playwright.sync_api import Browser, FilePayload, Locator, Page, expect
 
 from samla.activities.tests.builders import individual
 from samla.demo.outcomes import Row, Spec, generate_rows, write_rows
+from samla.indicators.tests.builders import release_now
 from samla.money import kronor
 from samla.organisations.models import AssociationMember, Municipality, Organisation
 from samla.people.models import TargetGroup
@@ -253,7 +254,8 @@ def test_the_office_keeps_2026_and_the_board_reads_it_down_to_the_annual_report(
     expect(decisions.get_by_role("listitem")).to_have_text(f"{YEAR}-02-10 § 7: {DECISION}")
     assert_accessible(page)
 
-    # --- Bodil, the board, reads the year ---
+    # --- Bodil, the board, reads the year, once the statistics are released (ADR 0012) ---
+    release_now(cast.association)
     board = browser.new_context(
         base_url=live_server.url, locale="sv-SE", timezone_id="Europe/Stockholm"
     )

@@ -4,6 +4,7 @@ its text checked against figures this test works out itself from the Referral ro
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -28,12 +29,21 @@ from samla.reports.tests.builders import (
 from samla.reports.tests.counts import active_between, by_sex, started_between
 from samla.reports.tests.pdf import pdf_text
 
-pytestmark = pytest.mark.django_db
+# One setting and one release of its statistics (ADR 0012) for the module: each test runs in a
+# savepoint over them (samla/conftest.py, module_db).
+pytestmark = pytest.mark.usefixtures("db", "module_cast")
+
+
+@pytest.fixture(scope="module")
+def module_setting(module_cast: Cast) -> Setting:
+    setting = build(module_cast)
+    release_now(module_cast.association)
+    return setting
 
 
 @pytest.fixture
-def setting(cast: Cast) -> Setting:
-    return build(cast)
+def setting(module_setting: Setting, cast: Cast) -> Setting:
+    return replace(module_setting, cast=cast)
 
 
 def order(client: Client, cast: Cast, year: int = YEAR) -> AnnualReport:
@@ -112,7 +122,6 @@ def test_the_pdf_holds_the_years_activities_targets_and_figures(
     setting: Setting, client: Client
 ) -> None:
     cast = setting.cast
-    release_now(cast.association)
     sign_in(client, cast.olle)
     report = order(client, cast)
     build_annual_report.call(report.pk)
@@ -186,7 +195,6 @@ def test_a_small_activity_shows_a_dash_never_its_count(setting: Setting, client:
     first, last = date(YEAR, 1, 1), date(YEAR, 12, 31)
     small = by_sex(active_between(setting.small, first, last))
     assert 0 < small["total"] < 5
-    release_now(setting.cast.association)
     sign_in(client, setting.cast.olle)
     report = order(client, setting.cast)
     build_annual_report.call(report.pk)

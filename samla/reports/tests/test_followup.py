@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -17,15 +18,24 @@ from samla.reports.followup import ACTIVITY_COLUMNS, Followup
 from samla.reports.tests.builders import SAMS, SMALL, TRAINING, YEAR, Setting, build, keep_the_money
 from samla.reports.tests.counts import active_between, by_sex
 
-pytestmark = pytest.mark.django_db
+# One setting and one release of its statistics (ADR 0012) for the module: each test runs in a
+# savepoint over them (samla/conftest.py, module_db).
+pytestmark = pytest.mark.usefixtures("db", "module_cast")
 
 HEADINGS = [str(column.heading) for column in ACTIVITY_COLUMNS]
 PARTICIPANTS = [h for h in HEADINGS if h.startswith("Deltagare, ")]  # women, men, other, total
 
 
+@pytest.fixture(scope="module")
+def module_setting(module_cast: Cast) -> Setting:
+    setting = build(module_cast)
+    release_now(module_cast.association)
+    return setting
+
+
 @pytest.fixture
-def setting(cast: Cast) -> Setting:
-    return build(cast)
+def setting(module_setting: Setting, cast: Cast) -> Setting:
+    return replace(module_setting, cast=cast)
 
 
 def url(cast: Cast, year: int, file_format: str = "") -> str:
@@ -50,7 +60,6 @@ def test_a_year_with_one_programme_activity_shows_its_true_counts(
     year = 2012
     truth = by_sex(active_between(setting.sams, date(year, 1, 1), date(year, 12, 31)))
     assert truth["F"] >= 5 and truth["M"] >= 5
-    release_now(setting.cast.association)
     sign_in(client, setting.cast.olle)
 
     response = client.get(url(setting.cast, year, "csv"))
@@ -81,7 +90,6 @@ def test_the_export_hides_small_counts_and_shows_staff_and_plans(
         for activity in (setting.sams, setting.small)
     }
     assert 0 < truth[SMALL]["total"] < 5
-    release_now(setting.cast.association)
     sign_in(client, setting.cast.bodil)
 
     rows = csv_rows(client.get(url(setting.cast, YEAR, "csv")).content)
