@@ -175,6 +175,14 @@ class ReleaseQuerySet(models.QuerySet["Release"]):
             .first()
         )
 
+    def failed_since(self, release: Release | None, association: Association) -> Release | None:
+        """The newest release of the association that failed after ``release`` was asked for:
+        the office must be told, not shown the old figures as if nothing happened."""
+        failed = self.filter(association=association, state=Release.State.FAILED)
+        if release is not None:
+            failed = failed.filter(requested_at__gt=release.requested_at)
+        return failed.order_by("-requested_at").first()
+
     def pending(self, association: Association) -> Release | None:
         return self.filter(
             association=association, state__in=[Release.State.QUEUED, Release.State.RUNNING]

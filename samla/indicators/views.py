@@ -85,9 +85,11 @@ def _dashboard(request: AuthedRequest, scope: Scope) -> HttpResponse:
 
 
 def _release_context(request: AuthedRequest, association: Association) -> dict[str, object]:
+    release = Release.objects.current(association)
     return {
         "association": association,
-        "release": Release.objects.current(association),
+        "release": release,
+        "failed": Release.objects.failed_since(release, association),
         "pending": Release.objects.pending(association),
         "can_request_release": may_keep_targets(request.user, association),
     }

@@ -113,3 +113,12 @@ def test_the_daily_run_queues_a_release_for_each_association_with_activities(
     assert actions.release_every_association() == 1  # the first is still queued: no second
     assert Release.objects.get().association == cast.association
     assert Release.objects.get().requested_by is None
+
+
+def test_a_failed_release_is_told_to_the_office(client: Client, cast: Cast) -> None:
+    data_set(cast, count=5, seed=2)
+    Release.objects.create(association=cast.association, state=Release.State.FAILED)
+    sign_in(client, cast.olle)
+    page = client.get(f"/statistik/forbund/{cast.association.pk}/").content.decode()
+    assert "misslyckades, så sidorna visar fortfarande den förra" in page
+    assert "Sammanställ statistiken nu" in page  # and may try again
