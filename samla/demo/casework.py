@@ -940,6 +940,7 @@ class CaseworkBuilder:
             step.action = plan_actions.change_action_status(
                 step.action,
                 actor=step.person or coordinator,
+                version=step.action.version,
                 status=status,
                 follow_up_note=self.rng.choice(FOLLOW_UP_NOTES[status]),
             )

@@ -297,7 +297,8 @@ def update_plan_action(
     locked.save(update_fields=["state", "revision", "version"])
     for field in changed:
         setattr(current, field, changes[field])
-    current.save(update_fields=changed)
+    current.version += 1
+    current.save(update_fields=[*changed, "version"])
     current.plan = locked
     record(
         actor=actor,
@@ -316,20 +317,24 @@ def change_action_status(
     plan_action: PlanAction,
     *,
     actor: User,
+    version: int,
     status: str,
     follow_up_note: str | None = None,
 ) -> PlanAction:
-    """Follow-up, not content: no new revision, and the latest choice stands."""
+    """Follow-up, not content: no new revision. Raises ``concurrency.Stale`` if the action was
+    saved by someone else since ``version`` (the action's, not the plan's) was read."""
     locked = _lock(plan_action.plan)
     locked.transition(Plan.Transition.FOLLOW_UP)
     current = PlanAction.objects.select_for_update().get(pk=plan_action.pk)
-    fields = ["status"]
+    current.plan = locked
+    check_version(current, version)
+    fields = ["status", "version"]
     current.status = PlanAction.Status(status)
     if follow_up_note is not None:
         current.follow_up_note = follow_up_note
         fields.append("follow_up_note")
+    current.version += 1
     current.save(update_fields=fields)
-    current.plan = locked
     record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,

@@ -206,6 +206,9 @@ class CloseForm(forms.Form):
 
 
 class StatusForm(forms.Form):
+    """An action's follow-up. ``version`` is the action's as the user read it. The worklist
+    row sends the status alone (``with_note=False``): its note is then left as it is."""
+
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=PlanAction.Status.choices)
     follow_up_note = forms.CharField(
         label=gettext_lazy("Uppföljning"),
@@ -214,6 +217,12 @@ class StatusForm(forms.Form):
         required=False,
     )
     next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, with_note: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_note:
+            del self.fields["follow_up_note"]
 
 
 class CompareForm(forms.Form):

@@ -251,6 +251,9 @@ class PlanAction(models.Model):
         ),
     )
     position = models.PositiveIntegerField(default=0, editable=False)
+    # Raised by every save of the action, follow-up and content alike: a follow-up made from a
+    # page someone else has saved over since is refused (samla.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False

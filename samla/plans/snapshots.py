@@ -7,7 +7,7 @@ see is left out in one place for the page, the version history, the comparison a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -103,6 +103,9 @@ class ActionView:
     status: str
     follow_up_note: str
     category: str
+    # The action's version now, for the follow-up form of the live plan; None in an agreed
+    # version, which is frozen.
+    version: int | None = None
 
     @property
     def status_label(self) -> StrOrPromise:
@@ -144,7 +147,15 @@ class PlanView:
     confirmations: list[tuple[str, str, datetime | None]]
 
     @classmethod
-    def of(cls, snapshot: Snapshot, *, allows: Callable[[str], bool]) -> PlanView:
+    def of(
+        cls,
+        snapshot: Snapshot,
+        *,
+        allows: Callable[[str], bool],
+        versions: Mapping[int, int] | None = None,
+    ) -> PlanView:
+        """``versions``: each action's version now, by id, when ``snapshot`` is the live plan."""
+        versions = versions or {}
         approval = snapshot.get("approval") or {}
         return cls(
             revision=snapshot["revision"],
@@ -165,6 +176,7 @@ class PlanView:
                     status=a["status"],
                     follow_up_note=a.get("follow_up_note", ""),
                     category=a["category"],
+                    version=versions.get(a["id"]),
                 )
                 for a in snapshot["actions"]
                 if allows(a["category"])

@@ -54,6 +54,10 @@ NOT_OPEN = gettext_lazy("Planen är avslutad och kan inte ändras.")
 STALE_STEP = gettext_lazy(
     "Planen har ändrats sedan du öppnade sidan. Läs igenom den igen och försök sedan på nytt."
 )
+STALE_FOLLOW_UP = gettext_lazy(
+    "Någon annan sparade en uppföljning av insatsen medan du arbetade. Jämför nedan och spara "
+    "igen om dina uppgifter ska gälla."
+)
 
 
 def _next_url(request: AuthedRequest, default: str) -> str:
@@ -80,8 +84,12 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def _plan_context(plan_access: PlanAccess) -> dict[str, Any]:
     plan, access = plan_access.plan, plan_access.access
     plan_actions = actions.actions_of(plan)
-    view = PlanView.of(snapshot_of(plan, plan_actions), allows=plan_access.allows)
     by_id = {a.pk: a for a in plan_actions}
+    view = PlanView.of(
+        snapshot_of(plan, plan_actions),
+        allows=plan_access.allows,
+        versions={pk: a.version for pk, a in by_id.items()},
+    )
     confirmations = list(
         PlanConfirmation.objects.current()
         .filter(plan=plan, revision=plan.revision)
@@ -468,18 +476,20 @@ def plan_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_status(request: AuthedRequest, action_pk: int) -> HttpResponse:
     _access, plan_action = get_action_for_follow_up(request.user, action_pk)
-    form = StatusForm(request.POST)
+    form = StatusForm(request.POST, with_note="follow_up_note" in request.POST)
     saved = False
     if form.is_valid():
-        note = form.cleaned_data["follow_up_note"] if "follow_up_note" in request.POST else None
         try:
             plan_action = actions.change_action_status(
                 plan_action,
                 actor=request.user,
+                version=form.cleaned_data["version"],
                 status=form.cleaned_data["status"],
-                follow_up_note=note,
+                follow_up_note=form.cleaned_data.get("follow_up_note"),
             )
             saved = True
+        except Stale as stale:
+            return _refuse_stale_follow_up(request, form, stale)
         except InvalidTransition as error:
             form.add_error(None, str(error))
     if is_htmx(request):
@@ -501,3 +511,27 @@ def action_status(request: AuthedRequest, action_pk: int) -> HttpResponse:
     else:
         messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
     return redirect(_next_url(request, reverse("worklist:index")))
+
+
+def _refuse_stale_follow_up(request: AuthedRequest, form: StatusForm, stale: Stale) -> HttpResponse:
+    """409: what the other person saved beside the user's follow-up, which is kept, in the
+    worklist row (htmx) or on a page of its own."""
+    current: PlanAction = stale.current
+    context = {
+        "participant": current.plan.participant,
+        "plan": current.plan,
+        "plan_action": current,
+        "item": action_item(current, timezone.localdate()),
+        "chosen": form.cleaned_data["status"],
+        "next": _next_url(request, reverse("worklist:index")),
+    }
+    template = "plans/worklist_section.html#row" if is_htmx(request) else "plans/follow_up.html"
+    return refuse(
+        request,
+        template,
+        context,
+        form=form,
+        stale=stale,
+        message=STALE_FOLLOW_UP,
+        changed=changes(form, current),
+    )

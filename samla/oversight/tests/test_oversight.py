@@ -112,7 +112,9 @@ def test_log_review_shows_the_consent_that_let_another_organisation_read_and_wri
     pias = build_agreed_plan(cast)
     sign_in(client, cast.fia)
     client.get(cast.pia.get_absolute_url())
-    response = client.post(f"/arbetslista/atgard/{pias.fk.pk}/status/", {"status": "ongoing"})
+    response = client.post(
+        f"/arbetslista/atgard/{pias.fk.pk}/status/", {"status": "ongoing", "version": 1}
+    )
     assert response.status_code in (200, 302)
     write = AuditEvent.objects.filter(actor_id=cast.fia.pk, action=AuditEvent.Action.UPDATE).latest(
         "seq"

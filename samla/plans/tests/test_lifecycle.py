@@ -238,7 +238,11 @@ def test_a_status_change_is_follow_up_and_starts_no_revision(cast: Cast) -> None
     pias = build_agreed_plan(cast)
     version_before = pias.plan.version
     actions.change_action_status(
-        pias.fk, actor=cast.fia, status=PlanAction.Status.ONGOING, follow_up_note="Har börjat."
+        pias.fk,
+        actor=cast.fia,
+        version=pias.fk.version,
+        status=PlanAction.Status.ONGOING,
+        follow_up_note="Har börjat.",
     )
     plan = Plan.objects.get(pk=pias.plan.pk)
     assert (plan.state, plan.revision, plan.version) == (S.AGREED, 1, version_before)
@@ -300,7 +304,9 @@ def test_the_person_can_end_the_plan_from_any_open_state(cast: Cast, state: Plan
     with pytest.raises(InvalidTransition):
         actions.close_plan(closed, actor=cast.kim, reason=Plan.CloseReason.PERSON)
     with pytest.raises(InvalidTransition):
-        actions.change_action_status(pias.fk, actor=cast.fia, status="done")
+        actions.change_action_status(
+            pias.fk, actor=cast.fia, version=pias.fk.version, status="done"
+        )
 
 
 def test_nothing_can_be_sent_without_an_action(cast: Cast) -> None:

@@ -3,6 +3,7 @@ organisation sees of it."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -384,7 +385,9 @@ def test_following_up_an_action_with_htmx_returns_the_row_and_is_logged(
 ) -> None:
     sign_in(client, cast.fia)
     status_url = f"/arbetslista/atgard/{pias.fk.pk}/status/"
-    response = client.post(status_url, {"status": "ongoing"}, headers={"HX-Request": "true"})
+    response = client.post(
+        status_url, {"status": "ongoing", "version": 1}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "<html" not in body and body.strip().startswith("<tr")
@@ -396,12 +399,13 @@ def test_following_up_an_action_with_htmx_returns_the_row_and_is_logged(
 
     # Without JavaScript: a plain post, back to where it came from, the note kept.
     response = client.post(
-        status_url, {"status": "done", "follow_up_note": "Klar i tid.", "next": url(cast)}
+        status_url,
+        {"status": "done", "follow_up_note": "Klar i tid.", "version": 2, "next": url(cast)},
     )
     assert response.status_code == 302 and response["Location"] == url(cast)
     action = PlanAction.objects.get(pk=pias.fk.pk)
     assert (action.status, action.follow_up_note) == ("done", "Klar i tid.")
-    client.post(status_url, {"status": "ongoing", "next": "https://example.com/"})
+    client.post(status_url, {"status": "ongoing", "version": 3, "next": "https://example.com/"})
     assert PlanAction.objects.get(pk=pias.fk.pk).follow_up_note == "Klar i tid."
 
 
@@ -415,8 +419,105 @@ def test_following_up_is_for_the_responsible_organisation_and_the_coordinator(
     assert client.post(kommun, {"status": "done"}).status_code == 403  # not FK's action
     sign_in(client, cast.kim)
     assert (
-        client.post(f"/arbetslista/atgard/{pias.fk.pk}/status/", {"status": "done"}).status_code
+        client.post(
+            f"/arbetslista/atgard/{pias.fk.pk}/status/", {"status": "done", "version": 1}
+        ).status_code
         == 302
     )
     assert client.post(health, {"status": "bad"}).status_code == 302  # refused, with a message
     assert PlanAction.objects.get(pk=pias.health.pk).status == "planned"
+
+
+def follow_up_version(page: str, action: PlanAction) -> str:
+    """The version in the follow-up form of this action on a page as the user got it."""
+    found = re.search(
+        rf'action="/arbetslista/atgard/{action.pk}/status/".*?name="version" value="(\d+)"',
+        page,
+        re.DOTALL,
+    )
+    assert found is not None
+    return found.group(1)
+
+
+def test_two_people_following_up_the_same_action_do_not_lose_a_note(
+    cast: Cast, pias: PiasPlan
+) -> None:
+    fia, kim = sign_in(Client(), cast.fia), sign_in(Client(), cast.kim)
+    status_url = f"/arbetslista/atgard/{pias.fk.pk}/status/"
+    fia_version = follow_up_version(fia.get(url(cast)).content.decode(), pias.fk)
+    kim_version = follow_up_version(kim.get(url(cast)).content.decode(), pias.fk)
+    note = {"next": url(cast)}
+
+    first = fia.post(
+        status_url,
+        {
+            **note,
+            "status": "ongoing",
+            "follow_up_note": "Första mötet är bokat.",
+            "version": fia_version,
+        },
+    )
+    second = kim.post(
+        status_url,
+        {**note, "status": "done", "follow_up_note": "Klar enligt Fia.", "version": kim_version},
+    )
+
+    assert first.status_code == 302
+    assert second.status_code == 409
+    action = PlanAction.objects.get(pk=pias.fk.pk)
+    assert (action.status, action.follow_up_note) == ("ongoing", "Första mötet är bokat.")
+    assert (
+        AuditEvent.objects.filter(
+            object_type="plans.planaction",
+            object_id=str(action.pk),
+            summary__startswith="Följde upp",
+        ).count()
+        == 1
+    )
+    body = second.content.decode()
+    assert "Någon annan sparade en uppföljning av insatsen medan du arbetade" in body
+    assert "Det här ändrade den andra personen" in body
+    assert "Första mötet är bokat." in body and "Pågår" in body  # what Fia saved
+    assert "Klar enligt Fia.</textarea>" in body and 'value="done" selected' in body  # kept
+    # Kim has now seen Fia's note: saving again is a deliberate choice, and it is accepted.
+    again = kim.post(
+        status_url,
+        {
+            **note,
+            "status": "done",
+            "follow_up_note": "Klar enligt Fia.",
+            "version": follow_up_version(body, action),
+        },
+    )
+    assert again.status_code == 302
+    assert PlanAction.objects.get(pk=pias.fk.pk).follow_up_note == "Klar enligt Fia."
+
+
+def test_a_stale_status_from_the_worklist_row_is_refused_in_the_row(
+    cast: Cast, client: Client, pias: PiasPlan
+) -> None:
+    sign_in(client, cast.fia)
+    row_version = follow_up_version(client.get("/arbetslista/").content.decode(), pias.fk)
+    actions.change_action_status(
+        pias.fk,
+        actor=cast.kim,
+        version=pias.fk.version,
+        status="ongoing",
+        follow_up_note="Kim har pratat med Pia.",
+    )
+
+    response = client.post(
+        f"/arbetslista/atgard/{pias.fk.pk}/status/",
+        {"status": "cancelled", "version": row_version},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert body.strip().startswith("<tr") and f'id="worklist-action-{pias.fk.pk}"' in body
+    assert "Någon annan sparade en uppföljning av insatsen medan du arbetade" in body
+    assert 'value="cancelled" selected' in body  # her choice, kept
+    assert follow_up_version(body, pias.fk) == str(pias.fk.version + 1)
+    assert "Pågår" in body and "Avbruten" in body
+    action = PlanAction.objects.get(pk=pias.fk.pk)
+    assert (action.status, action.follow_up_note) == ("ongoing", "Kim har pratat med Pia.")

@@ -54,7 +54,7 @@ def test_my_organisations_actions_come_overdue_first_then_due_this_week(
     ]:
         fk_action(cast, pias.plan, text, days)
     done = fk_action(cast, pias.plan, "Redan klar", -5)
-    actions.change_action_status(done, actor=cast.fia, status="done")
+    actions.change_action_status(done, actor=cast.fia, version=done.version, status="done")
 
     sign_in(client, cast.fia)
     body = client.get("/arbetslista/").content.decode()
