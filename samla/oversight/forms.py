@@ -7,6 +7,27 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samla.audit.models import AuditEvent
+from samla.oversight.references import normalised
+
+
+class ReferenceField(forms.CharField):
+    """A person's reference in the log review (ADR 0013), as typed; cleaned to its spelling."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", gettext_lazy("Deltagarens referens"))
+        kwargs.setdefault("help_text", gettext_lazy("Till exempel P-7K3F-Q9XM."))
+        super().__init__(max_length=20, **kwargs)
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        if not text:
+            return ""
+        reference = normalised(text)
+        if reference is None:
+            raise forms.ValidationError(
+                _("Det är ingen referens. En referens ser ut som P-7K3F-Q9XM.")
+            )
+        return reference
 
 
 class ReviewFilterForm(forms.Form):
@@ -25,9 +46,7 @@ class ReviewFilterForm(forms.Form):
         required=False,
         choices=[("", gettext_lazy("Alla")), *AuditEvent.Action.choices],
     )
-    participant = forms.IntegerField(
-        label=gettext_lazy("Deltagarens nummer i Samla"), required=False, min_value=1
-    )
+    reference = ReferenceField(required=False)
     flagged = forms.BooleanField(
         label=gettext_lazy("Bara skyddade personuppgifter"), required=False
     )
@@ -41,3 +60,7 @@ class ReviewFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("date_to", _("Slutdatumet kan inte vara före startdatumet."))
         return cleaned
+
+
+class ReferenceForm(forms.Form):
+    reference = ReferenceField()

@@ -1,4 +1,7 @@
-"""Reading the access log for people: whose events a reviewer sees, and in words."""
+"""Reading the access log for people: whose events a reviewer sees, and in words.
+
+A row names the person by reference (``references.py``, ADR 0013), never by name: the review is
+about what staff did, and most reviewers may not see the people they review reads of."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from django.utils.translation import gettext as _
 from samla.accounts.models import Role
 from samla.audit.models import AuditEvent, AuditEventQuerySet
 from samla.organisations.models import Organisation
+from samla.oversight.references import reference_for
 from samla.people.models import Consent, Participant
 from samla.referrals.access import PROVIDER_ROLE
 from samla.referrals.models import Referral
@@ -29,7 +33,9 @@ def events_for_review(organisation: Organisation) -> AuditEventQuerySet:
 class EventRow:
     event: AuditEvent
     organisation: str
-    participant: str
+    reference: str
+    """The person the event is about, as the reviewing organisation's reference ("P-7K3F-Q9XM"),
+    empty for an event about no one."""
     consent: Consent | None
     roles: str
     """The role the access was made in, in Swedish ("Handläggare")."""
@@ -110,15 +116,16 @@ def _basis(
     )
 
 
-def describe_events(events: list[AuditEvent]) -> list[EventRow]:
-    """Resolve the ids an event stores to names, in five queries whatever the page size."""
+def describe_events(events: list[AuditEvent], *, reviewer_organisation_id: int) -> list[EventRow]:
+    """Resolve the ids an event stores to what a reviewer reads, in four queries whatever the
+    page size: organisations and consents by name and number, people by the reviewing
+    organisation's reference to them."""
     organisations = dict(
         Organisation.objects.filter(
             pk__in={e.organisation_id for e in events if e.organisation_id}
         ).values_list("pk", "name")
     )
     participant_ids = {e.participant_id for e in events if e.participant_id}
-    participants = Participant.objects.display_names(participant_ids)
     controllers = Participant.objects.controllers(participant_ids)
     consents = Consent.objects.in_bulk({e.consent_id for e in events if e.consent_id})
     referrals = Referral.objects.select_related("activity").in_bulk(
@@ -137,7 +144,11 @@ def describe_events(events: list[AuditEvent]) -> list[EventRow]:
             EventRow(
                 event=e,
                 organisation=organisations.get(e.organisation_id or 0, ""),
-                participant=participants.get(e.participant_id or 0, ""),
+                reference=(
+                    reference_for(reviewer_organisation_id, e.participant_id)
+                    if e.participant_id
+                    else ""
+                ),
                 consent=consent,
                 roles=role_labels(e.role),
                 basis=basis,

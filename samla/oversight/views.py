@@ -5,27 +5,30 @@ from datetime import datetime, time
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from samla.accounts.http import AuthedRequest
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
-from samla.oversight.forms import ReviewFilterForm
+from samla.oversight.forms import ReferenceForm, ReviewFilterForm
 from samla.oversight.logs import describe_events, events_for_review
+from samla.oversight.references import participant_id_of
 from samla.pdf import pdf_response, render_pdf
-from samla.people.access import get_participant_for_user
+from samla.people.access import get_participant_for_user, visible_participants
 
 
 @require_GET
 def review(request: AuthedRequest) -> HttpResponse:
     """Loggkontroll: the organisation's log reviewer looks through reads of its records and
-    its users' actions, with protected identities flagged (R4, R6)."""
-    if not request.user.is_org_admin or request.user.organisation is None:
+    its users' actions, with protected identities flagged (R4, R6), and every person shown by the
+    organisation's reference to them (ADR 0013)."""
+    organisation = request.user.organisation
+    if not request.user.is_org_admin or organisation is None:
         raise Http404
     form = ReviewFilterForm(request.GET or None)
-    events = events_for_review(request.user.organisation)
+    events = events_for_review(organisation)
     if form.is_valid():
         data = form.cleaned_data
         tz = timezone.get_current_timezone()
@@ -39,22 +42,58 @@ def review(request: AuthedRequest) -> HttpResponse:
             events = events.filter(action=data["action"])
         if data["flagged"]:
             events = events.filter(flagged=True)
-        if data["participant"]:
-            events = events.filter(participant_id=data["participant"])
+        if data["reference"]:
+            person = participant_id_of(organisation.pk, data["reference"])
+            events = events.filter(participant_id=person) if person else events.none()
         if data["sample"]:
             events = events.filter(action=AuditEvent.Action.VIEW).order_by("?")[:20]
     with transaction.atomic():
         page = Paginator(events, 50).get_page(request.GET.get("sida"))
-        rows = describe_events(list(page.object_list))
+        rows = describe_events(list(page.object_list), reviewer_organisation_id=organisation.pk)
         record(actor=request.user, action=AuditEvent.Action.VIEW, summary="Loggranskning")
-    return render(request, "oversight/review.html", {"form": form, "page": page, "rows": rows})
+    # Whom this reviewer may look up: a link to resolve the reference, nothing of the person.
+    resolvable = set(
+        visible_participants(request.user)
+        .filter(pk__in={row.event.participant_id for row in rows})
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "oversight/review.html",
+        {"form": form, "page": page, "rows": rows, "resolvable": resolvable},
+    )
+
+
+@require_GET
+def resolve_reference(request: AuthedRequest) -> HttpResponse:
+    """From a reference in the log review to the person's page, for a user who may see the
+    person, logged as a read of them; 404 for everyone else (ADR 0013)."""
+    form = ReferenceForm(request.GET if "reference" in request.GET else None)
+    if not form.is_valid():
+        status = 422 if form.is_bound else 200
+        return render(request, "oversight/reference.html", {"form": form}, status=status)
+    organisation_id = request.user.organisation_id
+    participant_id = (
+        participant_id_of(organisation_id, form.cleaned_data["reference"])
+        if organisation_id is not None
+        else None
+    )
+    if participant_id is None:
+        raise Http404
+    access = get_participant_for_user(
+        request.user, participant_id, purpose="Referens från loggranskningen"
+    )
+    return redirect(access.participant)
 
 
 @require_GET
 def access_extract(request: AuthedRequest, pk: int) -> HttpResponse:
     """Who has read or changed this person's data, when, and under which consent (R4)."""
     access = get_participant_for_user(request.user, pk, purpose="Loggutdrag", manage=True)
-    rows = describe_events(list(AuditEvent.objects.for_participant(pk).order_by("-seq")))
+    rows = describe_events(
+        list(AuditEvent.objects.for_participant(pk).order_by("-seq")),
+        reviewer_organisation_id=access.participant.controlling_organisation_id,
+    )
     return render(
         request, "oversight/extract.html", {"participant": access.participant, "rows": rows}
     )
@@ -65,7 +104,10 @@ def access_extract_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     access = get_participant_for_user(
         request.user, pk, purpose="Loggutdrag", manage=True, action=AuditEvent.Action.PRINT
     )
-    rows = describe_events(list(AuditEvent.objects.for_participant(pk).order_by("-seq")))
+    rows = describe_events(
+        list(AuditEvent.objects.for_participant(pk).order_by("-seq")),
+        reviewer_organisation_id=access.participant.controlling_organisation_id,
+    )
     pdf = render_pdf(
         "oversight/extract_pdf.html",
         {"participant": access.participant, "rows": rows, "printed_at": timezone.localtime()},

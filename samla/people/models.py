@@ -94,12 +94,6 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
         that shows a person."""
         return self.filter(controlling_organisation_id=organisation_id)
 
-    def display_names(self, ids: Iterable[int]) -> dict[int, str]:
-        """The name each of these participants is shown by (``str``), in one query: for
-        records that store a participant's id, such as the access log."""
-        named = self.filter(pk__in=ids).only("pk", "kind", "first_name", "last_name")
-        return {participant.pk: str(participant) for participant in named}
-
     def controllers(self, ids: Iterable[int]) -> dict[int, int]:
         """Each of these participants' controlling organisation, in one query: for records that
         store a participant's id, such as the access log."""
