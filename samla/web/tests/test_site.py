@@ -126,6 +126,8 @@ def test_english_before_logging_in(db: None, client: Client) -> None:
     assert response["Location"] == "/konto/logga-in/"
     body = client.get("/konto/logga-in/").content.decode()
     assert '<html lang="en">' in body
+    assert "<h1>Log in</h1>" in body
+    assert "På svenska</button>" in body
 
 
 def test_english_when_the_user_chooses_it(cast: Cast, client: Client) -> None:
