@@ -41,6 +41,9 @@ lock-check: $(UV) ## Fail if uv.lock does not match pyproject.toml
 	$(UV) lock --check
 
 run: export SAMLA_DEMO := 1
+# DEBUG is off unless asked for; the demo, on one's own machine, asks: runserver serves the static
+# files only with it, and an error shows Django's page with the traceback.
+run: export DEBUG ?= 1
 # Links in the demo's e-mails; serving it elsewhere: make run SAMLA_BASE_URL=http://host:8000
 run: export SAMLA_BASE_URL ?= http://127.0.0.1:8000
 run: venv ## Migrate, load the demo data, and serve on http://127.0.0.1:8000 with a task worker and the daily scheduler

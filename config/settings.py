@@ -34,7 +34,9 @@ def env_int(name: str, default: int) -> int:
 SAMLA_ENV = os.environ.get("SAMLA_ENV", "development")
 PRODUCTION = SAMLA_ENV == "production"
 
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# Off unless asked for (DEBUG=1; `make run` asks): a server whose SAMLA_ENV was forgotten shows
+# Samla's own error pages, never Django's tracebacks and settings.
+DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if PRODUCTION:
     if not SECRET_KEY:

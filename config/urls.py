@@ -37,5 +37,8 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
 ]
+# An uncaught exception: 503 if the database cannot be reached, else Django's 500 (500.html).
+handler500 = "samla.web.outage.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.STATIC_URL, document_root=settings.STATIC_ROOT)

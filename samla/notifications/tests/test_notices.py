@@ -189,6 +189,14 @@ def test_the_system_check_accepts_https_and_the_demo_address_under_debug() -> No
         assert check_base_url() == []
 
 
+@pytest.mark.parametrize("address", ["http://127.0.0.1:8000", "http://localhost:8000"])
+def test_the_system_check_accepts_this_machine_s_own_address_without_debug(address: str) -> None:
+    """The default outside production: a developer's commands and `make migrations-check` run
+    without DEBUG, and such a link reaches no one else."""
+    with override_settings(DEBUG=False, SAMLA_BASE_URL=address):
+        assert check_base_url() == []
+
+
 def test_the_check_runs_with_django_s_own() -> None:
     with override_settings(DEBUG=False, SAMLA_BASE_URL=""):
         errors = run_checks(tags=["security"])
