@@ -27,6 +27,7 @@ from django.utils import timezone
 from samla.accounts.models import PERSON_ROLES, Role, User
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
+from samla.people import idnumbers
 from samla.people.models import (
     Consent,
     InformationCategory,
@@ -100,6 +101,53 @@ def read_list(user: User, rows: Iterable[T], *, purpose: str, role: str = "") ->
         shown = list(rows)
         log_list_read(user, len(shown), purpose=purpose, role=role)
     return shown
+
+
+def read_search(
+    user: User, rows: Iterable[Participant], *, query: str, found: int
+) -> list[Participant]:
+    """A page of the participant list, read and logged in one transaction (``read_list``).
+
+    A search that singles people out, by identity number or with ``found``, the number of hits,
+    being one, is a read of each person shown too: it is logged against each of them, so that
+    it is in the person's own access extract (R4)."""
+    if not query:
+        return read_list(user, rows, purpose="Deltagarlista")
+    with transaction.atomic():
+        shown = list(rows)
+        log_list_read(user, len(shown), purpose="Sökning")
+        if idnumbers.looks_like_number(query):
+            log_each_read(user, shown, purpose="Sökning på personnummer")
+        elif found == 1:
+            log_each_read(user, shown, purpose="Sökning på namn, en träff")
+    return shown
+
+
+def log_each_read(user: User, participants: list[Participant], *, purpose: str) -> None:
+    """Log a read of each of these people, naming what allowed it, as ``get_participant_for_user``
+    does for one. Participants come with their association; one query finds the consents
+    whatever their number. Call it inside the transaction that read them."""
+    organisation_id = user.organisation_id
+    others = [p.pk for p in participants if p.controlling_organisation_id != organisation_id]
+    consents = (
+        deciding_consents(organisation_id, others, timezone.localdate())
+        if others and organisation_id is not None
+        else {}
+    )
+    for participant in participants:
+        access = ParticipantAccess(
+            participant=participant, user=user, consent=consents.get(participant.pk)
+        )
+        record(
+            actor=user,
+            action=AuditEvent.Action.VIEW,
+            obj=participant,
+            participant_id=participant.pk,
+            consent_id=access.consent.pk if access.consent else None,
+            role=access.role,
+            flagged=participant.is_protected,
+            summary=purpose,
+        )
 
 
 def deciding_consents(

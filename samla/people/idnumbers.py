@@ -31,6 +31,7 @@ __all__ = [
     "IdNumberKind",
     "InvalidIdNumber",
     "is_test_number",
+    "looks_like_number",
     "parse",
     "test_personnummer",
 ]
@@ -165,6 +166,13 @@ def parse(value: str, *, today: date | None = None) -> IdNumber:
         )
 
     return IdNumber(value=f"{year:04d}{yymmdd[2:]}{tail}", kind=kind)
+
+
+def looks_like_number(text: str) -> bool:
+    """Whether a search text is an identity number, whole or in part from the birth date on (six
+    digits first): a search that singles people out, whether or not the number is valid."""
+    digits = "".join(ch for ch in text if ch.isalnum())
+    return len(digits) >= 6 and digits[:6].isdigit()
 
 
 def is_test_number(number: IdNumber) -> bool:

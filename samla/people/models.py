@@ -106,8 +106,8 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
         try:
             number = idnumbers.parse(query)
         except idnumbers.InvalidIdNumber:
-            digits = "".join(ch for ch in query if ch.isalnum())
-            if len(digits) >= 6 and digits[:6].isdigit():
+            if idnumbers.looks_like_number(query):
+                digits = "".join(ch for ch in query if ch.isalnum())
                 return self.filter(id_number__contains=digits.upper())
         else:
             return self.filter(id_number=number.value)

@@ -19,7 +19,7 @@ from samla.people.access import (
     get_consent_for_user,
     get_participant_for_user,
     get_team_member_for_user,
-    read_list,
+    read_search,
     team_with_access,
     visible_participants,
 )
@@ -57,8 +57,8 @@ def participant_list(request: AuthedRequest) -> HttpResponse:
         .order_by("-kind", "last_name", "first_name", "pk")
     )
     page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("sida"))
-    page.object_list = read_list(
-        request.user, page.object_list, purpose="Sökning" if query else "Deltagarlista"
+    page.object_list = read_search(
+        request.user, page.object_list, query=query, found=page.paginator.count
     )
     template = "people/participant_list.html" + ("#results" if is_htmx(request) else "")
     context = {

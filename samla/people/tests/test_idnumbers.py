@@ -20,6 +20,7 @@ from samla.people.idnumbers import (
     IdNumberKind,
     InvalidIdNumber,
     is_test_number,
+    looks_like_number,
     parse,
     test_personnummer,
 )
@@ -370,3 +371,19 @@ def test_plus_throughout_the_year_of_the_hundredth_birthday(
 
     assert "+" in short
     assert parse(short, today=today) == id_number
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("19121212-1212", True),
+        ("121212-1212", True),
+        ("900517", True),  # a birth date singles people out too
+        ("19850312-TF12", True),  # a reserve number
+        ("Pia Persson", False),
+        ("12345", False),
+        ("pia 900517", False),
+    ],
+)
+def test_which_search_texts_are_identity_numbers(text: str, number: bool) -> None:
+    assert looks_like_number(text) is number

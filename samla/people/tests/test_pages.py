@@ -15,6 +15,7 @@ from samla.audit.models import AuditEvent
 from samla.people import idnumbers
 from samla.people.models import Consent, Participant, TeamMember
 from samla.people.tests.cast import Cast, sign_in
+from samla.web.tests.pdf import pdf_text
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse
@@ -263,6 +264,74 @@ def test_search_by_name_and_by_number(cast: Cast, client: Client) -> None:
     assert page.count('id="results"') == 1 and page.count("aria-live") == 1
 
 
+def searched(event: AuditEvent) -> tuple[int | None, str, str, int | None]:
+    return (event.actor_id, event.action, event.summary, event.consent_id)
+
+
+def test_a_search_by_identity_number_is_in_the_persons_access_extract(
+    cast: Cast, client: Client
+) -> None:
+    sign_in(client, cast.fia)
+    number = cast.pia.formatted_id_number
+    assert idnumbers.is_test_number(idnumbers.parse(number))  # Skatteverket's test series
+
+    assert "Pia Persson" in client.get("/deltagare/", {"q": number}).content.decode()
+
+    read = AuditEvent.objects.for_participant(cast.pia.pk).latest("seq")
+    assert searched(read) == (
+        cast.fia.pk,
+        "view",
+        "Sökning på personnummer",
+        cast.consent_fk.pk,
+    )
+    sign_in(client, cast.kim)
+    extract = f"/granskning/deltagare/{cast.pia.pk}/vem-har-last"
+    body = client.get(f"{extract}/").content.decode()
+    row = next(row for row in body.split("<tr>") if "Sökning på personnummer" in row)
+    assert "Fia Handläggare" in row and "Försäkringskassan" in row
+    text = pdf_text(client.get(f"{extract}.pdf").content)
+    assert "Fia Handläggare" in text and "sökning på personnummer" in text
+
+
+def test_a_name_search_that_finds_one_person_is_in_that_persons_extract(
+    cast: Cast, client: Client
+) -> None:
+    number = idnumbers.test_personnummer(date(1985, 1, 2), "M")
+    per = Participant.objects.create(
+        association=cast.association,
+        controlling_organisation=cast.tyreso,
+        kind="identified",
+        id_number=number.value,
+        id_number_kind=number.kind.value,
+        birth_date=number.birth_date,
+        sex="M",
+        first_name="Per",
+        last_name="Persson",
+        start_year=2026,
+        created_by=cast.kim,
+    )
+    TeamMember.objects.create(participant=per, user=cast.tove, role="member", added_by=cast.kim)
+    TeamMember.objects.create(participant=per, user=cast.kim, role="member", added_by=cast.kim)
+    sign_in(client, cast.tove)  # Per's team, not Pia's: one Persson found
+    before = AuditEvent.objects.count()
+
+    assert "Per Persson" in client.get("/deltagare/", {"q": "persson"}).content.decode()
+
+    read = AuditEvent.objects.for_participant(per.pk).latest("seq")
+    assert searched(read) == (cast.tove.pk, "view", "Sökning på namn, en träff", None)
+    assert AuditEvent.objects.count() == before + 2  # the list's row and Per's
+    sign_in(client, cast.kim)
+    body = client.get(f"/granskning/deltagare/{per.pk}/vem-har-last/").content.decode()
+    row = next(row for row in body.split("<tr>") if "Sökning på namn, en träff" in row)
+    assert "Tove Kollega" in row
+    # Two found by name single nobody out: one row for the list, none about either person.
+    before = AuditEvent.objects.count()
+    body = client.get("/deltagare/", {"q": "persson"}).content.decode()
+    assert "Per Persson" in body and "Pia Persson" in body
+    assert AuditEvent.objects.count() == before + 1
+    assert AuditEvent.objects.latest("seq").summary == "Sökning (2 visade)"
+
+
 def add_participants(cast: Cast, count: int) -> None:
     created = Participant.objects.bulk_create(
         Participant(
@@ -289,7 +358,7 @@ def count_queries(client: Client, url: str) -> tuple[int, str]:
     return len(queries), response.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/deltagare/", "/deltagare/?q=a", "/"])
+@pytest.mark.parametrize("url", ["/deltagare/", "/deltagare/?q=a", "/deltagare/?q=900517", "/"])
 def test_list_pages_keep_their_query_count_from_10_to_1000_participants(
     cast: Cast, client: Client, url: str
 ) -> None:
