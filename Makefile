@@ -41,9 +41,9 @@ lock-check: $(UV) ## Fail if uv.lock does not match pyproject.toml
 	$(UV) lock --check
 
 run: export SAMLA_DEMO := 1
-# DEBUG is off unless asked for; the demo, on one's own machine, asks: runserver serves the static
-# files only with it, and an error shows Django's page with the traceback.
-run: export DEBUG ?= 1
+# DEBUG stays off in the demo too: whoever tries it sees the pages an error or an outage shows in
+# production, never a traceback. runserver --insecure serves the static files without it
+# (`make run DEBUG=1` for Django's error pages while developing).
 # Links in the demo's e-mails; serving it elsewhere: make run SAMLA_BASE_URL=http://host:8000
 run: export SAMLA_BASE_URL ?= http://127.0.0.1:8000
 run: venv ## Migrate, load the demo data, and serve on http://127.0.0.1:8000 with a task worker and the daily scheduler
@@ -53,7 +53,7 @@ run: venv ## Migrate, load the demo data, and serve on http://127.0.0.1:8000 wit
 	$(PYTHON) manage.py run_scheduler & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
-	$(PYTHON) manage.py runserver 127.0.0.1:8000
+	$(PYTHON) manage.py runserver --insecure 127.0.0.1:8000
 
 lint: venv ## ruff: lint rules and formatting
 	$(BIN)/ruff check .

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "template_partials",
@@ -102,6 +103,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "samla.accounts.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Last: sees the login view's own answer and keeps it (samla.accounts.lockout.same_answer).
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -150,6 +153,11 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:start"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# django-axes first: it refuses a locked-out client before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -176,9 +184,27 @@ if PRODUCTION and SAMLA_DEMO:
 # Second factor: every staff user must enrol a TOTP device when this is on.
 SAMLA_REQUIRE_MFA = env_bool("SAMLA_REQUIRE_MFA", default=not SAMLA_DEMO)
 OTP_TOTP_ISSUER = "Samla"
-# Lock-out: this many failed logins in a row lock the account for this many seconds.
+# Lock-out (django-axes, samla.accounts.lockout): this many failed logins or codes for one user
+# name from one client lock that pair out for this many seconds. Another client, the one-time
+# link and the administrator's unlock still get the owner in, so a stranger cannot lock anyone
+# out by name. The answer while locked is the same as for a wrong password.
 SAMLA_LOGIN_MAX_FAILURES = env_int("SAMLA_LOGIN_MAX_FAILURES", 5)
 SAMLA_LOGIN_LOCKOUT_SECONDS = env_int("SAMLA_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# One client may fail this many times in that window, whatever names it tries, before every
+# login and code from it is refused (a script guessing across names).
+SAMLA_LOGIN_CLIENT_MAX_FAILURES = env_int("SAMLA_LOGIN_CLIENT_MAX_FAILURES", 30)
+AXES_FAILURE_LIMIT = "samla.accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "samla.accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "samla.accounts.http.client_address"
+AXES_LOCKOUT_CALLABLE = "samla.accounts.lockout.same_answer"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # Samla's own audit log records every login (samla.audit).
+AXES_VERBOSE = False
+# A one-time link, made by the organisation administrator, is how a new user chooses a
+# password and enrols the second factor, and how a user who lost either gets back in.
+SAMLA_ONE_TIME_LINK_HOURS = env_int("SAMLA_ONE_TIME_LINK_HOURS", 72)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]

@@ -15,10 +15,12 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from samla.accounts import lockout
 from samla.accounts.http import AuthedRequest
 from samla.accounts.models import (
     ORGANISATION_ROLES,
     PERSON_ROLES,
+    OneTimeLink,
     Receiver,
     Role,
     RoleAssignment,
@@ -60,7 +62,9 @@ def administered_users(admin: User) -> QuerySet[User]:
         .annotate(
             has_second_factor=Exists(
                 TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True)
-            )
+            ),
+            is_locked=lockout.is_locked(),
+            has_link=Exists(OneTimeLink.objects.usable().filter(user_id=OuterRef("pk"))),
         )
         .prefetch_related(
             Prefetch(

@@ -6,19 +6,32 @@ import enum
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
+from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from samla.accounts import lockout
 from samla.accounts.access import (
     administrable_associations,
     assignable_roles,
     organisation_roles,
     receiving_associations,
 )
-from samla.accounts.models import PERSON_ROLES, RECEIVER_ROLES, Receiver, Role, RoleAssignment, User
+from samla.accounts.models import (
+    PERSON_ROLES,
+    RECEIVER_ROLES,
+    OneTimeLink,
+    Receiver,
+    Role,
+    RoleAssignment,
+    User,
+)
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.concurrency import check_version
@@ -36,8 +49,11 @@ class ActionRefused(Exception):
 
 class LoginOutcome(enum.Enum):
     OK = "ok"
+    # Wrong name, wrong password, inactive, locked out: one answer for all (accounts.lockout).
     FAILED = "failed"
-    LOCKED = "locked"
+    # The right password, but the second factor is required and the user has not enrolled one:
+    # only a one-time link from the administrator lets them do that (the password opens nothing).
+    NOT_ENROLLED = "not_enrolled"
 
 
 @dataclass(frozen=True)
@@ -56,74 +72,71 @@ def _name(user: User) -> str:
     return user.username[:_AUDIT_NAME_LENGTH]
 
 
-@transaction.atomic
-def check_login(*, username: str, password: str) -> LoginAttempt:
-    """The password step. The user row stays locked until the counter is written, so parallel
-    guesses cannot slip past the lock-out."""
-    now = timezone.now()
-    user = User.objects.select_for_update().filter(username=username).first()
-    if user is None:
-        make_password(password)  # as long as a real check, so timing does not reveal the name
-        record(
-            actor=None,
-            action=AuditEvent.Action.LOGIN_FAILED,
-            actor_name=username[:_AUDIT_NAME_LENGTH],
-            summary="Okänt användarnamn",
-        )
-        return LoginAttempt(LoginOutcome.FAILED)
-    if user.is_locked(now):
-        record(
-            actor=user,
-            action=AuditEvent.Action.LOGIN_FAILED,
-            obj=user,
-            actor_name=_name(user),
-            summary="Kontot är låst",
-        )
-        return LoginAttempt(LoginOutcome.LOCKED, user)
-    if not user.check_password(password):
-        locked = user.register_failed_login(now)
-        user.save(update_fields=["failed_login_count", "locked_until"])
-        record(
-            actor=user,
-            action=AuditEvent.Action.LOGIN_FAILED,
-            obj=user,
-            actor_name=_name(user),
-            summary="Fel lösenord",
-        )
-        if locked:
-            record(actor=user, action=AuditEvent.Action.LOCKOUT, obj=user, actor_name=_name(user))
-            return LoginAttempt(LoginOutcome.LOCKED, user)
-        return LoginAttempt(LoginOutcome.FAILED, user)
-    if not user.is_active:
-        record(
-            actor=user,
-            action=AuditEvent.Action.LOGIN_FAILED,
-            obj=user,
-            actor_name=_name(user),
-            summary="Kontot är inaktiverat",
-        )
-        return LoginAttempt(LoginOutcome.FAILED, user)
-    user.register_successful_login()
-    user.save(update_fields=["failed_login_count", "locked_until"])
+def _login_failed(user: User | None, username: str, summary: str) -> LoginAttempt:
     record(
         actor=user,
-        action=AuditEvent.Action.LOGIN,
+        action=AuditEvent.Action.LOGIN_FAILED,
         obj=user,
-        actor_name=_name(user),
+        actor_name=username[:_AUDIT_NAME_LENGTH],
+        summary=summary,
+    )
+    return LoginAttempt(LoginOutcome.FAILED)
+
+
+@transaction.atomic
+def check_login(request: HttpRequest, *, username: str, password: str) -> LoginAttempt:
+    """The password step, through Django's ``authenticate`` so that django-axes counts it. The
+    user row stays locked until the count is written, so parallel guesses at one name are
+    checked one after another and cannot slip past the lock-out."""
+    user = User.objects.select_for_update().filter(username=username).first()
+    if lockout.is_refused(request, username):
+        make_password(password)  # as long as a real check: the answer's timing says nothing
+        return _login_failed(user, username, "Spärrad efter för många misslyckade försök")
+    authenticated = authenticate(request, username=username, password=password)
+    if authenticated is None:
+        if user is None:
+            summary = "Okänt användarnamn"
+        elif not user.is_active and user.check_password(password):
+            summary = "Kontot är inaktiverat"
+        else:
+            summary = "Fel lösenord"
+        attempt = _login_failed(user, username, summary)
+        if lockout.locked_now(request) and user is not None:
+            record(actor=user, action=AuditEvent.Action.LOCKOUT, obj=user, actor_name=_name(user))
+        return attempt
+    assert isinstance(authenticated, User)
+    if settings.SAMLA_REQUIRE_MFA and not user_has_device(authenticated, confirmed=True):
+        record(
+            actor=authenticated,
+            action=AuditEvent.Action.LOGIN_FAILED,
+            obj=authenticated,
+            actor_name=_name(authenticated),
+            summary="Lösenord rätt men ingen tvåstegsverifiering: engångslänk krävs",
+        )
+        return LoginAttempt(LoginOutcome.NOT_ENROLLED)
+    record(
+        actor=authenticated,
+        action=AuditEvent.Action.LOGIN,
+        obj=authenticated,
+        actor_name=_name(authenticated),
         summary="Lösenord godkänt",
     )
-    return LoginAttempt(LoginOutcome.OK, user)
+    return LoginAttempt(LoginOutcome.OK, authenticated)
 
 
-def _check_code(*, actor: User, device: TOTPDevice, token: str) -> CodeOutcome:
-    """Check a TOTP code with django-otp's throttling (the wait doubles after each miss)."""
+def _check_code(
+    request: HttpRequest, *, actor: User, device: TOTPDevice, token: str
+) -> CodeOutcome:
+    """Check a TOTP code with django-otp's throttling of the device (the wait doubles after each
+    miss) and the lock-out of the name and the client (samla.accounts.lockout)."""
     allowed, _ = device.verify_is_allowed()
-    if not allowed:
+    if not allowed or lockout.is_refused(request, actor.username):
         outcome = CodeOutcome.THROTTLED
     elif device.verify_token(token):
         return CodeOutcome.OK
     else:
         outcome = CodeOutcome.WRONG
+        lockout.code_failed(request, actor)
     record(
         actor=actor,
         action=AuditEvent.Action.LOGIN_FAILED,
@@ -135,7 +148,9 @@ def _check_code(*, actor: User, device: TOTPDevice, token: str) -> CodeOutcome:
 
 
 @transaction.atomic
-def verify_second_factor(*, actor: User, token: str) -> tuple[CodeOutcome, TOTPDevice | None]:
+def verify_second_factor(
+    request: HttpRequest, *, actor: User, token: str
+) -> tuple[CodeOutcome, TOTPDevice | None]:
     """The second step of signing in, with the user's confirmed device."""
     device = (
         TOTPDevice.objects.select_for_update()
@@ -145,7 +160,7 @@ def verify_second_factor(*, actor: User, token: str) -> tuple[CodeOutcome, TOTPD
     )
     if device is None:
         return CodeOutcome.WRONG, None
-    outcome = _check_code(actor=actor, device=device, token=token)
+    outcome = _check_code(request, actor=actor, device=device, token=token)
     if outcome is CodeOutcome.OK:
         record(
             actor=actor,
@@ -170,9 +185,12 @@ def start_enrolment(*, actor: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def confirm_enrolment(*, actor: User, token: str) -> tuple[CodeOutcome, TOTPDevice | None]:
-    """Confirm the new device with a first code. Only while the user has no confirmed device:
-    someone who knows only the password cannot add a device of their own."""
+def confirm_enrolment(
+    request: HttpRequest, *, actor: User, token: str
+) -> tuple[CodeOutcome, TOTPDevice | None]:
+    """Confirm the new device with a first code. Only while the user has no confirmed device,
+    and the view lets only a user who came through a one-time link here: someone who knows only
+    the password cannot add a device of their own."""
     if TOTPDevice.objects.filter(user=actor, confirmed=True).exists():
         raise ActionRefused(gettext("Tvåstegsverifiering är redan aktiverad."))
     device = (
@@ -183,7 +201,7 @@ def confirm_enrolment(*, actor: User, token: str) -> tuple[CodeOutcome, TOTPDevi
     )
     if device is None:
         return CodeOutcome.WRONG, None
-    outcome = _check_code(actor=actor, device=device, token=token)
+    outcome = _check_code(request, actor=actor, device=device, token=token)
     if outcome is CodeOutcome.OK:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -246,10 +264,10 @@ def create_user(
     email: str,
     title: str,
     phone: str,
-    password: str,
     roles: Collection[RoleChoice],
-) -> User:
-    """A new user in the admin's own organisation."""
+) -> tuple[User, str]:
+    """A new user in the admin's own organisation, without a password, and the one-time link
+    with which they choose one and enrol their second factor (its token, shown once)."""
     user = User(
         username=username,
         first_name=first_name,
@@ -259,7 +277,7 @@ def create_user(
         phone=phone,
         organisation_id=actor.organisation_id,
     )
-    user.set_password(password)
+    user.set_unusable_password()
     user.save()
     _set_roles(actor, user, roles)
     record(
@@ -269,7 +287,7 @@ def create_user(
         actor_name=_name(actor),
         summary="Användare skapad",
     )
-    return user
+    return user, issue_link(actor=actor, user=user)
 
 
 @transaction.atomic
@@ -325,8 +343,7 @@ def set_active(*, actor: User, user: User, active: bool) -> User:
 
 @transaction.atomic
 def unlock_user(*, actor: User, user: User) -> User:
-    user.register_successful_login()
-    user.save(update_fields=["failed_login_count", "locked_until"])
+    lockout.unlock(user)
     record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
@@ -347,6 +364,50 @@ def reset_second_factor(*, actor: User, user: User) -> User:
         obj=user,
         actor_name=_name(actor),
         summary="Tvåstegsverifiering återställd",
+    )
+    return user
+
+
+@transaction.atomic
+def issue_link(*, actor: User, user: User) -> str:
+    """A new one-time link for the user; any older unused one stops working. Returns the
+    token, which is kept nowhere (only its hash): the administrator sees it once."""
+    if not user.is_active:
+        raise ActionRefused(gettext("Kontot är inaktiverat. Aktivera det först."))
+    OneTimeLink.objects.filter(user=user, used_at__isnull=True).delete()
+    link, token = OneTimeLink.new(user=user, created_by=actor)
+    link.save()
+    until = timezone.localtime(link.expires_at)
+    record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=user,
+        actor_name=_name(actor),
+        summary=f"Engångslänk skapad, gäller till {until:%Y-%m-%d %H:%M}",
+    )
+    return token
+
+
+@transaction.atomic
+def use_link(*, link_id: int, new_password: str) -> User:
+    """The user of a one-time link chooses their password. The link is used up, the failures
+    counted against their name are forgotten (the link is the owner's way past a lock-out).
+    Raises ActionRefused if the link was used, voided or expired meanwhile."""
+    link = OneTimeLink.objects.usable().select_for_update().filter(pk=link_id).first()
+    if link is None or not link.user.is_active:
+        raise ActionRefused(gettext("Länken gäller inte längre. Be din administratör om en ny."))
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    user = link.user
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    lockout.unlock(user)
+    record(
+        actor=user,
+        action=AuditEvent.Action.LOGIN,
+        obj=user,
+        actor_name=_name(user),
+        summary="Engångslänk använd, nytt lösenord valt",
     )
     return user
 

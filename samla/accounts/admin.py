@@ -27,7 +27,7 @@ class UserAdmin(DjangoUserAdmin[User]):
         ),
         (
             _("Inloggning"),
-            {"fields": ("last_login", "date_joined", "failed_login_count", "locked_until")},
+            {"fields": ("last_login", "date_joined")},
         ),
     )
     add_fieldsets = (
@@ -39,7 +39,7 @@ class UserAdmin(DjangoUserAdmin[User]):
             },
         ),
     )
-    readonly_fields = ["last_login", "date_joined", "failed_login_count", "locked_until"]
+    readonly_fields = ["last_login", "date_joined"]
     list_display = ["username", "first_name", "last_name", "organisation", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "is_superuser", "organisation"]
     list_select_related = ["organisation"]

@@ -4,7 +4,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from samla.accounts.access import assignable_roles, organisation_roles
@@ -152,26 +151,8 @@ class UserForm(forms.ModelForm[User]):
 
 
 class UserCreateForm(UserForm):
-    password = forms.CharField(
-        label=_("Startlösenord"),
-        strip=False,
-        max_length=4096,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Minst 12 tecken. Lämna det till användaren på ett säkert sätt."),
-    )
-
-    field_order = ["username", "first_name", "last_name", "email", "title", "phone", "password"]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        password = cleaned.get("password")
-        if password:
-            candidate = User(**{name: cleaned.get(name, "") for name in self.Meta.fields})
-            try:
-                password_validation.validate_password(password, candidate)
-            except forms.ValidationError as error:
-                self.add_error("password", error)
-        return cleaned
+    """A new user: no password here. They choose their own through the one-time link the
+    administrator is shown when the user is created."""
 
 
 class UserEditForm(UserForm):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timedelta
+import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -49,8 +50,6 @@ class User(AbstractUser):
     )
     title = models.CharField(_("befattning"), max_length=120, blank=True)
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
-    failed_login_count = models.PositiveSmallIntegerField(default=0, editable=False)
-    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["first_name", "last_name"]
@@ -108,23 +107,6 @@ class User(AbstractUser):
     @property
     def is_org_admin(self) -> bool:
         return self.has_role(Role.ORG_ADMIN)
-
-    def is_locked(self, now: datetime | None = None) -> bool:
-        now = now or timezone.now()
-        return self.locked_until is not None and self.locked_until > now
-
-    def register_failed_login(self, now: datetime) -> bool:
-        """Count a failed login; lock the account after too many in a row. True if now locked."""
-        self.failed_login_count += 1
-        if self.failed_login_count >= settings.SAMLA_LOGIN_MAX_FAILURES:
-            self.locked_until = now + timedelta(seconds=settings.SAMLA_LOGIN_LOCKOUT_SECONDS)
-            self.failed_login_count = 0
-            return True
-        return False
-
-    def register_successful_login(self) -> None:
-        self.failed_login_count = 0
-        self.locked_until = None
 
     def edit_version(self) -> str:
         """A fingerprint of what an administrator edits, so a save based on a stale page is
@@ -258,3 +240,67 @@ class Receiver(models.Model):
 
     def __str__(self) -> str:
         return str(self.user) if self.user_id else self.get_role_display()
+
+
+class OneTimeLinkQuerySet(models.QuerySet["OneTimeLink"]):
+    def usable(self) -> OneTimeLinkQuerySet:
+        return self.filter(used_at__isnull=True, expires_at__gt=timezone.now())
+
+    def find(self, token: str) -> OneTimeLink | None:
+        """The usable link the token opens, if any."""
+        return self.usable().filter(token_hash=OneTimeLink.hash(token)).first()
+
+
+class OneTimeLink(models.Model):
+    """A link the organisation administrator hands a user, so that they can choose a password
+    and, if they have none, enrol their second factor: the way in for a new user, and back in
+    for one who forgot their password or lost their phone. Only a hash of the token is kept:
+    the link is shown once, when it is made. It expires and works once; making a new one
+    voids the old (samla.accounts.actions.issue_link)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="one_time_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(editable=False)
+    used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = OneTimeLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("engångslänk")
+        verbose_name_plural = _("engångslänkar")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="accounts_onetimelink_expires_after_creation",
+            ),
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True) | Q(used_at__gte=models.F("created_at")),
+                name="accounts_onetimelink_used_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def new(cls, *, user: User, created_by: User) -> tuple[OneTimeLink, str]:
+        """An unsaved link and its token, which only the caller ever sees."""
+        token = secrets.token_urlsafe(32)
+        now = timezone.now()
+        link = cls(
+            user=user,
+            token_hash=cls.hash(token),
+            created_by=created_by,
+            created_at=now,
+            expires_at=now + timedelta(hours=settings.SAMLA_ONE_TIME_LINK_HOURS),
+        )
+        return link, token

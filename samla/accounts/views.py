@@ -11,11 +11,12 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,17 +41,25 @@ from samla.accounts.actions import ActionRefused, CodeOutcome, LoginOutcome
 from samla.accounts.forms import CodeForm, LoginForm, ReceiverForm, UserCreateForm, UserEditForm
 from samla.accounts.http import AuthedRequest
 from samla.accounts.middleware import is_verified, second_factor_url, with_next
-from samla.accounts.models import Receiver, User
+from samla.accounts.models import OneTimeLink, Receiver, User
 from samla.concurrency import Stale
 from samla.organisations.models import Association, AssociationMember
 
 USERS_PER_PAGE = 100
-# The same words for an unknown name and a wrong password, so the page does not reveal names.
-WRONG_MESSAGE = gettext_lazy("Fel användarnamn eller lösenord.")
-LOCKED_MESSAGE = gettext_lazy(
-    "Kontot är låst efter för många misslyckade försök. Försök igen om en stund "
-    "eller kontakta din organisationsadministratör."
+# The same words for an unknown name, a wrong password and a locked-out one, so that the page
+# reveals neither names nor locks (samla.accounts.lockout).
+WRONG_MESSAGE = gettext_lazy(
+    "Fel användarnamn eller lösenord. Efter för många försök i rad får du vänta en stund "
+    "innan du kan försöka igen."
 )
+NOT_ENROLLED_MESSAGE = gettext_lazy(
+    "Ditt konto är inte aktiverat ännu. Öppna engångslänken som du har fått av din "
+    "organisationsadministratör, eller be om en ny."
+)
+# The session keys of a one-time link: the link being used (set when it is opened, so that the
+# token leaves the address bar), and the user it lets enrol a second factor.
+LINK_SESSION_KEY = "samla_one_time_link"
+ENROL_SESSION_KEY = "samla_may_enrol"
 
 
 def _post_data(request: HttpRequest) -> QueryDict | None:
@@ -87,12 +96,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     form = LoginForm(_post_data(request))
     if form.is_valid():
-        attempt = actions.check_login(**form.cleaned_data)
+        attempt = actions.check_login(request, **form.cleaned_data)
         if attempt.outcome is LoginOutcome.OK and attempt.user is not None:
             auth_login(request, attempt.user)
             return redirect(_after_password(attempt.user, next_url))
-        locked = attempt.outcome is LoginOutcome.LOCKED
-        form.add_error(None, str(LOCKED_MESSAGE if locked else WRONG_MESSAGE))
+        not_enrolled = attempt.outcome is LoginOutcome.NOT_ENROLLED
+        form.add_error(None, str(NOT_ENROLLED_MESSAGE if not_enrolled else WRONG_MESSAGE))
     context = {"form": form, "next": next_url}
     return render(request, "accounts/login.html", context, status=_status(form))
 
@@ -120,7 +129,7 @@ def verify(request: AuthedRequest) -> HttpResponse:
     form = CodeForm(_post_data(request))
     if form.is_valid():
         outcome, device = actions.verify_second_factor(
-            actor=request.user, token=form.cleaned_data["otp_token"]
+            request, actor=request.user, token=form.cleaned_data["otp_token"]
         )
         if outcome is CodeOutcome.OK and device is not None:
             _finish_second_factor(request, device)
@@ -136,6 +145,14 @@ def _qr_and_secret(device: TOTPDevice) -> tuple[str, str]:
     return segno.make(device.config_url).svg_data_uri(scale=5), grouped
 
 
+def _may_enrol(request: AuthedRequest) -> bool:
+    """Only a user who came in through a one-time link may add a second factor where one is
+    required: the password alone must not let anyone put their own phone on the account."""
+    if not settings.SAMLA_REQUIRE_MFA:
+        return True
+    return bool(request.session.get(ENROL_SESSION_KEY) == request.user.pk)
+
+
 @sensitive_post_parameters("otp_token")
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -143,19 +160,76 @@ def enrol(request: AuthedRequest) -> HttpResponse:
     next_url = _next_url(request)
     if user_has_device(request.user, confirmed=True):
         return redirect(_after_password(request.user, next_url))
+    if not _may_enrol(request):
+        return render(request, "accounts/enrol_needs_link.html", status=403)
     form = CodeForm(_post_data(request))
     if form.is_valid():
         outcome, device = actions.confirm_enrolment(
-            actor=request.user, token=form.cleaned_data["otp_token"]
+            request, actor=request.user, token=form.cleaned_data["otp_token"]
         )
         if outcome is CodeOutcome.OK and device is not None:
             _finish_second_factor(request, device)
+            request.session.pop(ENROL_SESSION_KEY, None)
             messages.success(request, _("Tvåstegsverifiering är aktiverad."))
             return redirect(next_url)
         form.add_error("otp_token", _code_error(outcome))
     qr, secret = _qr_and_secret(actions.start_enrolment(actor=request.user))
     context = {"form": form, "next": next_url, "qr": qr, "secret": secret}
     return render(request, "accounts/enrol.html", context, status=_status(form))
+
+
+# One-time links ------------------------------------------------------------------------------
+
+
+def _link_gone(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/link_gone.html", status=404)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def link_open(request: HttpRequest, token: str) -> HttpResponse:
+    """The address the administrator handed over. Whoever was signed in in this browser is
+    signed out; the link is remembered in the session and the token leaves the address bar
+    (and every Referer) at once."""
+    link = OneTimeLink.objects.find(token)
+    if link is None:
+        return _link_gone(request)
+    if request.user.is_authenticated:
+        auth_logout(request)
+    request.session[LINK_SESSION_KEY] = link.pk
+    return redirect("accounts:link_use")
+
+
+@login_not_required
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "POST"])
+def link_use(request: HttpRequest) -> HttpResponse:
+    """Choose a password; then the second factor: the code from the app if the user has one,
+    enrolment of a new one if not."""
+    link_id = request.session.get(LINK_SESSION_KEY)
+    if not isinstance(link_id, int):
+        return _link_gone(request)
+    link = OneTimeLink.objects.usable().select_related("user").filter(pk=link_id).first()
+    if link is None or not link.user.is_active:
+        return _link_gone(request)
+    form = SetPasswordForm(link.user, _post_data(request))
+    if form.is_valid():
+        try:
+            user = actions.use_link(
+                link_id=link.pk, new_password=form.cleaned_data["new_password1"]
+            )
+        except ActionRefused:
+            return _link_gone(request)
+        request.session.pop(LINK_SESSION_KEY, None)
+        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if not user_has_device(user, confirmed=True):
+            request.session[ENROL_SESSION_KEY] = user.pk
+        messages.success(request, _("Ditt lösenord är sparat."))
+        return redirect(_after_password(user, resolve_url(settings.LOGIN_REDIRECT_URL)))
+    context = {"form": form, "person": link.user, "expires_at": link.expires_at}
+    return render(request, "accounts/link_use.html", context, status=_status(form))
 
 
 @require_POST
@@ -203,14 +277,10 @@ def user_create(request: AuthedRequest) -> HttpResponse:
     associations = list(administrable_associations(request.user))
     form = UserCreateForm(_post_data(request), admin=request.user, associations=associations)
     if form.is_valid():
-        user = actions.create_user(
-            actor=request.user,
-            **form.profile(),
-            password=form.cleaned_data["password"],
-            roles=form.cleaned_roles(),
+        user, token = actions.create_user(
+            actor=request.user, **form.profile(), roles=form.cleaned_roles()
         )
-        messages.success(request, _("Användaren %(name)s är skapad.") % {"name": user})
-        return redirect("accounts:user_edit", pk=user.pk)
+        return _show_link(request, user, token, created=True)
     return render(request, "accounts/user_create.html", {"form": form}, status=_status(form))
 
 
@@ -298,6 +368,27 @@ def user_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+def _show_link(request: AuthedRequest, person: User, token: str, *, created: bool) -> HttpResponse:
+    """The one time the link is shown. Answered to the POST itself, never stored for a redirect."""
+    link = OneTimeLink.objects.usable().get(token_hash=OneTimeLink.hash(token))
+    address = settings.SAMLA_BASE_URL.rstrip("/") + reverse("accounts:link_open", args=[token])
+    context = {"person": person, "address": address, "link": link, "created": created}
+    return render(request, "accounts/link_issued.html", context)
+
+
+@org_admin_required
+@never_cache
+@require_POST
+def user_link(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = get_user_for_admin(request.user, pk)
+    try:
+        token = actions.issue_link(actor=request.user, user=person)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("accounts:user_edit", pk=person.pk)
+    return _show_link(request, person, token, created=False)
+
+
 @org_admin_required
 @require_POST
 def user_reset_second_factor(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -306,8 +397,8 @@ def user_reset_second_factor(request: AuthedRequest, pk: int) -> HttpResponse:
         pk,
         lambda u: actions.reset_second_factor(actor=request.user, user=u),
         _(
-            "Tvåstegsverifieringen för %(name)s är återställd. "
-            "Användaren aktiverar den på nytt vid nästa inloggning."
+            "Tvåstegsverifieringen för %(name)s är återställd. Skapa en engångslänk och lämna "
+            "den till användaren: med den aktiverar hen tvåstegsverifiering på nytt."
         ),
     )
 

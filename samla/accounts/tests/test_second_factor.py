@@ -9,6 +9,7 @@ import time_machine
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from samla.accounts import actions
 from samla.accounts.models import User
 from samla.accounts.tests.conftest import Cast
 from samla.accounts.tests.factories import PASSWORD, UserFactory
@@ -18,6 +19,8 @@ from samla.audit.models import AuditEvent
 LOGIN = "/konto/logga-in/"
 VERIFY = "/konto/tvastegsverifiering/"
 ENROL = "/konto/tvastegsverifiering/aktivera/"
+LINK = "/konto/engangslank/"
+NEW = "ett-eget-langt-losenord-2026"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +30,16 @@ def password_step(client: Client, user: User, next_url: str = "") -> str:
     response = client.post(
         LOGIN, {"username": user.username, "password": PASSWORD, "next": next_url}
     )
+    assert response.status_code == 302, response.content.decode()
+    return response["Location"]
+
+
+def through_link(client: Client, user: User) -> str:
+    """What a new user does with the link their administrator gave them: open it, choose a
+    password. Returns where Samla sends them next."""
+    token = actions.issue_link(actor=UserFactory.create(), user=user)
+    assert client.get(f"/konto/engangslank/{token}/")["Location"] == LINK
+    response = client.post(LINK, {"new_password1": NEW, "new_password2": NEW})
     assert response.status_code == 302, response.content.decode()
     return response["Location"]
 
@@ -43,9 +56,7 @@ def newcomer(settings) -> User:
 
 def test_enrolment_end_to_end(client: Client, newcomer: User) -> None:
     with time_machine.travel(START, tick=False) as traveller:
-        assert password_step(client, newcomer, "/konto/organisation/") == (
-            ENROL + "?next=%2Fkonto%2Forganisation%2F"
-        )
+        assert through_link(client, newcomer) == ENROL + "?next=%2F"
         page = client.get(ENROL, {"next": "/konto/organisation/"})
         device = TOTPDevice.objects.get(user=newcomer)
         body = page.content.decode()
@@ -73,8 +84,34 @@ def test_enrolment_end_to_end(client: Client, newcomer: User) -> None:
     ).exists()
 
 
+def test_the_password_alone_opens_nothing_before_enrolment(client: Client, newcomer: User) -> None:
+    """Issue 15: the right password of an account without a second factor used to lead to
+    enrolment, so whoever knew it could put their own phone on the account."""
+    response = client.post(LOGIN, {"username": "ny", "password": PASSWORD})
+
+    assert response.status_code == 422
+    assert "Ditt konto är inte aktiverat ännu" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert not TOTPDevice.objects.filter(user=newcomer).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.LOGIN_FAILED, actor_id=newcomer.pk
+    ).exists()
+
+
+def test_a_session_without_the_link_cannot_enrol(client: Client, newcomer: User) -> None:
+    client.force_login(newcomer)
+
+    page = client.get(ENROL)
+    posted = client.post(ENROL, {"otp_token": "123456"})
+
+    assert page.status_code == 403
+    assert "Du behöver en engångslänk" in page.content.decode()
+    assert posted.status_code == 403
+    assert not TOTPDevice.objects.filter(user=newcomer).exists()
+
+
 def test_a_reload_shows_the_same_secret(client: Client, newcomer: User) -> None:
-    password_step(client, newcomer)
+    through_link(client, newcomer)
     first = secret_on(client.get(ENROL).content.decode())
     second = secret_on(client.get(ENROL).content.decode())
 
@@ -83,7 +120,7 @@ def test_a_reload_shows_the_same_secret(client: Client, newcomer: User) -> None:
 
 
 def test_the_code_form_reports_a_malformed_code(client: Client, newcomer: User) -> None:
-    password_step(client, newcomer)
+    through_link(client, newcomer)
 
     response = client.post(ENROL, {"otp_token": "12ab"})
 
@@ -143,7 +180,7 @@ def test_a_code_cannot_be_used_twice(client: Client, cast: Cast) -> None:
 def test_the_middleware_sends_an_unverified_user_to_enrol(
     client: Client, newcomer: User, path: str
 ) -> None:
-    client.force_login(newcomer)
+    through_link(client, newcomer)
 
     response = client.get(path)
 
@@ -205,9 +242,32 @@ def test_the_password_alone_cannot_add_a_second_device(client: Client, cast: Cas
 def test_the_verify_and_enrol_pages_offer_a_way_out(client: Client, cast: Cast, newcomer) -> None:
     client.force_login(cast.kim)
     verify_page = client.get(VERIFY).content.decode()
-    client.force_login(newcomer)
+    client.logout()
+    through_link(client, newcomer)
     enrol_page = client.get(ENROL).content.decode()
 
     for body in (verify_page, enrol_page):
         assert 'action="/konto/logga-ut/"' in body
         assert "Avbryt och logga ut" in body
+
+
+def test_wrong_codes_from_one_client_lock_the_name_there(
+    client: Client, cast: Cast, settings
+) -> None:
+    """Issue 15: the second factor is limited per name and client like the password, on top of
+    django-otp's own doubling wait per device."""
+    settings.SAMLA_LOGIN_MAX_FAILURES = 3
+    device = TOTPDevice.objects.get(user=cast.kim)
+    elsewhere = Client(REMOTE_ADDR="198.51.100.20")
+    with time_machine.travel(START, tick=False) as traveller:
+        client.force_login(cast.kim)
+        for _ in range(3):
+            client.post(VERIFY, {"otp_token": wrong_code(device)})
+            traveller.shift(timedelta(minutes=2))  # past django-otp's wait
+        refused = client.post(VERIFY, {"otp_token": current_code(device)})
+        elsewhere.force_login(cast.kim)
+        accepted = elsewhere.post(VERIFY, {"otp_token": current_code(device)})
+
+    assert refused.status_code == 422
+    assert "För många felaktiga försök" in refused.content.decode()
+    assert accepted.status_code == 302

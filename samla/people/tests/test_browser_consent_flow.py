@@ -13,6 +13,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+from samla.accounts import actions
 from samla.accounts.tests.signin import current_code
 from samla.people import idnumbers
 from samla.people.tests.cast import PASSWORD, build_cast
@@ -36,8 +37,12 @@ def test_consent_gates_another_organisations_access(
     cast = build_cast()
     fia_device = TOTPDevice.objects.create(user=cast.fia, name="Fias telefon", confirmed=True)
 
-    # Kim has no second factor yet: the login leads to enrolment.
-    log_in_with_code(page, "kim", assert_accessible)
+    # Kim has no second factor yet: his administrator's one-time link leads to enrolment.
+    token = actions.issue_link(actor=cast.fia, user=cast.kim)
+    page.goto(f"/konto/engangslank/{token}/")
+    page.locator("#id_new_password1").fill(PASSWORD)
+    page.locator("#id_new_password2").fill(PASSWORD)
+    page.get_by_role("button", name="Spara lösenordet").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("tvåstegsverifiering")
     assert_accessible(page)
     kim_device = TOTPDevice.objects.get(user=cast.kim)
