@@ -203,7 +203,13 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True  # Samla's own audit log records every login (samla.audit).
 AXES_VERBOSE = False
 # What axes keeps of a failed attempt's form: never the password, the code or the CSRF token.
-AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token", "csrfmiddlewaretoken"]
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "password",
+    "otp_token",
+    "csrfmiddlewaretoken",
+]
 # A one-time link, made by the organisation administrator, is how a new user chooses a
 # password and enrols the second factor, and how a user who lost either gets back in.
 SAMLA_ONE_TIME_LINK_HOURS = env_int("SAMLA_ONE_TIME_LINK_HOURS", 72)
