@@ -197,6 +197,7 @@ AXES_FAILURE_LIMIT = "samla.accounts.lockout.failure_limit"
 AXES_COOLOFF_TIME = "samla.accounts.lockout.cool_off"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "samla.accounts.http.client_address"
+AXES_USERNAME_CALLABLE = "samla.accounts.lockout.username_of"
 AXES_LOCKOUT_CALLABLE = "samla.accounts.lockout.same_answer"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False

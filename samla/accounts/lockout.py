@@ -42,6 +42,14 @@ def cool_off(request: HttpRequest | None = None) -> timedelta:
     return timedelta(seconds=settings.SAMLA_LOGIN_LOCKOUT_SECONDS)
 
 
+def username_of(request: HttpRequest, credentials: dict[str, str] | None = None) -> str | None:
+    """``AXES_USERNAME_CALLABLE``: the name as typed, cut to the longest a user name can be. A
+    longer one belongs to nobody, and axes keeps at most 255 characters of it."""
+    source = credentials or request.POST
+    name = source.get("username")
+    return name[: User._meta.get_field("username").max_length] if name else name
+
+
 def same_answer(
     request: HttpRequest, original_response: HttpResponse | None, credentials: object = None
 ) -> HttpResponse:
