@@ -8,7 +8,9 @@
   ("1 234,50 kr"); groups and the unit are joined by no-break spaces so that an amount never
   wraps in a table.
 - ``parse_kronor`` reads what a person or an accounting system writes: "1 234 567,50",
-  "1234567.50", "-1 200 kr", "1.234.567,50".
+  "1234567.50", "-1 200 kr", "1.234.567,50"; an amount no money column holds (``TOO_LARGE``)
+  it refuses with ``AmountTooLarge``, before rounding: 27 digits or more cannot even be rounded
+  to the öre (``decimal.InvalidOperation``).
 """
 
 from __future__ import annotations
@@ -19,10 +21,19 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
+from django.utils.translation import gettext_lazy
+
 ORE = Decimal("0.01")
 # What a money column holds (14 digits, two of them öre): an amount must stay below this.
 TOO_LARGE = Decimal("1000000000000")
 NBSP = "\u00a0"
+
+
+class AmountTooLarge(ValueError):
+    """An amount of ``TOO_LARGE`` or more (either sign): no money column holds it."""
+
+    def __init__(self) -> None:
+        super().__init__(str(gettext_lazy("Beloppet är för stort.")))
 
 
 def to_ore(amount: Decimal) -> Decimal:
@@ -82,7 +93,7 @@ _SWEDISH = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d{1,2})?$")  # 1.234.567,50
 
 def parse_kronor(text: str) -> Decimal:
     """An amount in kronor from text; ``ValueError`` if it is not one or has more than two
-    decimals."""
+    decimals, ``AmountTooLarge`` (a ``ValueError`` too) if it is ``TOO_LARGE`` or more."""
     cleaned = _SPACES.sub("", text.strip().replace("−", "-"))
     cleaned = re.sub(r"(?i)(kr|sek|:-)$", "", cleaned)
     if _SWEDISH.match(cleaned):
@@ -90,4 +101,7 @@ def parse_kronor(text: str) -> Decimal:
     cleaned = cleaned.replace(",", ".")
     if not re.fullmatch(r"-?\d+(\.\d{1,2})?", cleaned):
         raise ValueError(text)
-    return Decimal(cleaned).quantize(ORE)
+    amount = Decimal(cleaned)
+    if abs(amount) >= TOO_LARGE:
+        raise AmountTooLarge
+    return amount.quantize(ORE)

@@ -17,7 +17,6 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -39,7 +38,7 @@ from samla.accounts.access import (
 )
 from samla.accounts.actions import ActionRefused, CodeOutcome, LoginOutcome
 from samla.accounts.forms import CodeForm, LoginForm, ReceiverForm, UserCreateForm, UserEditForm
-from samla.accounts.http import AuthedRequest
+from samla.accounts.http import AuthedRequest, safe_next
 from samla.accounts.middleware import is_verified, second_factor_url, with_next
 from samla.accounts.models import OneTimeLink, Receiver, User
 from samla.concurrency import Stale
@@ -69,11 +68,7 @@ def _post_data(request: HttpRequest) -> QueryDict | None:
 def _next_url(request: HttpRequest) -> str:
     """``next`` from the query or the form, if it points into Samla; else the start page."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return safe_next(request, candidate, resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 def _status(form: BaseForm) -> int:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from samla import form_fields
 from samla.activities.models import Activity
 from samla.organisations.models import Association, Municipality, Organisation
 from samla.people.models import TargetGroup
@@ -13,7 +14,7 @@ from samla.people.models import TargetGroup
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class AssociationLabelled(forms.ModelMultipleChoiceField[TargetGroup]):
+class AssociationLabelled(form_fields.ModelMultipleChoiceField[TargetGroup]):
     """Names the association beside each choice when the user keeps more than one catalogue."""
 
     def __init__(self, *args: Any, show_association: bool = False, **kwargs: Any) -> None:
@@ -48,7 +49,7 @@ class ActivityForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    municipalities = forms.ModelMultipleChoiceField(
+    municipalities = form_fields.ModelMultipleChoiceField(
         label=gettext_lazy("Kommuner som insatsen vänder sig till"),
         queryset=Municipality.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -61,7 +62,7 @@ class ActivityForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Lämna tomt om insatsen pågår tills vidare."),
     )
-    capacity = forms.IntegerField(
+    capacity = form_fields.IntegerField(
         label=gettext_lazy("Antal platser"),
         min_value=1,
         required=False,
@@ -148,7 +149,7 @@ class EditActivityForm(ActivityForm):
 
 class ActivityYearForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("År"), min_value=2000, max_value=2100)
-    planned_participants = forms.IntegerField(
+    planned_participants = form_fields.IntegerField(
         label=gettext_lazy("Planerat antal deltagare"), min_value=0
     )
 
@@ -164,7 +165,7 @@ class StaffCountForm(forms.Form):
         label=gettext_lazy("Organisation"), queryset=Organisation.objects.none()
     )
     year = forms.IntegerField(label=gettext_lazy("År"), min_value=2000, max_value=2100)
-    staff_count = forms.IntegerField(label=gettext_lazy("Antal medarbetare"), min_value=1)
+    staff_count = form_fields.IntegerField(label=gettext_lazy("Antal medarbetare"), min_value=1)
 
     def __init__(
         self, *args: Any, activity: Activity, organisations: list[Organisation], **kwargs: Any

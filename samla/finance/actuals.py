@@ -39,7 +39,7 @@ from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.finance.models import BudgetLine, FinancialYear
 from samla.imports import reading
-from samla.money import TOO_LARGE, parse_kronor
+from samla.money import AmountTooLarge, parse_kronor
 
 CODE = "kod"
 ACTUAL = "utfall"
@@ -251,6 +251,8 @@ def _amount(text: str) -> Decimal | str:
         )
     try:
         amount = parse_kronor(text)
+    except AmountTooLarge:
+        return _("utfallet %(text)s är för stort.") % shown
     except ValueError:
         if _TOO_PRECISE.match(text):
             return (
@@ -269,6 +271,4 @@ def _amount(text: str) -> Decimal | str:
         )
     if amount < 0:
         return _("utfallet %(text)s är negativt. Ett utfall kan inte vara negativt.") % shown
-    if amount >= TOO_LARGE:
-        return _("utfallet %(text)s är för stort.") % shown
     return amount

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from samla.activities.models import Activity
 from samla.finance.models import BudgetLine, MunicipalKey, OtherIncome
-from samla.money import TOO_LARGE, kronor, parse_kronor
+from samla.money import AmountTooLarge, kronor, parse_kronor
 from samla.organisations.models import Organisation
 
 if TYPE_CHECKING:
@@ -47,13 +47,15 @@ class KronorField(forms.CharField):
             return None
         try:
             amount = parse_kronor(text)
+        except AmountTooLarge:
+            raise forms.ValidationError(
+                gettext_lazy("Beloppet är för stort."), code="too_large"
+            ) from None
         except ValueError:
             raise forms.ValidationError(
                 gettext_lazy("Skriv ett belopp i kronor, till exempel 1 234 567 eller 1 234,50."),
                 code="invalid",
             ) from None
-        if abs(amount) >= TOO_LARGE:
-            raise forms.ValidationError(gettext_lazy("Beloppet är för stort."), code="too_large")
         if amount < 0 and not self.negative:
             raise forms.ValidationError(
                 gettext_lazy("Beloppet kan inte vara negativt."), code="negative"

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from samla import form_fields
 from samla.activities.models import Activity
 from samla.indicators import dimensions
 from samla.indicators.figures import Filters, Scope
@@ -78,6 +79,7 @@ class ProgrammeForm(forms.ModelForm[Programme]):
     class Meta:
         model = Programme
         fields = ["name", "description", "starts_on", "ends_on", "activities"]
+        field_classes = {"activities": form_fields.ModelMultipleChoiceField}
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),

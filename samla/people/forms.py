@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from samla import form_fields
 from samla.accounts.models import Role, User
 from samla.organisations.models import Association, Municipality, Organisation
 from samla.people import idnumbers
@@ -59,6 +60,7 @@ class ParticipantDetailsForm(forms.ModelForm[Participant]):
             "postal_code",
             "city",
         ]
+        field_classes = {"target_groups": form_fields.ModelMultipleChoiceField}
         widgets = {
             "target_groups": forms.CheckboxSelectMultiple,
             "accessibility_needs": forms.Textarea(attrs={"rows": 3}),
@@ -210,7 +212,7 @@ class LinkIdNumberForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = form_fields.ModelMultipleChoiceField(
         label=gettext_lazy("Organisationer som får ta del av uppgifter"),
         queryset=Organisation.objects.none(),
         widget=forms.CheckboxSelectMultiple,

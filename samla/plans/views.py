@@ -8,12 +8,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samla.accounts.http import AuthedRequest, is_htmx
+from samla.accounts.http import AuthedRequest, is_htmx, safe_next
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.concurrency import Stale, changes, refuse
@@ -61,12 +60,7 @@ STALE_FOLLOW_UP = gettext_lazy(
 
 
 def _next_url(request: AuthedRequest, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return safe_next(request, request.POST.get("next", ""), default)
 
 
 @require_GET

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samla import form_fields
 from samla.activities.models import Activity
 from samla.people.models import Participant, Sex
 from samla.referrals.actions import check_can_refer, referable_activities
@@ -113,7 +114,7 @@ class DeclineForm(StepForm):
 
 
 class DayForm(forms.Form):
-    day = forms.DateField(label=_("Dag"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = form_fields.DateField(label=_("Dag"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class AttendanceForm(forms.Form):

@@ -65,6 +65,41 @@ def test_each_rule_is_refused_in_swedish_and_nothing_is_saved(
     assert not Activity.objects.exists()
 
 
+# An id or a count of 26 digits: more than the database holds (was a server error, issue 15).
+HUGE = "9" * 26
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"target_groups": [HUGE]}, "target_groups", f"Välj ett giltigt alternativ. {HUGE} finns"),
+        ({"municipalities": ["1", HUGE]}, "municipalities", "Välj ett giltigt alternativ."),
+        ({"provider": HUGE}, "provider", "Välj ett giltigt alternativ."),
+        ({"capacity": HUGE}, "capacity", "mindre än eller lika med 2147483647"),
+    ],
+)
+def test_a_number_no_database_holds_is_refused_in_swedish_with_the_input_kept(
+    cast: Cast, client: Client, overrides: dict[str, object], field: str, message: str
+) -> None:
+    sign_in(client, cast.olle)
+    response = client.post("/insatser/ny/", create_data(cast, **overrides))
+    assert response.status_code == 422
+    assert message in str(response.context["form"].errors[field])
+    assert 'value="Mia Vidare"' in response.content.decode()  # what was typed is kept
+    assert not Activity.objects.exists()
+
+
+def test_a_count_no_database_holds_is_refused_for_a_year(cast: Cast, client: Client) -> None:
+    activity = individual(cast)
+    sign_in(client, cast.olle)
+    posted = {"year": "2026", "planned_participants": HUGE}
+    response = client.post(f"/insatser/{activity.pk}/ar/ny/", posted)
+    assert response.status_code == 422
+    errors = str(response.context["form"].errors["planned_participants"])
+    assert "mindre än eller lika med 2147483647" in errors
+    assert not ActivityYear.objects.filter(activity=activity).exists()
+
+
 def test_the_actions_refuse_what_the_form_cannot_offer(cast: Cast) -> None:
     elsewhere = other_association(cast)
     foreign_group = TargetGroup.objects.create(

@@ -226,6 +226,11 @@ BAD_FILES = {
         b"kod;utfall\n4101;12,345\n",
         [("2", "utfall", "Utfallet 12,345 har fler än två decimaler.")],
     ),
+    # 27 digits: more than a Decimal rounds to the öre (was a server error, issue 15).
+    "an amount no column holds": (
+        b"kod;utfall\n4101;100\n4102;" + b"9" * 27 + b"\n",
+        [("3", "utfall", f"Utfallet {'9' * 27} är för stort.")],
+    ),
     "text in utfall": (
         b"kod;utfall\n4101;100\n4102;ej klart\n",
         [("3", "utfall", "Utfallet ej klart är inget belopp.")],

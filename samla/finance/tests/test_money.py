@@ -16,7 +16,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from samla.money import NBSP, ORE, kronor, parse_kronor, split
+from samla.money import NBSP, ORE, AmountTooLarge, kronor, parse_kronor, split
 
 MINUS = "\u2212"
 
@@ -186,3 +186,10 @@ def test_parse_kronor_reads_what_people_and_accounting_systems_write(
 def test_parse_kronor_refuses_what_is_not_an_amount_in_kronor(text: str) -> None:
     with pytest.raises(ValueError):
         parse_kronor(text)
+
+
+@pytest.mark.parametrize("text", ["1 000 000 000 000", "-1000000000000,00", "9" * 27, "9" * 10_000])
+def test_parse_kronor_refuses_an_amount_no_money_column_holds(text: str) -> None:
+    with pytest.raises(AmountTooLarge, match="Beloppet är för stort"):
+        parse_kronor(text)
+    assert parse_kronor("999 999 999 999,99") == Decimal("999999999999.99")

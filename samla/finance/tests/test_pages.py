@@ -229,6 +229,10 @@ BAD_INPUT: list[tuple[str, dict[str, str], str]] = [
     ("poster/mia/", {"budget": "abc"}, "Skriv ett belopp i kronor"),
     ("poster/mia/", {"code": "7010"}, "används redan"),
     ("poster/mia/", {"actual": "-1"}, "Beloppet kan inte vara negativt."),
+    # 27 digits and more: more than a Decimal rounds to the öre (was a server error, issue 15).
+    ("intakter/ny/", {"kind": "esf", "description": "ESF", "amount": "9" * 27}, "för stort"),
+    ("poster/mia/", {"budget": "1" * 27 + ",50"}, "Beloppet är för stort."),
+    ("poster/mia/", {"actual": "9" * 40}, "Beloppet är för stort."),
 ]
 
 

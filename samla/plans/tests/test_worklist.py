@@ -238,3 +238,51 @@ def test_the_start_page_can_include_the_worklist(cast: Cast, pias: PiasPlan, rf)
     template = Template('{% include "plans/worklist_section.html" with worklist=worklist %}')
     html = template.render(RequestContext(request, {"worklist": worklist_for(cast.fia)}))
     assert FK_ACTION in html and "Min arbetslista" in html
+
+
+# A hidden ``next`` that is no path in Samla: ``redirect()`` took "abc" for the name of a view
+# (NoReverseMatch, a server error, issue 15); an outside address would lead the user away.
+NOT_A_PATH = [
+    "abc",
+    "-1",
+    "1e309",
+    "\x00",
+    "/arbetslista/\x00",
+    "//evil.example/",
+    "http://evil.example/",
+]
+
+
+@pytest.mark.parametrize("next_url", NOT_A_PATH)
+def test_a_next_that_is_no_path_in_samla_goes_back_to_the_worklist(
+    cast: Cast, client: Client, pias: PiasPlan, next_url: str
+) -> None:
+    sign_in(client, cast.fia)
+    posted = {"status": "nonsense", "version": pias.fk.version, "next": next_url}
+    response = client.post(f"/arbetslista/atgard/{pias.fk.pk}/status/", posted, follow=True)
+    assert response.redirect_chain == [("/arbetslista/", 302)]
+    assert "Välj ett giltigt alternativ" in response.content.decode()
+    before = pias.fk.status
+    pias.fk.refresh_from_db()
+    assert pias.fk.status == before
+
+
+@pytest.mark.parametrize("next_url", NOT_A_PATH)
+def test_a_next_that_is_no_path_in_samla_goes_back_to_the_plan_on_confirming(
+    cast: Cast, client: Client, pias: PiasPlan, next_url: str
+) -> None:
+    plan = pias.plan
+    actions.update_plan_action(pias.fk, actor=cast.kim, version=plan.version, due_date=None)
+    plan.refresh_from_db()
+    actions.invite(plan, actor=cast.kim, version=plan.version)
+    plan.refresh_from_db()
+    confirmations = plan.confirmations.count()
+    sign_in(client, cast.fia)
+    response = client.post(
+        f"/deltagare/{cast.pia.pk}/plan/bekrafta/",
+        {"version": plan.version - 1, "next": next_url},  # read before the plan was sent
+        follow=True,
+    )
+    assert response.redirect_chain == [(plan.get_absolute_url(), 302)]
+    assert "Planen har ändrats sedan du öppnade sidan." in response.content.decode()
+    assert plan.confirmations.count() == confirmations
