@@ -304,7 +304,7 @@ def test_hostile_input_never_answers_5xx(route: Route, module_forms: Site) -> No
     if not forms:
         pytest.skip("no owner of this route was found (nothing to post to)")
     # A page without a form of its own is only tried with common query parameters: a few tries.
-    tries = 12 if any(form.fields for form in forms) else 4
+    tries = 10 if any(form.fields for form in forms) else 3
 
     @settings(
         max_examples=tries,
@@ -339,20 +339,22 @@ HUGE_ID = "9" * 26
 )
 def test_an_id_of_26_digits_in_the_path_is_not_found(
     route: Route,
-    cast: Cast,
+    module_forms: Site,
     params: dict[str, int | str],  # noqa: F811
     module_norrbygden: Norrbygden,  # noqa: F811
     module_setting: Setting,  # noqa: F811
 ) -> None:
-    owner, values = cast.kim, params
+    owner, values = "kim", params
     if route in ASSOCIATION_ROUTES:
-        owner, values = module_norrbygden.elsewhere.greta, module_norrbygden.values
+        owner, values = "greta", module_norrbygden.values
     elif route in PROVIDER_ROUTES:
-        owner, values = module_setting.ulla, {"activity_pk": module_setting.activity.pk}
-    client = sign_in(Client(raise_request_exception=False), owner)
+        owner, values = "ulla", {"activity_pk": module_setting.activity.pk}
+    client = module_forms.clients[owner]
     for name in route.params:
         if not isinstance(values.get(name), int):
             continue  # a word in the path (a step, a token)
         url = route.url(values | {name: HUGE_ID})
-        statuses = {client.get(url).status_code, client.post(url, {"x": "1"}).status_code}
-        assert statuses <= {404, 405} and 404 in statuses, (url, statuses)
+        status = client.get(url).status_code
+        if status == 405:
+            status = client.post(url, {"x": "1"}).status_code
+        assert status == 404, (url, status)
