@@ -55,8 +55,8 @@ class ActivityForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    starts_on = forms.DateField(label=gettext_lazy("Startar"), widget=DATE_WIDGET)
-    ends_on = forms.DateField(
+    starts_on = form_fields.DateField(label=gettext_lazy("Startar"), widget=DATE_WIDGET)
+    ends_on = form_fields.DateField(
         label=gettext_lazy("Slutar"),
         widget=DATE_WIDGET,
         required=False,

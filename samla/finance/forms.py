@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from samla import form_fields
 from samla.activities.models import Activity
 from samla.finance.models import BudgetLine, MunicipalKey, OtherIncome
 from samla.money import AmountTooLarge, kronor, parse_kronor
@@ -191,7 +192,7 @@ class ChangeLineForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decided_on = forms.DateField(
+    decided_on = form_fields.DateField(
         label=gettext_lazy("Beslutsdatum"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

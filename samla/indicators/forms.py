@@ -79,7 +79,11 @@ class ProgrammeForm(forms.ModelForm[Programme]):
     class Meta:
         model = Programme
         fields = ["name", "description", "starts_on", "ends_on", "activities"]
-        field_classes = {"activities": form_fields.ModelMultipleChoiceField}
+        field_classes = {
+            "activities": form_fields.ModelMultipleChoiceField,
+            "starts_on": form_fields.DateField,
+            "ends_on": form_fields.DateField,
+        }
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),

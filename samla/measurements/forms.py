@@ -16,6 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samla import form_fields
 from samla.measurements.actions import ALONE, check_income_sources
 from samla.measurements.models import (
     Closeness,
@@ -58,7 +59,7 @@ class MeasurementForm(forms.Form):
     template_name = "measurements/measurement_fields.html"
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    measured_on = forms.DateField(
+    measured_on = form_fields.DateField(
         label=_("Datum för mätningen"), widget=forms.DateInput(attrs={"type": "date"})
     )
     occupation = forms.ChoiceField(

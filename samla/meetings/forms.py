@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from samla import form_fields
 from samla.accounts.models import User
 from samla.activities.models import Activity
 from samla.meetings.models import (
@@ -249,7 +250,7 @@ class MinutesForm(forms.Form):
             "Personen har ingen plan. Besluten blir en ny plan med de här målen."
         ),
     )
-    follow_up_date = forms.DateField(
+    follow_up_date = form_fields.DateField(
         label=gettext_lazy("När ska planen följas upp?"), widget=DATE_WIDGET, required=False
     )
 
@@ -338,7 +339,7 @@ class DecisionForm(forms.Form):
         label=gettext_lazy("Ansvarig organisation"), queryset=Organisation.objects.none()
     )
     responsible_person = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
-    due_date = forms.DateField(
+    due_date = form_fields.DateField(
         label=gettext_lazy("Klart senast"), widget=DATE_WIDGET, required=False
     )
     category = forms.ChoiceField(

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from samla import form_fields
 from samla.audit.models import AuditEvent
 from samla.oversight.references import normalised
 
@@ -31,12 +32,12 @@ class ReferenceField(forms.CharField):
 
 
 class ReviewFilterForm(forms.Form):
-    date_from = forms.DateField(
+    date_from = form_fields.DateField(
         label=gettext_lazy("Från och med"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    date_to = forms.DateField(
+    date_to = form_fields.DateField(
         label=gettext_lazy("Till och med"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -252,10 +252,10 @@ class ConsentForm(forms.Form):
             "Skilj från samtycket ovan. För myndigheter oftast allmänt intresse."
         ),
     )
-    valid_from = forms.DateField(
+    valid_from = form_fields.DateField(
         label=gettext_lazy("Gäller från"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    valid_to = forms.DateField(
+    valid_to = form_fields.DateField(
         label=gettext_lazy("Gäller till"),
         widget=forms.DateInput(attrs={"type": "date"}),
         required=False,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from samla import form_fields
 from samla.accounts.models import User
 from samla.organisations.models import Organisation
 from samla.people.models import InformationCategory
@@ -48,7 +49,7 @@ class PlanForm(forms.Form):
     lead_organisation = forms.ModelChoiceField(
         label=gettext_lazy("Huvudansvarig organisation"), queryset=Organisation.objects.none()
     )
-    follow_up_date = forms.DateField(
+    follow_up_date = form_fields.DateField(
         label=gettext_lazy("Uppföljningsdatum"),
         widget=DATE_WIDGET,
         help_text=gettext_lazy("När ska planen följas upp tillsammans med personen?"),
@@ -102,7 +103,7 @@ class PlanActionForm(forms.Form):
             "Någon i personens team som arbetar i den ansvariga organisationen."
         ),
     )
-    due_date = forms.DateField(
+    due_date = form_fields.DateField(
         label=gettext_lazy("Klart senast"), widget=DATE_WIDGET, required=False
     )
     category = forms.ChoiceField(

@@ -96,13 +96,15 @@ class OptionalNoteForm(StepForm):
 
 
 class StartForm(OptionalNoteForm):
-    started_on = forms.DateField(
+    started_on = form_fields.DateField(
         label=_("Startdatum"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
 class EndForm(OptionalNoteForm):
-    ended_on = forms.DateField(label=_("Slutdatum"), widget=forms.DateInput(attrs={"type": "date"}))
+    ended_on = form_fields.DateField(
+        label=_("Slutdatum"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     exit_reason = forms.ChoiceField(label=_("Avslutsorsak"), choices=ExitReason.choices)
 
 
@@ -139,6 +141,6 @@ class AttendanceForm(forms.Form):
 class AnonymousParticipationForm(forms.Form):
     sex = forms.ChoiceField(label=_("Kön"), choices=Sex.choices, widget=forms.RadioSelect)
     start_year = forms.IntegerField(label=_("Startår"), min_value=1990, max_value=2200)
-    started_on = forms.DateField(
+    started_on = form_fields.DateField(
         label=_("Startdatum"), widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from samla import form_fields
 from samla.activities.models import Activity
 from samla.organisations.models import Association
 from samla.surveys.actions import QuestionSpec
@@ -164,8 +165,8 @@ class RoundForm(forms.Form):
     year = forms.IntegerField(
         label=gettext_lazy("År som resultaten räknas till"), min_value=2000, max_value=2100
     )
-    opens_on = forms.DateField(label=gettext_lazy("Öppnar"), widget=DATE_WIDGET)
-    closes_on = forms.DateField(
+    opens_on = form_fields.DateField(label=gettext_lazy("Öppnar"), widget=DATE_WIDGET)
+    closes_on = form_fields.DateField(
         label=gettext_lazy("Sista svarsdag"),
         widget=DATE_WIDGET,
         help_text=gettext_lazy("Resultaten visas när omgången har stängt."),
