@@ -30,6 +30,7 @@ def test_the_password_alone_opens_nothing_and_the_link_does(
     settings.SAMLA_LOGIN_MAX_FAILURES = 3
     nova = UserFactory.create(username="nova", first_name="Nova", last_name="Ny")
     UserFactory.create(username="bo")
+    page.set_viewport_size({"width": 390, "height": 844})  # the harness: nothing wider
 
     def sign_in_with(username: str, password: str) -> None:
         page.goto("/konto/logga-in/")
@@ -115,6 +116,7 @@ def test_verify_and_administration_pages(page, login, assert_accessible, setting
     page.locator(".error-summary").wait_for()
     assert_accessible(page)
 
+    page.set_viewport_size({"width": 390, "height": 844})
     page.get_by_label("Användarnamn").fill("vera")
     page.get_by_label("Förnamn").fill("Vera")
     page.get_by_label("Efternamn").fill("Vägledare")
