@@ -146,7 +146,8 @@ def test_the_nth_failure_locks_the_name_from_that_client(client: Client, kim: Us
         AuditEvent.Action.LOCKOUT,
         AuditEvent.Action.LOGIN_FAILED,
     ]
-    assert AuditEvent.objects.last().summary == "Spärrad efter för många misslyckade försök"
+    last = AuditEvent.objects.last()
+    assert last is not None and last.summary == "Spärrad efter för många misslyckade försök"
 
 
 def test_unknown_wrong_and_locked_get_one_answer(client: Client, kim: User) -> None:
