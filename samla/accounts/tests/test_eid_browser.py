@@ -39,8 +39,10 @@ def test_a_demo_staff_member_signs_in_through_the_running_provider(
     # The provider's page asks a CDN for its style sheet; the tests run without the internet.
     page.route(re.compile(r"^https://"), lambda route: route.abort())
 
+    page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/konto/logga-in/")
     assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.get_by_role("link", name=DEMO_LABEL).click()
     page.get_by_role("button", name=f"demo-{emma.username}").click()
 
