@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
@@ -214,6 +215,18 @@ def test_a_refused_token_signs_nobody_in(
     response = log_in(client, eid, "eid", "kim-refused", sent)
 
     _refused(client, response, message, users_before=before, status=status)
+
+
+def test_cancelling_at_the_provider_signs_nobody_in(
+    client: Client, eid: RunningProvider, kim: User
+) -> None:
+    denied = httpx.post(start(client, "eid"), data={"action": "deny"})
+    params = {k: v[0] for k, v in parse_qs(urlsplit(denied.headers["location"]).query).items()}
+    before = User.objects.count()
+
+    response = callback(client, "eid", params)
+
+    _refused(client, response, "Inloggningen med e-legitimation avbröts.", users_before=before)
 
 
 def test_a_wrong_state_is_refused(client: Client, eid: RunningProvider, kim: User) -> None:
