@@ -46,12 +46,22 @@ run: export SAMLA_DEMO := 1
 # (`make run DEBUG=1` for Django's error pages while developing).
 # Links in the demo's e-mails; serving it elsewhere: make run SAMLA_BASE_URL=http://host:8000
 run: export SAMLA_BASE_URL ?= http://127.0.0.1:8000
-run: venv ## Migrate, load the demo data, and serve on http://127.0.0.1:8000 with a task worker and the daily scheduler
+# The demo's e-ID: a provider of our own on 127.0.0.1:9400 (samla/demo/oidc_provider.py, ADR 0014),
+# where one picks a demo staff member; Samla signs its requests with a key the provider writes.
+DEMO_OIDC_PORT ?= 9400
+run: export SAMLA_OIDC_PROVIDERS ?= demo
+run: export SAMLA_OIDC_DEMO_ISSUER ?= http://127.0.0.1:$(DEMO_OIDC_PORT)
+run: export SAMLA_OIDC_DEMO_CLIENT_ID ?= samla
+run: export SAMLA_OIDC_DEMO_PRIVATE_KEY_FILE ?= .demo-oidc-key.jwk
+run: export SAMLA_OIDC_DEMO_LABEL ?= Logga in med e-legitimation (demo)
+run: venv ## Migrate, load the demo data, and serve on http://127.0.0.1:8000 with a task worker, the daily scheduler and the demo e-ID provider
 	$(PYTHON) manage.py migrate
 	$(PYTHON) manage.py load_demo_data
+	$(PYTHON) -m samla.demo.oidc_provider --port $(DEMO_OIDC_PORT) --client-id samla \
+		--client-key "$$SAMLA_OIDC_DEMO_PRIVATE_KEY_FILE" --demo-users & provider=$$!; \
 	$(PYTHON) manage.py db_worker & worker=$$!; \
 	$(PYTHON) manage.py run_scheduler & scheduler=$$!; \
-	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT; \
+	trap 'kill $$provider $$worker $$scheduler 2>/dev/null; wait $$provider $$worker $$scheduler 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(PYTHON) manage.py runserver --insecure 127.0.0.1:8000
 

@@ -44,7 +44,7 @@ INCOMES = ["Ekonomiskt bistånd:100", "Sjukpenning:50; Lön:50", "Ingen inkomst"
 
 
 def generate(activity_names: list[str], rows: int, seed: int = 5) -> bytes:
-    from samla.people import idnumbers
+    from samla import idnumbers
 
     rng = random.Random(seed)
     out = io.StringIO()

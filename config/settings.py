@@ -211,6 +211,55 @@ AXES_SENSITIVE_PARAMETERS = [
     "otp_token",
     "csrfmiddlewaretoken",
 ]
+# e-ID through OpenID Connect (ADR 0014): SAMLA_OIDC_PROVIDERS=eid,siths names the providers, each
+# configured by SAMLA_OIDC_<NAME>_*: ISSUER and CLIENT_ID; PRIVATE_KEY_FILE (a JWK or PEM, for
+# private_key_jwt, preferred) or CLIENT_SECRET; KIND, "citizen" (personnummer/samordningsnummer)
+# or "siths" (HSA-id); MIN_ACR, the lowest assurance level accepted; LABEL, the button's text.
+# None named: the login page offers no e-ID.
+OIDC_KINDS = {
+    "citizen": "http://id.elegnamnden.se/loa/1.0/loa3",
+    "siths": "http://id.sambi.se/loa/loa3",
+}
+
+
+def oidc_providers(environ: dict[str, str] | os._Environ[str]) -> dict[str, dict[str, str]]:
+    """The providers the environment names, each as a dict of its settings in lower case."""
+    providers: dict[str, dict[str, str]] = {}
+    for name in (n.strip().lower() for n in environ.get("SAMLA_OIDC_PROVIDERS", "").split(",")):
+        if not name:
+            continue
+        if not name.isascii() or not name.isalnum():
+            raise ImproperlyConfigured(f"SAMLA_OIDC_PROVIDERS: {name!r} is not letters and digits.")
+        prefix = f"SAMLA_OIDC_{name.upper()}_"
+
+        def value(key: str, default: str = "", prefix: str = prefix) -> str:
+            return environ.get(prefix + key, default).strip()
+
+        kind = value("KIND", "citizen")
+        if kind not in OIDC_KINDS:
+            raise ImproperlyConfigured(f"{prefix}KIND must be one of {', '.join(OIDC_KINDS)}.")
+        provider = {
+            "issuer": value("ISSUER").rstrip("/"),
+            "client_id": value("CLIENT_ID"),
+            "client_secret": value("CLIENT_SECRET"),
+            "private_key_file": value("PRIVATE_KEY_FILE"),
+            "kind": kind,
+            "min_acr": value("MIN_ACR", OIDC_KINDS[kind]),
+            "label": value("LABEL"),
+        }
+        if not provider["issuer"] or not provider["client_id"]:
+            raise ImproperlyConfigured(f"{prefix}ISSUER and {prefix}CLIENT_ID must be set.")
+        if not provider["client_secret"] and not provider["private_key_file"]:
+            raise ImproperlyConfigured(
+                f"{prefix}PRIVATE_KEY_FILE or {prefix}CLIENT_SECRET must be set."
+            )
+        if PRODUCTION and not provider["issuer"].startswith("https://"):
+            raise ImproperlyConfigured(f"{prefix}ISSUER must be an https:// address.")
+        providers[name] = provider
+    return providers
+
+
+SAMLA_OIDC_PROVIDERS = oidc_providers(os.environ)
 # A one-time link, made by the organisation administrator, is how a new user chooses a
 # password and enrols the second factor, and how a user who lost either gets back in.
 SAMLA_ONE_TIME_LINK_HOURS = env_int("SAMLA_ONE_TIME_LINK_HOURS", 72)

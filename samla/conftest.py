@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from pytest_django import DjangoDbBlocker
 
+from samla.accounts.tests.oidc import eid, oidc_provider  # noqa: F401
 from samla.audit.tests.plugin import _audit_log_flushable  # noqa: F401
 from samla.people.tests.cast import Cast, build_cast
 

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import make_password
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from samla.accounts import lockout
+from samla.accounts import eid, lockout
 from samla.accounts.access import (
     administrable_associations,
     assignable_roles,
@@ -212,6 +212,74 @@ def confirm_enrolment(
     return outcome, device
 
 
+@dataclass(frozen=True)
+class EidAttempt:
+    """A login with e-ID: the user it signs in, or why not."""
+
+    user: User | None = None
+    refusal: eid.Refused | None = None
+
+
+def check_eid_login(request: HttpRequest, *, provider: eid.Provider) -> EidAttempt:
+    """The callback from the provider: the token and claims checked (samla.accounts.eid), then
+    the staff member matched, never created. Either way an audit row, in its own transaction;
+    the provider is asked outside any."""
+    try:
+        identity = eid.verified_identity(request, provider)
+        return EidAttempt(user=_eid_login(identity))
+    except eid.Refused as refusal:
+        _eid_refused(provider, refusal)
+        return EidAttempt(refusal=refusal)
+
+
+def _matching(identity: eid.Identity) -> models.QuerySet[User]:
+    """A citizen e-ID matches the personnummer or samordningsnummer, SITHS the HSA-id."""
+    if identity.number is not None:
+        return User.objects.filter(identity_number=identity.number.value)
+    return User.objects.filter(hsa_id=identity.hsa_id)
+
+
+def _eid_user(identity: eid.Identity) -> User:
+    user = _matching(identity).select_for_update().first()
+    if user is None:
+        raise eid.Refused(eid.Reason.UNKNOWN, "ingen användare", identity)
+    if not user.is_active:
+        raise eid.Refused(eid.Reason.INACTIVE, "kontot är inaktiverat", identity)
+    return user
+
+
+@transaction.atomic
+def _eid_login(identity: eid.Identity) -> User:
+    """The matched user: the failures counted against their name are forgotten (e-ID is the
+    owner's way past a lock-out, like the one-time link)."""
+    user = _eid_user(identity)
+    lockout.unlock(user)
+    record(
+        actor=user,
+        action=AuditEvent.Action.LOGIN,
+        obj=user,
+        actor_name=_name(user),
+        summary=f"e-legitimation ({identity.provider.name}) godkänd, tillitsnivå {identity.acr}",
+    )
+    return user
+
+
+@transaction.atomic
+def _eid_refused(provider: eid.Provider, refusal: eid.Refused) -> None:
+    identity = refusal.identity
+    user = None
+    if refusal.reason is eid.Reason.INACTIVE and identity is not None:
+        user = _matching(identity).first()
+    who = identity.masked() if identity is not None else "okänd"
+    record(
+        actor=user,
+        action=AuditEvent.Action.LOGIN_FAILED,
+        obj=user,
+        actor_name=who,
+        summary=f"e-legitimation ({provider.name}) nekad: {refusal.detail}; {who}",
+    )
+
+
 @transaction.atomic
 def log_out(*, actor: User) -> None:
     record(actor=actor, action=AuditEvent.Action.LOGOUT, obj=actor, actor_name=_name(actor))
@@ -219,7 +287,16 @@ def log_out(*, actor: User) -> None:
 
 # Organisation administration ---------------------------------------------------------------
 
-PROFILE_FIELDS = ("username", "first_name", "last_name", "email", "title", "phone")
+PROFILE_FIELDS = (
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "title",
+    "phone",
+    "identity_number",
+    "hsa_id",
+)
 
 
 def _check_roles(actor: User, roles: Collection[RoleChoice]) -> None:
@@ -265,6 +342,8 @@ def create_user(
     title: str,
     phone: str,
     roles: Collection[RoleChoice],
+    identity_number: str = "",
+    hsa_id: str = "",
 ) -> tuple[User, str]:
     """A new user in the admin's own organisation, without a password, and the one-time link
     with which they choose one and enrol their second factor (its token, shown once)."""
@@ -275,6 +354,8 @@ def create_user(
         email=email,
         title=title,
         phone=phone,
+        identity_number=identity_number,
+        hsa_id=hsa_id,
         organisation_id=actor.organisation_id,
     )
     user.set_unusable_password()

@@ -1,17 +1,21 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samla import idnumbers
 from samla.accounts.access import assignable_roles, organisation_roles
 from samla.accounts.actions import RoleChoice
 from samla.accounts.models import RECEIVER_ROLES, Role, User
 from samla.organisations.models import Association
 
 _ORGANISATION = "org"
+# SE, the organisation number of the HSA-id's issuer, and a local part: SE2321000016-ABC1.
+_HSA_ID = re.compile(r"[A-Z]{2}[0-9]{10}-[0-9A-Z]{1,40}")
 
 
 class LoginForm(forms.Form):
@@ -78,10 +82,40 @@ class UserForm(forms.ModelForm[User]):
         widget=GroupedCheckboxes,
         help_text=_("Välj de roller användaren ska ha i varje samordningsförbund."),
     )
+    # Declared rather than taken from the model: typed with a hyphen or spaces, a number is longer
+    # than the 12 digits it is stored as.
+    identity_number = forms.CharField(
+        label=_("Personnummer (valfritt)"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "ÅÅÅÅMMDD-NNNN. Med det kan användaren logga in med e-legitimation i stället för "
+            "lösenord och kod."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    hsa_id = forms.CharField(
+        label=_("HSA-id (valfritt)"),
+        required=False,
+        max_length=80,
+        help_text=_(
+            "Till exempel SE2321000016-ABC1. Med det kan användaren logga in med SITHS-kort."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
 
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "title", "phone"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "title",
+            "phone",
+            "identity_number",
+            "hsa_id",
+        ]
         labels = {
             "username": _("Användarnamn"),
             "first_name": _("Förnamn"),
@@ -142,6 +176,37 @@ class UserForm(forms.ModelForm[User]):
         if others.exists():
             raise forms.ValidationError(_("Det användarnamnet är redan upptaget."))
         return username
+
+    def clean_identity_number(self) -> str:
+        """Personnummer or samordningsnummer, stored as its 12 digits: what e-ID delivers."""
+        text: str = self.cleaned_data["identity_number"]
+        if not text:
+            return ""
+        try:
+            number = idnumbers.parse(text)
+        except idnumbers.InvalidIdNumber as error:
+            raise forms.ValidationError(error.message, code="invalid_id_number") from error
+        if number.kind is idnumbers.IdNumberKind.RESERVE:
+            raise forms.ValidationError(
+                _(
+                    "Ett reservnummer går inte att logga in med. Skriv personnummer eller "
+                    "samordningsnummer."
+                )
+            )
+        others = User.objects.filter(identity_number=number.value).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("En annan användare har redan det personnumret."))
+        return number.value
+
+    def clean_hsa_id(self) -> str:
+        hsa_id = "".join(self.cleaned_data["hsa_id"].split()).upper()
+        if not hsa_id:
+            return ""
+        if not _HSA_ID.fullmatch(hsa_id):
+            raise forms.ValidationError(_("Ett HSA-id skrivs som SE2321000016-ABC1."))
+        if User.objects.filter(hsa_id=hsa_id).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("En annan användare har redan det HSA-id:t."))
+        return hsa_id
 
     def cleaned_roles(self) -> list[RoleChoice]:
         return [self._choices[value] for value in self.cleaned_data["roles"]]

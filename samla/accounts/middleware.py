@@ -13,11 +13,19 @@ from django_otp import user_has_device
 
 OPEN_PREFIXES = ("/static/", "/i18n/", "/healthz")
 OPEN_VIEWS = ("accounts:verify", "accounts:enrol", "accounts:logout")
+# Set by a login with e-ID (samla.accounts.views.eid_callback): the user it signed in. e-ID is
+# both factors at once, so that session needs no code; it ends with the session at logout.
+EID_SESSION_KEY = "samla_eid"
 
 
-def is_verified(user: Any) -> bool:
-    """True once the user has passed a second factor in this session (set by OTPMiddleware)."""
-    return getattr(user, "otp_device", None) is not None
+def is_verified(request: HttpRequest) -> bool:
+    """True once the signed-in user has passed a second factor in this session: a code
+    (``otp_device``, set by OTPMiddleware), or e-ID for this very user."""
+    user = request.user
+    if getattr(user, "otp_device", None) is not None:
+        return True
+    signed_in_with_eid = request.session.get(EID_SESSION_KEY)
+    return isinstance(signed_in_with_eid, dict) and signed_in_with_eid.get("user") == user.pk
 
 
 def second_factor_url(user: Any) -> str | None:
@@ -46,7 +54,7 @@ class RequireSecondFactorMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and not is_verified(user)
+            and not is_verified(request)
             and not self._is_open(request)
         ):
             target = second_factor_url(user)

@@ -50,11 +50,42 @@ class User(AbstractUser):
     )
     title = models.CharField(_("befattning"), max_length=120, blank=True)
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    # Who the user is to an e-ID provider (ADR 0014): set by the organisation administrator,
+    # never by a login. A citizen e-ID matches the 12-digit personnummer or samordningsnummer,
+    # SITHS the HSA-id. Empty: no e-ID login, password and code only.
+    identity_number = models.CharField(
+        _("personnummer"),
+        max_length=12,
+        blank=True,
+        help_text=_("ÅÅÅÅMMDDNNNN, för inloggning med e-legitimation."),
+    )
+    hsa_id = models.CharField(
+        _("HSA-id"),
+        max_length=64,
+        blank=True,
+        help_text=_("För inloggning med SITHS-kort."),
+    )
 
     class Meta:
         ordering = ["first_name", "last_name"]
         verbose_name = _("användare")
         verbose_name_plural = _("användare")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["identity_number"],
+                condition=~Q(identity_number=""),
+                name="accounts_user_unique_identity_number",
+            ),
+            models.UniqueConstraint(
+                fields=["hsa_id"],
+                condition=~Q(hsa_id=""),
+                name="accounts_user_unique_hsa_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(identity_number="") | Q(identity_number__regex=r"^[0-9]{12}$"),
+                name="accounts_user_identity_number_digits",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -113,7 +144,7 @@ class User(AbstractUser):
         refused instead of overwriting someone else's change (samla/concurrency.py)."""
         roles = sorted(f"{a.association_id}:{a.role}" for a in self.role_assignments.all())
         fields = [self.username, self.first_name, self.last_name, self.email, self.title]
-        payload = json.dumps([*fields, self.phone, roles])
+        payload = json.dumps([*fields, self.phone, self.identity_number, self.hsa_id, roles])
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 

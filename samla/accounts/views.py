@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.paginator import Paginator
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from samla.accounts import actions
+from samla.accounts import actions, eid
 from samla.accounts.access import (
     administered_receivers,
     administered_users,
@@ -39,7 +39,7 @@ from samla.accounts.access import (
 from samla.accounts.actions import ActionRefused, CodeOutcome, LoginOutcome
 from samla.accounts.forms import CodeForm, LoginForm, ReceiverForm, UserCreateForm, UserEditForm
 from samla.accounts.http import AuthedRequest, safe_next
-from samla.accounts.middleware import is_verified, second_factor_url, with_next
+from samla.accounts.middleware import EID_SESSION_KEY, is_verified, second_factor_url, with_next
 from samla.accounts.models import OneTimeLink, Receiver, User
 from samla.concurrency import Stale
 from samla.organisations.models import Association, AssociationMember
@@ -59,6 +59,8 @@ NOT_ENROLLED_MESSAGE = gettext_lazy(
 # token leaves the address bar), and the user it lets enrol a second factor.
 LINK_SESSION_KEY = "samla_one_time_link"
 ENROL_SESSION_KEY = "samla_may_enrol"
+# Where to go after a login with e-ID: kept from the start to the provider's answer.
+EID_NEXT_SESSION_KEY = "samla_eid_next"
 
 
 def _post_data(request: HttpRequest) -> QueryDict | None:
@@ -97,8 +99,55 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return redirect(_after_password(attempt.user, next_url))
         not_enrolled = attempt.outcome is LoginOutcome.NOT_ENROLLED
         form.add_error(None, str(NOT_ENROLLED_MESSAGE if not_enrolled else WRONG_MESSAGE))
-    context = {"form": form, "next": next_url}
-    return render(request, "accounts/login.html", context, status=_status(form))
+    return _login_page(request, form, next_url, status=_status(form))
+
+
+def _login_page(
+    request: HttpRequest, form: LoginForm, next_url: str, *, status: int, eid_error: str = ""
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "next": next_url,
+        "eid_providers": eid.providers(),
+        "eid_error": eid_error,
+    }
+    return render(request, "accounts/login.html", context, status=status)
+
+
+def _eid_provider(name: str) -> eid.Provider:
+    provider = eid.get_provider(name)
+    if provider is None:
+        raise Http404
+    return provider
+
+
+@login_not_required
+@never_cache
+@require_GET
+def eid_start(request: HttpRequest, provider: str) -> HttpResponse:
+    """To the provider, which sends the person back to ``eid_callback``."""
+    chosen = _eid_provider(provider)
+    request.session[EID_NEXT_SESSION_KEY] = _next_url(request)
+    callback = reverse("accounts:eid_callback", args=[chosen.name])
+    return eid.authorize_redirect(request, chosen, settings.SAMLA_BASE_URL.rstrip("/") + callback)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def eid_callback(request: HttpRequest, provider: str) -> HttpResponse:
+    """The provider's answer. A staff member it identifies is signed in, both factors at once."""
+    chosen = _eid_provider(provider)
+    next_url = request.session.pop(EID_NEXT_SESSION_KEY, "")
+    attempt = actions.check_eid_login(request, provider=chosen)
+    if attempt.user is None:
+        assert attempt.refusal is not None
+        status = 400 if attempt.refusal.reason is eid.Reason.PROTOCOL else 403
+        message = attempt.refusal.reason.message
+        return _login_page(request, LoginForm(), next_url, status=status, eid_error=message)
+    auth_login(request, attempt.user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[EID_SESSION_KEY] = {"user": attempt.user.pk, "provider": chosen.name}
+    return redirect(safe_next(request, next_url, resolve_url(settings.LOGIN_REDIRECT_URL)))
 
 
 def _code_error(outcome: CodeOutcome) -> str:
@@ -117,7 +166,7 @@ def _finish_second_factor(request: AuthedRequest, device: TOTPDevice) -> None:
 @require_http_methods(["GET", "POST"])
 def verify(request: AuthedRequest) -> HttpResponse:
     next_url = _next_url(request)
-    if is_verified(request.user):
+    if is_verified(request):
         return redirect(next_url)
     if not user_has_device(request.user, confirmed=True):
         return redirect(_after_password(request.user, next_url))

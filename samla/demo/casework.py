@@ -30,10 +30,10 @@ from django.db.models import Exists, OuterRef, Prefetch
 from samla.accounts.models import Role, User
 from samla.demo.logins import DEMO_USERS
 from samla.demo.meetings import build_meetings
+from samla.idnumbers import IdNumberKind
 from samla.notifications.models import Kind as NoticeKind
 from samla.notifications.models import Notice
 from samla.organisations.models import Organisation
-from samla.people.idnumbers import IdNumberKind
 from samla.people.models import Consent, InformationCategory, Participant, TeamMember
 from samla.plans import actions as plan_actions
 from samla.plans.access import consent_for_organisation

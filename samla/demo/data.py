@@ -32,12 +32,19 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Max
 from django.utils import timezone
 
+from samla import idnumbers
 from samla.accounts.models import Receiver, Role, RoleAssignment, User
 from samla.demo.activities import build_activities
 from samla.demo.casework import build_casework
 from samla.demo.finance import build_finance
 from samla.demo.indicators import build_indicators
-from samla.demo.logins import DEMO_PASSWORD, DEMO_USERS, OSTRA_SODERTORN, SOFINT
+from samla.demo.logins import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    OSTRA_SODERTORN,
+    SOFINT,
+    identity_number,
+)
 from samla.demo.referrals import build_referrals
 from samla.demo.surveys import build_surveys
 from samla.money import split
@@ -47,7 +54,6 @@ from samla.organisations.models import (
     Municipality,
     Organisation,
 )
-from samla.people import idnumbers
 from samla.people.models import (
     Consent,
     InformationCategory,
@@ -448,6 +454,16 @@ def load_demo(*, seed: int = DEMO_SEED) -> Summary:
     return summary
 
 
+def give_identity_numbers() -> int:
+    """The demo staff's test personnummer, for e-ID, in a demo loaded before they had them."""
+    return sum(
+        User.objects.filter(username=spec.username, identity_number="").update(
+            identity_number=identity_number(spec)
+        )
+        for spec in DEMO_USERS
+    )
+
+
 def _create_users(
     organisation_by_name: dict[str, Organisation], associations: dict[str, Association]
 ) -> Summary:
@@ -461,6 +477,7 @@ def _create_users(
             email=example_email(spec.first_name, spec.last_name),
             title=spec.title,
             phone=f"070-174 06 {position + 10:02d}",
+            identity_number=identity_number(spec),
             organisation=organisation_by_name[spec.organisation],
             password=password,
         )

@@ -8,6 +8,9 @@ invented; none is one of the real people named in the seeds.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+
+from samla.idnumbers import test_personnummer
 
 # One shared password, long enough for the validators in settings (12 characters, not common,
 # not numeric). It only ever exists in a demo database: SAMLA_DEMO refuses production.
@@ -160,3 +163,15 @@ def logins_table() -> str:
     lines = [f"{u:<{widths[0]}}  {p:<{widths[1]}}  {d}" for u, p, d in rows]
     lines.insert(1, "-" * max(len(line) for line in lines))
     return "\n".join(lines)
+
+
+# Who of the demo's staff is a man, for a test personnummer of the right kind.
+_MEN = {"Johan", "Mikael", "Peter", "Lars", "Ahmed", "Tobias", "Oskar", "Göran", "Fredrik"}
+
+
+def identity_number(user: DemoUser) -> str:
+    """The demo user's personnummer, for e-ID in the demo: one of Skatteverket's test numbers,
+    the same on every load."""
+    position = DEMO_USERS.index(user)
+    born = date(1962 + position, 1 + position % 12, 1 + position % 28)
+    return test_personnummer(born, "M" if user.first_name in _MEN else "F").value

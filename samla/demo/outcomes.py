@@ -15,10 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from samla.accounts.models import User
+from samla.idnumbers import IdNumber, LegalSex, test_personnummer
 from samla.imports import bulk
 from samla.measurements.models import IncomeSource, IncomeSourceKind, Measurement, Occupation
 from samla.organisations.models import Organisation
-from samla.people.idnumbers import IdNumber, LegalSex, test_personnummer
 from samla.people.models import Participant
 from samla.referrals.models import ExitReason, Referral, ReferralEvent
 

@@ -17,12 +17,12 @@ from typing import TypedDict
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from samla import idnumbers
 from samla.activities.models import Activity
 from samla.imports import columns as c
 from samla.imports.models import ImportJob
 from samla.measurements.models import Occasion
 from samla.measurements.occasions import FOLLOW_UP_MONTHS, add_months
-from samla.people import idnumbers
 from samla.people.models import Participant
 from samla.referrals.models import Referral
 

@@ -24,10 +24,10 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from samla import idnumbers
 from samla.accounts.models import PERSON_ROLES, Role, User
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
-from samla.people import idnumbers
 from samla.people.models import (
     Consent,
     InformationCategory,

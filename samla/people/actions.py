@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from samla import idnumbers
 from samla.accounts.models import PERSON_ROLES, User
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.concurrency import Stale
 from samla.organisations.models import Association, Organisation
-from samla.people import idnumbers
 from samla.people.access import basis_of
 from samla.people.models import (
     Consent,

@@ -9,10 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samla import form_fields
+from samla import form_fields, idnumbers
 from samla.accounts.models import Role, User
 from samla.organisations.models import Association, Municipality, Organisation
-from samla.people import idnumbers
 from samla.people.actions import Identity
 from samla.people.models import Consent, InformationCategory, Participant, Sex, TargetGroup
 

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from samla import idnumbers
 from samla.accounts.models import PERSON_ROLES, RoleAssignment
 from samla.organisations.models import Association, Municipality, Organisation
-from samla.people import idnumbers
 
 if TYPE_CHECKING:
     from samla.accounts.models import User

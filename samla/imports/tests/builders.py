@@ -15,13 +15,13 @@ from datetime import date
 
 from openpyxl import Workbook
 
+from samla import idnumbers
 from samla.accounts.models import User
 from samla.activities.models import Activity
 from samla.activities.tests.builders import individual, structural
 from samla.imports import actions
 from samla.imports.models import ImportJob
 from samla.imports.tasks import run_import
-from samla.people import idnumbers
 from samla.people.tests.cast import Cast
 
 ANNA = idnumbers.test_personnummer(date(1988, 3, 14), "F", index=1)

@@ -12,10 +12,9 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from samla import spreadsheets
+from samla import idnumbers, spreadsheets
 from samla.imports.models import ImportJob
 from samla.imports.tests.builders import ANNA, BO, CARL, build, csv_file, run, xlsx_file
-from samla.people import idnumbers
 from samla.people.models import Participant
 from samla.people.tests.cast import Cast, sign_in
 

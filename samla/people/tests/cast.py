@@ -18,10 +18,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from samla import idnumbers
 from samla.accounts.models import Role, RoleAssignment, User
 from samla.accounts.tests.signin import sign_in
 from samla.organisations.models import Association, AssociationMember, Municipality, Organisation
-from samla.people import idnumbers
 from samla.people.models import Consent, InformationCategory, Participant, TargetGroup, TeamMember
 
 __all__ = ["PASSWORD", "Cast", "build_cast", "sign_in"]  # sign_in: re-exported for the access tests

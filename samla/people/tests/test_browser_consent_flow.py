@@ -13,9 +13,9 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+from samla import idnumbers
 from samla.accounts import actions
 from samla.accounts.tests.signin import current_code
-from samla.people import idnumbers
 from samla.people.tests.cast import PASSWORD, build_cast
 
 ALI = idnumbers.test_personnummer(date(1994, 8, 21), "M", index=2)

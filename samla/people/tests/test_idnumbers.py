@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum import luhn
 
-from samla.people.idnumbers import (
+from samla.idnumbers import (
     IdNumber,
     IdNumberKind,
     InvalidIdNumber,

@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from samla import idnumbers
 from samla.audit.models import AuditEvent
-from samla.people import idnumbers
 from samla.people.models import Consent, Participant, TeamMember
 from samla.people.tests.cast import Cast, sign_in
 from samla.web.tests.pdf import pdf_text

@@ -15,11 +15,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from samla import idnumbers
 from samla.activities.tests.builders import individual, provider
 from samla.audit.models import AuditEvent
 from samla.notifications.models import Kind, Notice
 from samla.people import actions as people_actions
-from samla.people import idnumbers
 from samla.people.models import Consent, InformationCategory, Participant, TeamMember
 from samla.people.tests.cast import Cast, sign_in
 from samla.referrals import actions

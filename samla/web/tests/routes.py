@@ -25,6 +25,9 @@ SKIPPED_NAMESPACES = {"admin"}  # Django admin: staff only, and our users are no
 SKIPPED_ROUTES = {"set_language", "accounts:logout", "accounts:login", "web:healthz"}
 # Open without login by design: a survey round's shared link (samla/surveys/tests cover it).
 SKIPPED_ROUTES |= {"survey_answer:answer"}
+# Open without login by design: the start and the answer of a login with e-ID, by provider
+# name (samla/accounts/tests/test_eid_login.py covers them).
+SKIPPED_ROUTES |= {"accounts:eid_start", "accounts:eid_callback"}
 # Roles that must never see Pia, on any route.
 REFUSED = ["wera", "nils", "tove", "olle", "bodil"]
 

@@ -22,6 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if data.demo_loaded():
             self.stdout.write("Demodata finns redan.")
+            data.give_identity_numbers()
         else:
             started = time.perf_counter()
             summary = data.load_demo()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.se import orgnr
 
+from samla import idnumbers
 from samla.accounts.models import Role, User
 from samla.audit.models import AuditEvent
 from samla.demo.activities import SAMS
@@ -24,7 +25,6 @@ from samla.meetings.actions import check_invitable, check_invitee
 from samla.meetings.models import Invitation, Meeting
 from samla.notifications.models import Notice
 from samla.organisations.models import Association, AssociationMember, Organisation
-from samla.people import idnumbers
 from samla.people.models import Consent, InformationCategory, Participant, TeamMember
 from samla.plans.actions import check_responsible, missing_confirmations
 from samla.plans.models import Plan, PlanAction, PlanApproval, PlanConfirmation, PlanVersion
