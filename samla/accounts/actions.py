@@ -331,6 +331,21 @@ def _set_roles(actor: User, user: User, roles: Collection[RoleChoice]) -> bool:
     return bool(stale) or bool(wanted - current.keys())
 
 
+def _save_unique(user: User, update_fields: list[str] | None = None) -> None:
+    """Save, telling the administrator when another user took the name or number meanwhile
+    (the form checks first; the database's unique constraints decide between two at once)."""
+    try:
+        with transaction.atomic():
+            user.save(update_fields=update_fields)
+    except IntegrityError as error:
+        raise ActionRefused(
+            gettext(
+                "Användarnamnet, personnumret eller HSA-id:t har just sparats för en annan "
+                "användare. Välj ett annat."
+            )
+        ) from error
+
+
 @transaction.atomic
 def create_user(
     *,
@@ -359,7 +374,7 @@ def create_user(
         organisation_id=actor.organisation_id,
     )
     user.set_unusable_password()
-    user.save()
+    _save_unique(user)
     _set_roles(actor, user, roles)
     record(
         actor=actor,
@@ -392,7 +407,7 @@ def update_user(
     for name in changed:
         setattr(user, name, profile[name])
     if changed:
-        user.save(update_fields=changed)
+        _save_unique(user, update_fields=changed)
     if _set_roles(actor, user, roles):
         changed.append("roles")
     if changed:

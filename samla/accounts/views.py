@@ -321,10 +321,14 @@ def user_create(request: AuthedRequest) -> HttpResponse:
     associations = list(administrable_associations(request.user))
     form = UserCreateForm(_post_data(request), admin=request.user, associations=associations)
     if form.is_valid():
-        user, token = actions.create_user(
-            actor=request.user, **form.profile(), roles=form.cleaned_roles()
-        )
-        return _show_link(request, user, token, created=True)
+        try:
+            user, token = actions.create_user(
+                actor=request.user, **form.profile(), roles=form.cleaned_roles()
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return _show_link(request, user, token, created=True)
     return render(request, "accounts/user_create.html", {"form": form}, status=_status(form))
 
 

@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from samla.accounts import actions
+from samla.accounts.actions import ActionRefused
 from samla.accounts.models import OneTimeLink, Role, RoleAssignment, User
 from samla.accounts.tests.conftest import Cast
 from samla.accounts.tests.factories import PASSWORD, AssociationFactory, UserFactory
@@ -426,3 +428,24 @@ def test_the_organisation_page(client: Client, cast: Cast) -> None:
     assert cast.tyreso.organisation_number in body
     assert "Östra Södertörn" in body
     assert "Medlem" in body
+
+
+def test_a_name_taken_meanwhile_is_refused_in_words(cast: Cast) -> None:
+    """The form checks that the name is free; another administrator may take it in between.
+    The database's unique constraint decides, and the administrator is told, not shown a 500."""
+    UserFactory.create(username="vera", organisation=cast.tyreso)
+
+    with pytest.raises(ActionRefused, match="har just sparats för en annan användare"):
+        actions.create_user(
+            actor=cast.ada,
+            username="vera",
+            first_name="Vera",
+            last_name="Vägledare",
+            email="",
+            title="",
+            phone="",
+            roles=[],
+        )
+
+    assert User.objects.filter(username="vera").count() == 1
+    assert not OneTimeLink.objects.exists()
