@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samla import idnumbers
 from samla.accounts.access import assignable_roles, organisation_roles
-from samla.accounts.actions import RoleChoice
+from samla.accounts.actions import PROFILE_FIELDS, RoleChoice
 from samla.accounts.models import RECEIVER_ROLES, Role, User
 from samla.organisations.models import Association
 
@@ -106,16 +106,7 @@ class UserForm(forms.ModelForm[User]):
 
     class Meta:
         model = User
-        fields = [
-            "username",
-            "first_name",
-            "last_name",
-            "email",
-            "title",
-            "phone",
-            "identity_number",
-            "hsa_id",
-        ]
+        fields = list(PROFILE_FIELDS)
         labels = {
             "username": _("Användarnamn"),
             "first_name": _("Förnamn"),

@@ -138,16 +138,22 @@ def log_each_read(user: User, participants: list[Participant], *, purpose: str) 
         access = ParticipantAccess(
             participant=participant, user=user, consent=consents.get(participant.pk)
         )
-        record(
-            actor=user,
-            action=AuditEvent.Action.VIEW,
-            obj=participant,
-            participant_id=participant.pk,
-            consent_id=access.consent.pk if access.consent else None,
-            role=access.role,
-            flagged=participant.is_protected,
-            summary=purpose,
-        )
+        _record_read(access, AuditEvent.Action.VIEW, purpose)
+
+
+def _record_read(access: ParticipantAccess, action: AuditEvent.Action, purpose: str) -> None:
+    """The audit row of one read of a person: who, in which role, on which consent."""
+    participant = access.participant
+    record(
+        actor=access.user,
+        action=action,
+        obj=participant,
+        participant_id=participant.pk,
+        consent_id=access.consent.pk if access.consent else None,
+        role=access.role,
+        flagged=participant.is_protected,
+        summary=purpose,
+    )
 
 
 def deciding_consents(
@@ -235,16 +241,7 @@ def get_participant_for_user(
         access = _access_of(user, participant)
         if manage and not access.can_manage:
             raise PermissionDenied
-        record(
-            actor=user,
-            action=action,
-            obj=participant,
-            participant_id=participant.pk,
-            consent_id=access.consent.pk if access.consent else None,
-            role=access.role,
-            flagged=participant.is_protected,
-            summary=purpose,
-        )
+        _record_read(access, action, purpose)
     return access
 
 
