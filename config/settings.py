@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "samla.stories",
     "samla.oversight",
     "samla.web",
+    "samla.mysamla",
     "samla.demo",
     # Django and third parties.
     "django.contrib.admin",
@@ -103,6 +104,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "samla.accounts.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "samla.accounts.middleware.PersonDoorMiddleware",
     # Last: sees the login view's own answer and keeps it (samla.accounts.lockout.same_answer).
     "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -263,6 +265,11 @@ SAMLA_OIDC_PROVIDERS = oidc_providers(os.environ)
 # A one-time link, made by the organisation administrator, is how a new user chooses a
 # password and enrols the second factor, and how a user who lost either gets back in.
 SAMLA_ONE_TIME_LINK_HOURS = env_int("SAMLA_ONE_TIME_LINK_HOURS", 72)
+# A person signed in to Min Samla is signed out after this many minutes without a request.
+SAMLA_PERSON_IDLE_MINUTES = env_int("SAMLA_PERSON_IDLE_MINUTES", 15)
+# How long a person's e-ID signature of an approval, a withdrawal or a consent may take, from
+# pressing the button to the provider's answer.
+SAMLA_PERSON_SIGN_MINUTES = env_int("SAMLA_PERSON_SIGN_MINUTES", 10)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]

@@ -9,6 +9,8 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("samla.web.urls")),
     path("konto/", include("samla.accounts.urls")),
+    # Min Samla: the person's own pages (samla.mysamla), behind their own e-ID login.
+    path("min-samla/", include("samla.mysamla.urls")),
     path("deltagare/<int:pk>/berattelse/", include("samla.stories.urls")),
     path("deltagare/<int:pk>/plan/", include("samla.plans.urls")),
     path("deltagare/<int:pk>/moten/", include("samla.meetings.urls")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -283,6 +284,69 @@ def _eid_refused(provider: eid.Provider, refusal: eid.Refused) -> None:
 @transaction.atomic
 def log_out(*, actor: User) -> None:
     record(actor=actor, action=AuditEvent.Action.LOGOUT, obj=actor, actor_name=_name(actor))
+
+
+# The person's own account (Min Samla) -------------------------------------------------------
+
+PERSON_ROLE = "person"
+
+
+@transaction.atomic
+def sign_in_person(identity: eid.Identity, *, first_name: str, last_name: str) -> User:
+    """The account of a person whose e-ID gave a number that the caller found among the
+    participants: made at the first login, never for anyone else (ADR 0015). It has no
+    password, no organisation and no role; the audit row names the provider and the level."""
+    assert identity.number is not None
+    number = identity.number.value
+    user = User.objects.select_for_update().filter(person_number=number).first()
+    if user is None:
+        user = User(
+            username=f"person-{secrets.token_hex(8)}",
+            person_number=number,
+            first_name=first_name[:150],
+            last_name=last_name[:150],
+        )
+        user.set_unusable_password()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:  # the same person's first login in two tabs at once
+            user = User.objects.select_for_update().get(person_number=number)
+    if not user.is_active:
+        raise eid.Refused(eid.Reason.INACTIVE, "kontot är inaktiverat", identity)
+    record(
+        actor=user,
+        action=AuditEvent.Action.LOGIN,
+        obj=user,
+        role=PERSON_ROLE,
+        actor_name=user.get_full_name(),
+        summary=(
+            f"Min Samla: e-legitimation ({identity.provider.name}) godkänd, "
+            f"tillitsnivå {identity.acr}"
+        ),
+    )
+    return user
+
+
+def person_refused(provider: eid.Provider, refusal: eid.Refused) -> None:
+    """A refused login at the person's door: logged like a staff member's."""
+    _eid_refused(provider, refusal)
+
+
+@transaction.atomic
+def log_out_everywhere(user: User) -> None:
+    """Ends every session of the user: Django checks each session against the password's hash,
+    and a new unusable password changes it."""
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    record(
+        actor=user,
+        action=AuditEvent.Action.LOGOUT,
+        obj=user,
+        role=PERSON_ROLE if user.is_person else "",
+        actor_name=user.get_full_name() or _name(user),
+        summary="Utloggad överallt",
+    )
 
 
 # Organisation administration ---------------------------------------------------------------

@@ -77,6 +77,7 @@ class Reason(enum.Enum):
     NO_NUMBER = "no_number"
     UNKNOWN = "unknown"
     INACTIVE = "inactive"
+    NOT_A_PARTICIPANT = "not_a_participant"
 
     @property
     def message(self) -> str:
@@ -107,6 +108,10 @@ _MESSAGES = {
     ),
     Reason.INACTIVE: _(
         "Ditt konto i Samla är inaktiverat. Kontakta din organisationsadministratör."
+    ),
+    Reason.NOT_A_PARTICIPANT: _(
+        "Samla har inga uppgifter om dig. Om du har en koordinator kan du fråga hen om "
+        "du är registrerad."
     ),
 }
 
@@ -163,10 +168,13 @@ def _private_key(path: Path) -> RSAKey:
     return RSAKey.import_key(text)
 
 
-def authorize_redirect(request: HttpRequest, provider: Provider, redirect_uri: str) -> HttpResponse:
-    """To the provider. Authlib keeps state, nonce and the PKCE verifier in the session."""
+def authorize_redirect(
+    request: HttpRequest, provider: Provider, redirect_uri: str, **params: str
+) -> HttpResponse:
+    """To the provider. Authlib keeps state, nonce and the PKCE verifier in the session.
+    ``params`` go into the authorization request too (``prompt="login"`` for a signature)."""
     response: HttpResponse = _client(provider).authorize_redirect(
-        request, redirect_uri, acr_values=provider.min_acr
+        request, redirect_uri, acr_values=provider.min_acr, **params
     )
     return response
 

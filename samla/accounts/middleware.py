@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
 OPEN_PREFIXES = ("/static/", "/i18n/", "/healthz")
@@ -75,3 +79,47 @@ class RequireSecondFactorMiddleware:
         except Resolver404:
             return False
         return getattr(view, "login_required", True) is False
+
+
+# Min Samla, the person's own door (samla.mysamla). Its views are in this namespace; a person
+# signed in reaches nothing else, and a staff member nothing in it but its login pages.
+PERSON_NAMESPACE = "mysamla"
+PERSON_SEEN_KEY = "samla_person_seen"
+PERSON_OPEN_VIEWS = ("set_language",)
+
+
+class PersonDoorMiddleware:
+    """A person signed in to Min Samla (``User.is_person``) reaches only Min Samla: every other
+    address answers 404, as a page they may not see does. Their session ends after
+    ``SAMLA_PERSON_IDLE_MINUTES`` without a request; the next one is sent to Min Samla's login."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_person:
+            return self.get_response(request)
+        now = int(time.time())
+        seen = request.session.get(PERSON_SEEN_KEY)
+        if isinstance(seen, int) and now - seen > settings.SAMLA_PERSON_IDLE_MINUTES * 60:
+            logout(request)
+            messages.info(
+                request,
+                _("Du loggades ut efter en stund utan aktivitet. Logga in igen för att fortsätta."),
+            )
+            return HttpResponseRedirect(reverse("mysamla:login"))
+        request.session[PERSON_SEEN_KEY] = now
+        if not self._person_may_open(request):
+            raise Http404
+        return self.get_response(request)
+
+    @staticmethod
+    def _person_may_open(request: HttpRequest) -> bool:
+        if request.path_info.startswith(OPEN_PREFIXES):
+            return True
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return True  # 404 anyway
+        return match.namespace == PERSON_NAMESPACE or match.view_name in PERSON_OPEN_VIEWS

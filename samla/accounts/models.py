@@ -65,6 +65,13 @@ class User(AbstractUser):
         blank=True,
         help_text=_("För inloggning med SITHS-kort."),
     )
+    # A person who gets support and opens Min Samla (samla.mysamla): their own account, made at
+    # their first login with e-ID, holding only the number the e-ID gave. Such a user has no
+    # organisation, no role, no password and reaches no staff page (PersonDoorMiddleware); a
+    # staff member who is also a participant has two accounts, one for each door.
+    person_number = models.CharField(
+        _("personens identitetsnummer"), max_length=12, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["first_name", "last_name"]
@@ -84,6 +91,23 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=Q(identity_number="") | Q(identity_number__regex=r"^[0-9]{12}$"),
                 name="accounts_user_identity_number_digits",
+            ),
+            models.UniqueConstraint(
+                fields=["person_number"],
+                condition=~Q(person_number=""),
+                name="accounts_user_unique_person_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(person_number="")
+                | (
+                    Q(person_number__regex=r"^[0-9]{12}$")
+                    & Q(organisation__isnull=True)
+                    & Q(identity_number="")
+                    & Q(hsa_id="")
+                    & Q(is_staff=False)
+                    & Q(is_superuser=False)
+                ),
+                name="accounts_user_person_is_only_a_person",
             ),
         ]
 
@@ -126,6 +150,11 @@ class User(AbstractUser):
             if assignment.association is not None:
                 seen.setdefault(assignment.association.pk, assignment.association)
         return sorted(seen.values(), key=lambda a: a.short_name)
+
+    @property
+    def is_person(self) -> bool:
+        """A participant signed in to Min Samla, not a member of staff."""
+        return bool(self.person_number)
 
     @property
     def reaches_person_data(self) -> bool:

@@ -286,3 +286,62 @@ def team_with_access(participant: Participant) -> list[tuple[TeamMember, bool]]:
         (member, Participant.objects.visible_to(member.user).filter(pk=participant.pk).exists())
         for member in members
     ]
+
+
+# The person's own door (Min Samla, samla.mysamla) -------------------------------------------
+
+# The role of a person's reads of their own records on the audit row: the person's access
+# extract shows these rows as "du själv", a log review as the person themself.
+OWN_ROLE = "person"
+
+
+def own_participants(user: User) -> ParticipantQuerySet:
+    """Every record of the person signed in to Min Samla: the same identity number at several
+    controlling organisations is one person here. Nothing for staff or anyone else."""
+    if not user.is_authenticated or not user.person_number:
+        return Participant.objects.none()
+    return Participant.objects.filter(
+        kind=Participant.Kind.IDENTIFIED, id_number=user.person_number
+    ).select_related("association", "controlling_organisation")
+
+
+def _record_own_read(user: User, participant: Participant, purpose: str) -> None:
+    record(
+        actor=user,
+        action=AuditEvent.Action.VIEW,
+        obj=participant,
+        participant_id=participant.pk,
+        role=OWN_ROLE,
+        flagged=participant.is_protected,
+        summary=purpose,
+    )
+
+
+def read_own(user: User, *, purpose: str) -> list[Participant]:
+    """All the person's own records, each read logged as the person's own, in one transaction."""
+    with transaction.atomic():
+        participants = list(own_participants(user))
+        for participant in participants:
+            _record_own_read(user, participant, purpose)
+    return participants
+
+
+def get_own_participant(user: User, pk: int, *, purpose: str) -> Participant:
+    """One of the person's own records, or 404 (missing and someone else's alike); the read
+    logged as the person's own."""
+    with transaction.atomic():
+        participant = own_participants(user).filter(pk=pk).first()
+        if participant is None:
+            raise Http404
+        _record_own_read(user, participant, purpose)
+    return participant
+
+
+def has_records(number: str) -> Participant | None:
+    """One of the records of the person with this identity number, or None: whether Min Samla
+    has anything for someone whose e-ID gave the number. Reads no content, logs nothing."""
+    return (
+        Participant.objects.filter(kind=Participant.Kind.IDENTIFIED, id_number=number)
+        .only("first_name", "last_name")
+        .first()
+    )

@@ -1,0 +1,29 @@
+"""What every view of Min Samla shares: only a person signed in reaches it."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+
+from samla.accounts.http import AuthedRequest
+
+P = ParamSpec("P")
+PersonView = Callable[Concatenate[AuthedRequest, P], HttpResponse]
+
+
+def person_view(view: PersonView[P]) -> Callable[Concatenate[Any, P], HttpResponse]:
+    """A page of Min Samla: someone not signed in goes to Min Samla's login, a member of staff
+    gets 404 like any page they may not see (``PersonDoorMiddleware`` keeps persons out of
+    every other page)."""
+
+    @functools.wraps(view)
+    def wrapped(request: AuthedRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        if not request.user.is_person:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return login_required(login_url="mysamla:login")(wrapped)

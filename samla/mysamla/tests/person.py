@@ -1,0 +1,39 @@
+"""A person at Min Samla's door, through the real OpenID provider process (samla.accounts.tests
+.oidc): log in, and sign a decision with e-ID. Skatteverket's test numbers only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from samla.accounts.tests.oidc import LOA3, PERSONAL_NUMBER, RunningProvider, choose
+
+START = "/min-samla/e-legitimation/eid/"
+CALLBACK = "/min-samla/e-legitimation/eid/svar/"
+
+
+def sub_of(number: str) -> str:
+    return f"person-{number}"
+
+
+def claims(number: str, **extra: Any) -> dict[str, Any]:
+    return {PERSONAL_NUMBER: number, "acr": LOA3} | extra
+
+
+def log_in_person(client: Client, op: RunningProvider, number: str, **extra: Any) -> Any:
+    """The whole round at the person's door; the callback's response."""
+    op.set_user(sub_of(number), claims(number, **extra))
+    response = client.get(START)
+    assert response.status_code == 302, response.status_code
+    return client.get(CALLBACK, choose(response["Location"], sub_of(number)))
+
+
+def sign(client: Client, op: RunningProvider, response: Any, number: str, **extra: Any) -> Any:
+    """``response`` sent the person to the provider to sign: they sign as ``number`` (set with
+    ``extra`` claims) and come back; the callback's response."""
+    assert response.status_code == 302, response.status_code
+    location = response["Location"]
+    assert "prompt=login" in location, location
+    op.set_user(sub_of(number), claims(number, **extra))
+    return client.get(CALLBACK, choose(location, sub_of(number)))
