@@ -7,7 +7,10 @@ from typing import Any
 
 from django.test import Client
 
+from samla.accounts.middleware import EID_SESSION_KEY
+from samla.accounts.models import User
 from samla.accounts.tests.oidc import LOA3, PERSONAL_NUMBER, RunningProvider, choose
+from samla.people.models import Participant
 
 START = "/min-samla/e-legitimation/eid/"
 CALLBACK = "/min-samla/e-legitimation/eid/svar/"
@@ -37,3 +40,27 @@ def sign(client: Client, op: RunningProvider, response: Any, number: str, **extr
     assert "prompt=login" in location, location
     op.set_user(sub_of(number), claims(number, **extra))
     return client.get(CALLBACK, choose(location, sub_of(number)))
+
+
+def person_user(participant: Participant) -> User:
+    """The person's own account, as their first login would make it."""
+    user, _ = User.objects.get_or_create(
+        person_number=participant.id_number,
+        defaults={
+            "username": f"person-{participant.pk}",
+            "first_name": participant.first_name,
+            "last_name": participant.last_name,
+        },
+    )
+    return user
+
+
+def enter_as(client: Client, participant: Participant) -> User:
+    """Signed in to Min Samla as the person, without the provider round (for tests of what the
+    pages do, not of the login): the session a login with e-ID leaves."""
+    user = person_user(participant)
+    client.force_login(user)
+    session = client.session
+    session[EID_SESSION_KEY] = {"user": user.pk, "provider": "eid"}
+    session.save()
+    return user

@@ -28,6 +28,9 @@ SKIPPED_ROUTES |= {"survey_answer:answer"}
 # Open without login by design: the start and the answer of a login with e-ID, by provider
 # name (samla/accounts/tests/test_eid_login.py covers them).
 SKIPPED_ROUTES |= {"accounts:eid_start", "accounts:eid_callback"}
+# Open without login by design: Min Samla's login page, and the start and the answer of a
+# person's login with e-ID (samla/mysamla/tests/test_door.py covers them).
+SKIPPED_ROUTES |= {"mysamla:login", "mysamla:eid_start", "mysamla:eid_callback"}
 # Roles that must never see Pia, on any route.
 REFUSED = ["wera", "nils", "tove", "olle", "bodil"]
 
@@ -59,6 +62,9 @@ ASSOCIATION_SCOPED_NAMESPACES = {
 # Namespaces whose parametrised routes are about one of a provider's activities (its attendance
 # register): only the provider's activity staff may open them, nobody in the cast.
 PROVIDER_SCOPED_NAMESPACES = {"provider"}
+# Min Samla: the person's own pages. Only the person signed in reaches them, and only their own
+# records (test_permission_matrix_persons.py); every member of staff gets 404.
+PERSON_NAMESPACES = {"mysamla"}
 
 
 @dataclass(frozen=True)
@@ -99,7 +105,9 @@ def walk(
             yield Route(name=name, path=clean, params=params)
 
 
-ROUTES = [r for r in walk(get_resolver().url_patterns) if r.name not in SKIPPED_ROUTES]
+ALL_ROUTES = [r for r in walk(get_resolver().url_patterns) if r.name not in SKIPPED_ROUTES]
+PERSON_ROUTES = [r for r in ALL_ROUTES if r.name.split(":")[0] in PERSON_NAMESPACES]
+ROUTES = [r for r in ALL_ROUTES if r not in PERSON_ROUTES]  # staff routes
 USER_ROUTES = [r for r in ROUTES if r.params and r.name.split(":")[0] in USER_SCOPED_NAMESPACES]
 ASSOCIATION_ROUTES = [
     r for r in ROUTES if r.params and r.name.split(":")[0] in ASSOCIATION_SCOPED_NAMESPACES

@@ -22,6 +22,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from samla.mysamla.tests.person import enter_as
 from samla.people.tests.cast import Cast, sign_in
 from samla.web.tests.routes import (
     PARTICIPANT_ROUTES,
@@ -143,3 +144,15 @@ def test_lists_and_pages_never_show_a_refused_user_the_person(
     body = response.content.decode()
     assert "Persson" not in body
     assert cast.pia.formatted_id_number not in body
+
+
+@pytest.mark.parametrize("route", [*PARTICIPANT_ROUTES, *PLAIN_ROUTES], ids=lambda r: r.name)
+def test_a_person_reaches_no_staff_route(
+    route: Route, cast: Cast, client: Client, params: dict[str, int | str]
+) -> None:
+    """Pia, signed in to Min Samla, gets 404 on every staff page, her own records' included."""
+    enter_as(client, cast.pia)
+    before = person_data_state()
+    statuses = [method(route.url(params)).status_code for method in (client.get, client.post)]
+    assert set(statuses) == {404}, (route.name, statuses)
+    assert person_data_state() == before
