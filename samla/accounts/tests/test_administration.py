@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from axes.models import AccessAttempt
 from django.db import connection
@@ -17,6 +19,7 @@ from samla.accounts.tests.conftest import Cast
 from samla.accounts.tests.factories import PASSWORD, AssociationFactory, UserFactory
 from samla.accounts.tests.signin import sign_in
 from samla.audit.models import AuditEvent
+from samla.idnumbers import test_personnummer
 
 USERS = "/konto/anvandare/"
 NEW = "/konto/anvandare/ny/"
@@ -144,6 +147,25 @@ def test_the_user_list_shows_our_users_only(client: Client, cast: Cast) -> None:
     assert "Inaktiverat" in body
     assert "vilande" in body
     assert "Frans" not in body
+
+
+def test_the_user_list_shows_who_can_log_in_with_e_id(client: Client, cast: Cast) -> None:
+    UserFactory.create(
+        username="eid.anna",
+        organisation=cast.tyreso,
+        identity_number=test_personnummer(date(1952, 12, 5), "F").value,
+    )
+    UserFactory.create(username="siths.bo", organisation=cast.tyreso, hsa_id="SE2321000016-B0")
+    sign_in(client, cast.ada)
+
+    body = client.get(USERS).content.decode()
+    rows = {row.split("</tr>")[0] for row in body.split("<tr>")}
+    anna = next(row for row in rows if "eid.anna" in row)
+    bo = next(row for row in rows if "siths.bo" in row)
+    kim = next(row for row in rows if ">kim<" in row or "Kim Koordinator" in row)
+    assert "e-legitimation" in anna and "SITHS-kort" not in anna
+    assert "SITHS-kort" in bo and "e-legitimation" not in bo
+    assert "e-legitimation" not in kim and "SITHS-kort" not in kim
 
 
 def test_the_user_list_query_count_does_not_grow_with_the_users(
