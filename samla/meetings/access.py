@@ -34,8 +34,11 @@ from samla.meetings.models import Invitation, Meeting, MeetingQuerySet
 from samla.people.access import (
     ParticipantAccess,
     deciding_consents,
+    get_own_participant,
     get_participant_for_user,
     log_list_read,
+    own_participants,
+    read_own,
     visible_participants,
 )
 from samla.people.models import InformationCategory, Participant, TeamMember
@@ -305,3 +308,64 @@ def awaiting_answer(user: User, now: datetime | None = None) -> list[Invitation]
         else []
     )
     return sorted(seen + as_receiver, key=lambda i: (i.meeting.starts_at, i.pk))
+
+
+def own_meetings(user: User) -> MeetingQuerySet:
+    """The meetings about the person signed in to Min Samla, across their records. A
+    preparatory meeting is among the staff only, and never the person's to see."""
+    return Meeting.objects.filter(participant__in=own_participants(user)).exclude(
+        kind=Meeting.Kind.PREPARATORY
+    )
+
+
+def read_own_meetings(user: User, *, purpose: str) -> list[Meeting]:
+    """All the person's meetings, each of their records read and logged as their own, in one
+    transaction."""
+    with transaction.atomic():
+        records = {p.pk: p for p in read_own(user, purpose=purpose)}
+        meetings = list(
+            Meeting.objects.filter(participant_id__in=records)
+            .exclude(kind=Meeting.Kind.PREPARATORY)
+            .select_related("organiser__organisation")
+        )
+    for meeting in meetings:
+        meeting.participant = records[meeting.participant_id]
+    return meetings
+
+
+def get_own_meeting(user: User, meeting_pk: int, *, purpose: str) -> Meeting:
+    """One of the person's own meetings, or 404 (missing, another's and a preparatory meeting
+    alike); the read logged as the person's own."""
+    with transaction.atomic():
+        meeting = (
+            own_meetings(user)
+            .filter(pk=meeting_pk)
+            .select_related("organiser__organisation")
+            .first()
+        )
+        if meeting is None:
+            raise Http404
+        meeting.participant = get_own_participant(user, meeting.participant_id, purpose=purpose)
+    return meeting
+
+
+def requests_from_people(user: User) -> list[Meeting]:
+    """Meetings people asked for themselves in Min Samla that wait for this coordinator to
+    prepare and summon them: those they organise, or whose person they now coordinate. Only
+    people the user may see right now; the read is logged as one row."""
+    if user.organisation_id is None or not user.reaches_person_data:
+        return []
+    coordinated = TeamMember.objects.current().filter(user=user, role=TeamMember.Role.COORDINATOR)
+    with transaction.atomic():
+        meetings = list(
+            Meeting.objects.filter(
+                state=Meeting.State.REQUESTED,
+                requested_by_user__isnull=False,
+                participant__in=visible_participants(user).values("pk"),
+            )
+            .filter(Q(organiser=user) | Q(participant__in=coordinated.values("participant_id")))
+            .select_related("participant")
+            .order_by("created_at", "pk")
+        )
+        log_list_read(user, len(meetings), purpose="Arbetslista, möten som personen begärt")
+    return meetings

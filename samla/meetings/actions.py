@@ -31,7 +31,7 @@ from samla.notifications.models import Kind
 from samla.notifications.notices import notify
 from samla.organisations.models import Organisation
 from samla.people import actions as people_actions
-from samla.people.access import basis_of, deciding_consents
+from samla.people.access import OWN_ROLE, basis_of, deciding_consents
 from samla.people.models import Participant, TeamMember
 from samla.plans import actions as plan_actions
 from samla.plans.models import Plan
@@ -190,6 +190,108 @@ def request_meeting(
         request_note=request_note,
         question=question,
     )
+
+
+def person_consent_missing_message(organisation: Organisation) -> str:
+    return _(
+        "Du kan inte bjuda in %(org)s. Ditt samtycke gäller inte för %(org)s just nu. Fråga din "
+        "koordinator om du vill att %(org)s ska vara med."
+    ) % {"org": organisation}
+
+
+def callable_organisations(participant: Participant) -> list[Organisation]:
+    """The organisations the person may call to a meeting themselves: the controlling one, and
+    those a consent in force names (R2), each passing ``check_invitable``, so a protected
+    identity gets the controlling one only (R6)."""
+    named = Organisation.objects.filter(
+        consents_received__in=participant.consents.in_force(timezone.localdate())
+    ).distinct()
+    others = [] if participant.is_protected else sorted(named, key=lambda o: (o.name, o.pk))
+    controller = participant.controlling_organisation
+    return [controller, *(o for o in others if o.pk != controller.pk)]
+
+
+def coordinator_of(participant: Participant) -> User:
+    """The person's coordinator, who prepares and summons the meeting the person asks for."""
+    membership = (
+        TeamMember.objects.current()
+        .filter(participant=participant, role=TeamMember.Role.COORDINATOR, user__is_active=True)
+        .select_related("user__organisation")
+        .first()
+    )
+    if membership is None or membership.user.organisation_id is None:
+        raise ValidationError(
+            _(
+                "Du har ingen koordinator i Samla just nu, så ingen kan ta emot din begäran. "
+                "Kontakta %(org)s."
+            )
+            % {"org": participant.controlling_organisation},
+            code="no_coordinator",
+        )
+    return membership.user
+
+
+@transaction.atomic
+def request_meeting_as_person(
+    participant: Participant,
+    *,
+    actor: User,
+    kind: str,
+    organisations: list[Organisation],
+    request_note: str,
+    question: str,
+    preferred_times: str,
+) -> Meeting:
+    """The person calls a meeting themselves in Min Samla (R10: they may gather all their
+    handlers). It lands with their coordinator as a request: the coordinator organises it,
+    prepares it and summons it as any other. The organisations the person chose are invited,
+    none of them told yet; each must be one the person may call (``callable_organisations``),
+    or nothing is saved."""
+    if kind not in (Meeting.Kind.MULTI_PARTY, Meeting.Kind.RESOURCE_COUNCIL):
+        raise ValidationError(_("Välj vilket sorts möte du vill ha."))
+    if not organisations:
+        raise ValidationError(_("Välj minst en organisation som ska vara med."))
+    allowed = {o.pk for o in callable_organisations(participant)}
+    for organisation in organisations:
+        if organisation.pk not in allowed:
+            raise ValidationError(
+                person_consent_missing_message(organisation), code="consent_missing"
+            )
+    organiser = coordinator_of(participant)
+    meeting = Meeting.objects.create(
+        participant=participant,
+        kind=kind,
+        requested_by=Meeting.RequestedBy.PERSON,
+        requested_by_user=actor,
+        request_note=request_note,
+        question=question,
+        preferred_times=preferred_times,
+        organiser=organiser,
+        created_by=actor,
+    )
+    meeting.participant = participant
+    assert organiser.organisation is not None
+    Invitation.objects.create(
+        meeting=meeting,
+        organisation=organiser.organisation,
+        user=organiser,
+        obliged=True,
+        response=Invitation.Response.ACCEPTED,
+        responded_at=timezone.now(),
+    )
+    for organisation in organisations:
+        if organisation.pk != organiser.organisation_id:
+            Invitation.objects.create(meeting=meeting, organisation=organisation)
+    record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=meeting,
+        participant_id=participant.pk,
+        role=OWN_ROLE,
+        flagged=participant.is_protected,
+        summary=f"Begärde möte i Min Samla: {meeting.get_kind_display()}",
+    )
+    return meeting
 
 
 def _copy_invitations(source: Meeting, target: Meeting, *, skip_user: User) -> None:

@@ -16,6 +16,7 @@ from samla.activities.models import Activity
 from samla.meetings.models import (
     LONGEST_MEETING_MINUTES,
     MAX_MINUTES_LENGTH,
+    MAX_PREFERRED_TIMES_LENGTH,
     Invitation,
     Meeting,
 )
@@ -75,6 +76,69 @@ class RequestForm(forms.Form):
         if not note:
             raise ValidationError(_("Skriv vad personen vill med mötet."))
         return note
+
+
+class PersonRequestForm(forms.Form):
+    """The person calls a meeting themselves in Min Samla: which sort, who comes (only the
+    organisations offered: the controlling one and those the consent names), and in their own
+    words what they want and what the meeting should answer."""
+
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Vilket sorts möte vill du ha?"),
+        choices=[
+            (
+                Meeting.Kind.MULTI_PARTY.value,
+                gettext_lazy("Ett möte med dina handläggare från flera organisationer"),
+            ),
+            (
+                Meeting.Kind.RESOURCE_COUNCIL.value,
+                gettext_lazy("Ett resursråd, där ni tillsammans planerar ditt stöd"),
+            ),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Välj vilket sorts möte du vill ha.")},
+    )
+    organisations = forms.MultipleChoiceField(
+        label=gettext_lazy("Vilka ska vara med?"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": gettext_lazy("Välj minst en organisation som ska vara med."),
+            "invalid_choice": gettext_lazy(
+                "Du kan bara bjuda in organisationer som ditt samtycke gäller för."
+            ),
+        },
+    )
+    request_note = forms.CharField(
+        label=gettext_lazy("Vad vill du ta upp på mötet?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=gettext_lazy("Alla som bjuds in till mötet läser det du skriver här."),
+        error_messages={"required": gettext_lazy("Skriv vad du vill ta upp på mötet.")},
+    )
+    question = forms.CharField(
+        label=gettext_lazy("Vilken fråga vill du att mötet ska svara på?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=gettext_lazy("Till exempel: Hur kan jag få stöd att börja arbeta igen?"),
+        error_messages={"required": gettext_lazy("Skriv vilken fråga mötet ska svara på.")},
+    )
+    preferred_times = forms.CharField(
+        label=gettext_lazy("När passar det dig? (frivilligt)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=MAX_PREFERRED_TIMES_LENGTH,
+        required=False,
+        help_text=gettext_lazy("Till exempel: förmiddagar, men inte på fredagar."),
+    )
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.offered = {str(o.pk): o for o in organisations}
+        field = self.fields["organisations"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(key, str(o)) for key, o in self.offered.items()]
+
+    def clean_organisations(self) -> list[Organisation]:
+        return [self.offered[key] for key in self.cleaned_data["organisations"]]
 
 
 class PreparationForm(forms.Form):

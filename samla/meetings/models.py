@@ -27,6 +27,7 @@ from samla.people.models import InformationCategory, Participant
 
 LONGEST_MEETING_MINUTES = 8 * 60
 MAX_MINUTES_LENGTH = 10000
+MAX_PREFERRED_TIMES_LENGTH = 500
 
 
 def new_token() -> str:
@@ -87,7 +88,21 @@ class Meeting(models.Model):
     requested_by = models.CharField(
         _("vem begärde mötet?"), max_length=10, choices=RequestedBy.choices
     )
+    # The person's own account, when they asked for the meeting themselves in Min Samla (R10);
+    # empty when a member of staff recorded the request.
+    requested_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("begärt i Min Samla av"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     request_note = models.TextField(_("Vad personen vill med mötet"), max_length=2000, blank=True)
+    preferred_times = models.TextField(
+        _("Tider som passar personen"), max_length=MAX_PREFERRED_TIMES_LENGTH, blank=True
+    )
     question = models.TextField(_("Frågan mötet ska besvara"), max_length=2000, blank=True)
     state = models.CharField(
         _("läge"), max_length=12, choices=State.choices, default=State.REQUESTED, editable=False
@@ -144,6 +159,10 @@ class Meeting(models.Model):
                 name="meetings_meeting_summoned_has_time_and_form",
             ),
             models.CheckConstraint(
+                condition=Q(requested_by_user__isnull=True) | Q(requested_by="person"),
+                name="meetings_meeting_asked_in_min_samla_by_the_person",
+            ),
+            models.CheckConstraint(
                 condition=Q(duration_minutes__isnull=True)
                 | (Q(duration_minutes__gte=1) & Q(duration_minutes__lte=LONGEST_MEETING_MINUTES)),
                 name="meetings_meeting_duration_in_range",
@@ -180,6 +199,11 @@ class Meeting(models.Model):
     def is_open(self) -> bool:
         """Still to be held: requested or summoned."""
         return self.state in (self.State.REQUESTED, self.State.PLANNED)
+
+    @property
+    def is_asked_by_person(self) -> bool:
+        """The person asked for it themselves, in Min Samla."""
+        return self.requested_by_user_id is not None
 
     @property
     def is_digital(self) -> bool:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from samla.mysamla.views import door
+from samla.mysamla.views import meetings as meeting_views
 
 app_name = "mysamla"
 urlpatterns = [
@@ -10,4 +11,12 @@ urlpatterns = [
     path("e-legitimation/<str:provider>/svar/", door.eid_callback, name="eid_callback"),
     path("logga-ut/", door.logout, name="logout"),
     path("logga-ut-overallt/", door.logout_everywhere, name="logout_everywhere"),
+    path("moten/", meeting_views.meeting_list, name="meetings"),
+    path("moten/ny/", meeting_views.request_meeting, name="meeting_request"),
+    path("moten/<int:meeting_pk>/", meeting_views.meeting_detail, name="meeting"),
+    path(
+        "moten/<int:meeting_pk>/kalender.ics",
+        meeting_views.meeting_calendar,
+        name="meeting_calendar",
+    ),
 ]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from samla.accounts.http import AuthedRequest
 from samla.accounts.models import Role, User
-from samla.meetings.access import awaiting_answer
+from samla.meetings.access import awaiting_answer, requests_from_people
 from samla.people.access import read_list, visible_participants
 from samla.plans.worklists import worklist_for
 from samla.referrals.access import PROVIDER_ROLE, incoming_referrals
@@ -49,6 +49,7 @@ def worklist(request: AuthedRequest) -> HttpResponse:
     context = {
         "worklist": worklist_for(request.user),
         "awaiting": awaiting_answer(request.user),
+        "person_requests": requests_from_people(request.user),
     }
     return render(request, "web/worklist.html", context)
 
