@@ -36,12 +36,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from samla.accounts.models import Role, RoleAssignment, User
+from samla.mysamla.tests.person import enter_as, person_user
 from samla.people.tests.cast import Cast, sign_in
 from samla.plans.tests.test_worklist import add_people_with_plans
 from samla.referrals.tests.builders import Setting
 from samla.web.tests.routes import (
     ASSOCIATION_ROUTES,
     PARTICIPANT_ROUTES,
+    PERSON_ROUTES,
     PLAIN_ROUTES,
     PROVIDER_ROUTES,
     ROUTES,
@@ -191,9 +193,12 @@ class Site:
 
 
 def _owners(
-    cast: Cast, norrbygden: Norrbygden, setting: Setting, admin: User
+    cast: Cast, norrbygden: Norrbygden, setting: Setting, admin: User, person: User
 ) -> Iterator[tuple[Route, str, User]]:
-    """Each route with its URL and who may use it (plain pages: everyone who might)."""
+    """Each route with its URL and who may use it (plain pages: everyone who might; Min Samla:
+    Pia herself)."""
+    for route in PERSON_ROUTES:
+        yield route, "", person
     for route in PARTICIPANT_ROUTES:
         yield route, "", cast.kim
     for route in ASSOCIATION_ROUTES:
@@ -232,9 +237,15 @@ def module_forms(
     }
     clients: dict[str, Client] = {}
     forms: dict[str, list[Form]] = defaultdict(list)
-    for route, scope, user in _owners(module_cast, module_norrbygden, module_setting, admin):
+    pia = person_user(module_cast.pia)
+    owners = _owners(module_cast, module_norrbygden, module_setting, admin, pia)
+    for route, scope, user in owners:
         if user.username not in clients:
-            clients[user.username] = sign_in(Client(raise_request_exception=False), user)
+            clients[user.username] = Client(raise_request_exception=False)
+            if user.is_person:
+                enter_as(clients[user.username], module_cast.pia)
+            else:
+                sign_in(clients[user.username], user)
         client = clients[user.username]
         if set(route.params) - set(values[scope]) or route.path.endswith(FILES):
             continue  # a parameter the matrix does not give (the matrix tests say so), a file
@@ -298,7 +309,7 @@ def _crash(response: HttpResponseBase) -> str:
     return f"{response.status_code} without an exception"
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+@pytest.mark.parametrize("route", [*ROUTES, *PERSON_ROUTES], ids=lambda r: r.name)
 def test_hostile_input_never_answers_5xx(route: Route, module_forms: Site) -> None:
     forms = module_forms.forms.get(route.name)
     if not forms:
@@ -335,7 +346,9 @@ HUGE_ID = "9" * 26
 
 
 @pytest.mark.parametrize(
-    "route", [*PARTICIPANT_ROUTES, *ASSOCIATION_ROUTES, *PROVIDER_ROUTES], ids=lambda r: r.name
+    "route",
+    [*PARTICIPANT_ROUTES, *ASSOCIATION_ROUTES, *PROVIDER_ROUTES, *PERSON_ROUTES],
+    ids=lambda r: r.name,
 )
 def test_an_id_of_26_digits_in_the_path_is_not_found(
     route: Route,
@@ -349,6 +362,8 @@ def test_an_id_of_26_digits_in_the_path_is_not_found(
         owner, values = "greta", module_norrbygden.values
     elif route in PROVIDER_ROUTES:
         owner, values = "ulla", {"activity_pk": module_setting.activity.pk}
+    elif route in PERSON_ROUTES:
+        owner = next(name for name in module_forms.clients if name.startswith("person-"))
     client = module_forms.clients[owner]
     for name in route.params:
         if not isinstance(values.get(name), int):
