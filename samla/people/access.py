@@ -305,10 +305,15 @@ def own_participants(user: User) -> ParticipantQuerySet:
     ).select_related("association", "controlling_organisation")
 
 
-def _record_own_read(user: User, participant: Participant, purpose: str) -> None:
+def _record_own_read(
+    user: User,
+    participant: Participant,
+    purpose: str,
+    action: AuditEvent.Action = AuditEvent.Action.VIEW,
+) -> None:
     record(
         actor=user,
-        action=AuditEvent.Action.VIEW,
+        action=action,
         obj=participant,
         participant_id=participant.pk,
         role=OWN_ROLE,
@@ -317,12 +322,15 @@ def _record_own_read(user: User, participant: Participant, purpose: str) -> None
     )
 
 
-def read_own(user: User, *, purpose: str) -> list[Participant]:
-    """All the person's own records, each read logged as the person's own, in one transaction."""
+def read_own(
+    user: User, *, purpose: str, action: AuditEvent.Action = AuditEvent.Action.VIEW
+) -> list[Participant]:
+    """All the person's own records, each read logged as the person's own, in one transaction;
+    ``action`` PRINT for a PDF the person takes away."""
     with transaction.atomic():
         participants = list(own_participants(user))
         for participant in participants:
-            _record_own_read(user, participant, purpose)
+            _record_own_read(user, participant, purpose, action)
     return participants
 
 
@@ -335,6 +343,47 @@ def get_own_participant(user: User, pk: int, *, purpose: str) -> Participant:
             raise Http404
         _record_own_read(user, participant, purpose)
     return participant
+
+
+def read_own_consents(
+    user: User, *, purpose: str, action: AuditEvent.Action = AuditEvent.Action.VIEW
+) -> list[Consent]:
+    """Every consent in the person's own records, drafts and withdrawn ones too, each record
+    read logged as the person's own (``action`` PRINT for a printed copy), in one transaction."""
+    with transaction.atomic():
+        participants = {p.pk: p for p in own_participants(user)}
+        consents = list(
+            Consent.objects.filter(participant_id__in=list(participants))
+            .prefetch_related("organisations", "replaced_by")
+            .select_related("replaces", "recorded_by__organisation", "withdrawn_by__organisation")
+        )
+        for participant in participants.values():
+            _record_own_read(user, participant, purpose, action)
+    for consent in consents:
+        consent.participant = participants[consent.participant_id]
+    return consents
+
+
+def get_own_consent(user: User, pk: int, *, purpose: str) -> Consent:
+    """One consent in the person's own records, or 404 (missing and someone else's alike); the
+    read of its record logged as the person's own."""
+    with transaction.atomic():
+        consent = (
+            Consent.objects.filter(pk=pk, participant__in=own_participants(user))
+            .prefetch_related("organisations", "replaced_by")
+            .select_related(
+                "participant__controlling_organisation",
+                "participant__association",
+                "replaces",
+                "recorded_by__organisation",
+                "withdrawn_by__organisation",
+            )
+            .first()
+        )
+        if consent is None:
+            raise Http404
+        _record_own_read(user, consent.participant, purpose)
+    return consent
 
 
 def has_records(number: str) -> Participant | None:

@@ -21,7 +21,7 @@ from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.concurrency import Stale
 from samla.organisations.models import Association, Organisation
-from samla.people.access import basis_of
+from samla.people.access import OWN_ROLE, basis_of
 from samla.people.models import (
     Consent,
     Participant,
@@ -182,7 +182,12 @@ def record_consent(
     valid_to: date | None,
     note: str = "",
     replaces: Consent | None = None,
+    draft: bool = False,
 ) -> Consent:
+    """A consent the person gave, or with ``draft`` one for the person to give digitally with
+    e-ID in Min Samla (``give_consent``): a draft lifts no secrecy until then."""
+    if draft:
+        form, given_by, given_by_name = Consent.Form.DIGITAL, Consent.GivenBy.PERSON, ""
     consent = Consent.objects.create(
         participant=participant,
         categories_included=categories_included,
@@ -196,6 +201,7 @@ def record_consent(
         note=note,
         recorded_by=actor,
         replaces=replaces,
+        given_at=None if draft else timezone.now(),
     )
     consent.organisations.set(organisations)
     record(
@@ -203,31 +209,66 @@ def record_consent(
         action=AuditEvent.Action.CREATE,
         obj=consent,
         participant_id=participant.pk,
-        summary="Registrerade samtycke",
+        summary="Registrerade utkast till samtycke" if draft else "Registrerade samtycke",
     )
     return consent
 
 
 @transaction.atomic
-def withdraw_consent(consent: Consent, *, actor: User, reason: str) -> Consent:
+def give_consent(consent: Consent, *, actor: User, signature: str) -> Consent:
+    """The person gives a consent their coordinator drafted, signed with e-ID (``signature``
+    says with which provider and at which assurance level): in force from this moment, if its
+    dates say so."""
+    locked = Consent.objects.select_for_update().get(pk=consent.pk)
+    if locked.withdrawn_at is not None:
+        raise ValidationError(_("Samtycket är inte längre aktuellt. Ingenting har ändrats."))
+    if locked.given_at is not None:
+        raise ValidationError(_("Du har redan lämnat det här samtycket."))
+    if locked.valid_to is not None and locked.valid_to < timezone.localdate():
+        raise ValidationError(
+            _("Tiden för samtycket har gått ut. Be din koordinator om ett nytt samtycke.")
+        )
+    locked.given_at = timezone.now()
+    locked.given_signature = signature
+    locked.save(update_fields=["given_at", "given_signature"])
+    record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=locked,
+        participant_id=locked.participant_id,
+        role=OWN_ROLE,
+        summary=f"Lämnade samtycke digitalt med {signature}",
+    )
+    return locked
+
+
+@transaction.atomic
+def withdraw_consent(consent: Consent, *, actor: User, reason: str, signature: str = "") -> Consent:
     """Withdrawal takes effect at once: the next request from another organisation is refused.
     It reaches everything that rested on the consent: each function listed in
     ``SAMLA_CONSENT_WITHDRAWN`` (by dotted path, as the apps below people may not be imported
     here) is called with the withdrawn consent in this transaction, so the withdrawal and what
-    follows from it are committed or refused together."""
+    follows from it are committed or refused together. A draft withdrawn is declined.
+
+    ``signature`` is the person's e-ID signature when they withdraw it themself in Min Samla."""
     locked = Consent.objects.select_for_update().get(pk=consent.pk)
     if locked.withdrawn_at is not None:
         raise ValidationError(_("Samtycket är redan återkallat."))
     locked.withdrawn_at = timezone.now()
     locked.withdrawn_by = actor
     locked.withdrawal_reason = reason
-    locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    locked.withdrawal_signature = signature
+    locked.save(
+        update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "withdrawal_signature"]
+    )
+    summary = "Avböjde samtycke" if locked.given_at is None else "Återkallade samtycke"
     record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         obj=locked,
         participant_id=locked.participant_id,
-        summary="Återkallade samtycke",
+        role=OWN_ROLE if signature else "",
+        summary=f"{summary} med {signature}" if signature else summary,
     )
     for path in settings.SAMLA_CONSENT_WITHDRAWN:
         import_string(path)(locked)

@@ -210,7 +210,14 @@ class LinkIdNumberForm(forms.Form):
     id_number = IdNumberField(label=gettext_lazy("Personnummer eller samordningsnummer"))
 
 
+IN_MIN_SAMLA = "min_samla"
+
+
 class ConsentForm(forms.Form):
+    """A consent the person gave, or a draft for them to give in Min Samla: ``cleaned_data``
+    then has ``draft`` True, and the form and giver of a consent given there (digital, by the
+    person)."""
+
     organisations = form_fields.ModelMultipleChoiceField(
         label=gettext_lazy("Organisationer som får ta del av uppgifter"),
         queryset=Organisation.objects.none(),
@@ -229,7 +236,13 @@ class ConsentForm(forms.Form):
     )
     form = forms.ChoiceField(
         label=gettext_lazy("Hur lämnades samtycket?"),
-        choices=Consent.Form.choices,
+        choices=[
+            *Consent.Form.choices,
+            (
+                IN_MIN_SAMLA,
+                gettext_lazy("Inte än: personen lämnar det själv med e-legitimation i Min Samla"),
+            ),
+        ],
         widget=forms.RadioSelect,
     )
     given_by = forms.ChoiceField(
@@ -269,6 +282,7 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args: Any, participant: Participant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.participant = participant
         today = timezone.localdate()
         self.fields["valid_from"].initial = today
         self.fields["valid_to"].initial = today + timedelta(days=365)
@@ -294,6 +308,21 @@ class ConsentForm(forms.Form):
                 _("En uppgift kan inte både ingå och vara undantagen: %(names)s.")
                 % {"names": ", ".join(str(InformationCategory(c).label) for c in sorted(overlap))},
             )
+        cleaned["draft"] = cleaned.get("form") == IN_MIN_SAMLA
+        if cleaned["draft"]:
+            cleaned |= {
+                "form": Consent.Form.DIGITAL,
+                "given_by": Consent.GivenBy.PERSON,
+                "given_by_name": "",
+            }
+            if self.participant.id_number_kind == idnumbers.IdNumberKind.RESERVE:
+                self.add_error(
+                    "form",
+                    _(
+                        "Personen behöver ett personnummer eller samordningsnummer för att "
+                        "logga in i Min Samla."
+                    ),
+                )
         if (
             cleaned.get("given_by") not in (None, Consent.GivenBy.PERSON)
             and not cleaned.get("given_by_name", "").strip()
@@ -309,6 +338,21 @@ class WithdrawConsentForm(forms.Form):
         max_length=1000,
         help_text=gettext_lazy("Till exempel: personen återkallade samtycket muntligt i dag."),
     )
+
+
+class OwnWithdrawalForm(forms.Form):
+    """The person's reason for withdrawing or declining a consent in Min Samla: theirs to give
+    or not (the record needs one, so a plain default stands in)."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Vill du berätta varför? (frivilligt)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+    )
+
+    def reason_or(self, default: str) -> str:
+        return self.cleaned_data["reason"].strip() or default
 
 
 class AddTeamMemberForm(forms.Form):

@@ -267,9 +267,11 @@ class Participant(models.Model):
 
 class ConsentQuerySet(models.QuerySet["Consent"]):
     def in_force(self, on: date) -> ConsentQuerySet:
-        """Consents that lift secrecy on this day: begun, not ended, not withdrawn."""
+        """Consents that lift secrecy on this day: given (a draft never does), begun, not
+        ended, not withdrawn."""
         return self.filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=on),
+            given_at__isnull=False,
             valid_from__lte=on,
             withdrawn_at__isnull=True,
         )
@@ -277,7 +279,11 @@ class ConsentQuerySet(models.QuerySet["Consent"]):
 
 class Consent(models.Model):
     """Samtycke till att sekretessen bryts (R2). Recorded, never edited: a change is a new
-    consent; only the withdrawal is written later, and it takes effect at once."""
+    consent; only the withdrawal is written later, and it takes effect at once.
+
+    A coordinator may register a consent as a draft for the person to give with e-ID in Min
+    Samla (``given_at`` is None): a draft is never in force. Giving it writes ``given_at`` and
+    the signature, nothing else; declining it is its withdrawal."""
 
     class Form(models.TextChoices):
         WRITTEN = "written", _("Skriftligt")
@@ -300,8 +306,13 @@ class Consent(models.Model):
         ACTIVE = "active", _("Gäller")
         EXPIRED = "expired", _("Har upphört")
         WITHDRAWN = "withdrawn", _("Återkallat")
+        DRAFT = "draft", _("Väntar på att personen lämnar det")
+        DECLINED = "declined", _("Avböjt")
 
-    WITHDRAWAL_FIELDS = frozenset({"withdrawn_at", "withdrawn_by", "withdrawal_reason"})
+    WITHDRAWAL_FIELDS = frozenset(
+        {"withdrawn_at", "withdrawn_by", "withdrawal_reason", "withdrawal_signature"}
+    )
+    GIVING_FIELDS = frozenset({"given_at", "given_signature"})
 
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="consents")
     organisations = models.ManyToManyField(
@@ -342,6 +353,20 @@ class Consent(models.Model):
         editable=False,
     )
     withdrawal_reason = models.TextField(_("skäl till återkallelsen"), max_length=1000, blank=True)
+    withdrawal_signature = models.CharField(
+        _("återkallat med e-legitimation"), max_length=200, blank=True, editable=False
+    )
+    given_at = models.DateTimeField(
+        _("lämnat"),
+        null=True,
+        blank=True,
+        default=timezone.now,
+        editable=False,
+        help_text=_("Tomt för ett utkast som personen ännu inte har lämnat i Min Samla."),
+    )
+    given_signature = models.CharField(
+        _("lämnat med e-legitimation"), max_length=200, blank=True, editable=False
+    )
     replaces = models.ForeignKey(
         "self",
         verbose_name=_("ersätter"),
@@ -370,6 +395,14 @@ class Consent(models.Model):
                 condition=Q(given_by="person") | ~Q(given_by_name=""),
                 name="people_consent_representative_named",
             ),
+            models.CheckConstraint(
+                condition=Q(given_at__isnull=False) | Q(form="digital", given_by="person"),
+                name="people_consent_draft_given_digitally_by_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(given_at__isnull=False) | Q(given_signature=""),
+                name="people_consent_draft_unsigned",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -378,7 +411,11 @@ class Consent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         update_fields = kwargs.get("update_fields")
         if self.pk is not None and (
-            update_fields is None or not set(update_fields) <= self.WITHDRAWAL_FIELDS
+            update_fields is None
+            or not (
+                set(update_fields) <= self.WITHDRAWAL_FIELDS
+                or set(update_fields) <= self.GIVING_FIELDS
+            )
         ):
             raise ValueError("A consent is never edited: record a new one instead.")
         super().save(*args, **kwargs)
@@ -389,7 +426,9 @@ class Consent(models.Model):
     def state(self, on: date | None = None) -> Consent.State:
         on = on or timezone.localdate()
         if self.withdrawn_at is not None:
-            return self.State.WITHDRAWN
+            return self.State.DECLINED if self.given_at is None else self.State.WITHDRAWN
+        if self.given_at is None:
+            return self.State.DRAFT
         if self.valid_from > on:
             return self.State.UPCOMING
         if self.valid_to is not None and self.valid_to < on:
@@ -398,6 +437,10 @@ class Consent(models.Model):
 
     def is_in_force(self, on: date | None = None) -> bool:
         return self.state(on) == self.State.ACTIVE
+
+    @property
+    def is_draft(self) -> bool:
+        return self.given_at is None
 
     def allows(self, category: InformationCategory | str) -> bool:
         return category in self.categories_included and category not in self.categories_excluded

@@ -192,8 +192,14 @@ def record_consent(request: AuthedRequest, pk: int) -> HttpResponse:
             valid_from=data["valid_from"],
             valid_to=data["valid_to"],
             note=data["note"],
+            draft=data["draft"],
         )
-        messages.success(request, _("Samtycket är registrerat."))
+        messages.success(
+            request,
+            _("Samtycket väntar på att personen lämnar det i Min Samla.")
+            if data["draft"]
+            else _("Samtycket är registrerat."),
+        )
         return redirect(participant)
     status = 422 if form.errors else 200
     return render(
