@@ -10,6 +10,11 @@ the audit row of the read). On top of that:
 - an organisation confirms its part through one of its people who can see the person;
 - an action's status is followed up by its responsible person, anyone of its organisation who
   can see the person, or the controlling organisation's coordinator.
+
+The person themself, in Min Samla, reaches their own plans through ``own_plans`` and
+``get_own_plan`` (built on ``people.access.own_participants``; each read logged as their own).
+They see the latest agreed version, and the working revision only while it waits for their
+approval: a draft is the staff's work in progress.
 """
 
 from __future__ import annotations
@@ -18,14 +23,21 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 
 from samla.accounts.models import User
 from samla.audit.models import AuditEvent
-from samla.people.access import ParticipantAccess, deciding_consents, get_participant_for_user
+from samla.people.access import (
+    ParticipantAccess,
+    deciding_consents,
+    get_own_participant,
+    get_participant_for_user,
+    read_own,
+)
 from samla.people.models import Consent, InformationCategory, Participant
-from samla.plans.models import Plan, PlanAction
+from samla.plans.models import Plan, PlanAction, PlanApproval, PlanDeferral, PlanVersion
 
 
 @dataclass(frozen=True)
@@ -135,3 +147,53 @@ def consent_for_organisation(
     participant: Participant, organisation_id: int, on: date
 ) -> Consent | None:
     return deciding_consents(organisation_id, [participant.pk], on).get(participant.pk)
+
+
+@dataclass(frozen=True)
+class OwnPlan:
+    """One of the person's records and its plan, as the person sees it in Min Samla."""
+
+    participant: Participant
+    plan: Plan | None
+    agreed: PlanVersion | None
+    approval: PlanApproval | None
+    deferral: PlanDeferral | None
+
+    @property
+    def waits_for_person(self) -> bool:
+        """A revision is sent and the person has not approved it yet."""
+        return (
+            self.plan is not None
+            and self.plan.state == Plan.State.INVITED
+            and self.approval is None
+        )
+
+
+def _own_plan(participant: Participant) -> OwnPlan:
+    plan = current_plan(participant)
+    if plan is None:
+        return OwnPlan(participant, None, None, None, None)
+    plan.participant = participant
+    return OwnPlan(
+        participant=participant,
+        plan=plan,
+        agreed=PlanVersion.objects.filter(plan=plan).order_by("-number").first(),
+        approval=PlanApproval.objects.current().filter(plan=plan, revision=plan.revision).first(),
+        deferral=PlanDeferral.objects.current().filter(plan=plan, revision=plan.revision).first(),
+    )
+
+
+def own_plans(user: User, *, purpose: str) -> list[OwnPlan]:
+    """The plan of each of the person's own records; every record's read logged as their own,
+    in the same transaction."""
+    with transaction.atomic():
+        return [_own_plan(participant) for participant in read_own(user, purpose=purpose)]
+
+
+def get_own_plan(user: User, pk: int, *, purpose: str) -> OwnPlan:
+    """The open plan of one of the person's own records, or 404 (also for someone else's)."""
+    with transaction.atomic():
+        own = _own_plan(get_own_participant(user, pk, purpose=purpose))
+    if own.plan is None or not own.plan.is_open:
+        raise Http404
+    return own

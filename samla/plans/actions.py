@@ -32,6 +32,7 @@ from samla.plans.models import (
     PlanAction,
     PlanApproval,
     PlanConfirmation,
+    PlanDeferral,
     PlanVersion,
 )
 from samla.plans.reminders import notify_assigned
@@ -155,6 +156,9 @@ def _content_changed(locked: Plan, *, now: datetime) -> None:
             superseded_at=now
         )
         PlanApproval.objects.current().filter(plan=locked, revision=locked.revision).update(
+            superseded_at=now
+        )
+        PlanDeferral.objects.current().filter(plan=locked, revision=locked.revision).update(
             superseded_at=now
         )
     locked.version += 1
@@ -427,30 +431,80 @@ def confirm_plan(plan: Plan, *, actor: User, version: int) -> PlanConfirmation:
 
 @transaction.atomic
 def record_approval(
-    plan: Plan, *, actor: User, version: int, method: str, note: str = ""
+    plan: Plan,
+    *,
+    actor: User,
+    version: int,
+    method: str,
+    note: str = "",
+    acr: str = "",
+    provider: str = "",
+    at: datetime | None = None,
 ) -> PlanApproval:
-    """The person approved the working revision (R10): how, recorded by their coordinator."""
+    """The person approved the working revision (R10): how, recorded by their coordinator, or
+    by the person themself in Min Samla, signed with e-ID (``acr`` and ``provider`` of the
+    signature, ``at`` its time). Raises ``concurrency.Stale`` if the plan changed since
+    ``version`` was read: what the person approves is exactly what they read."""
     locked = _lock(plan, version)
     locked.transition(Plan.Transition.APPROVE)
+    if acr and not actor.is_person:
+        raise ValueError("Only the person signs an approval with e-ID.")
     if PlanApproval.objects.current().filter(plan=locked, revision=locked.revision).exists():
         raise ValidationError(_("Personens godkännande är redan registrerat."))
+    now = at or timezone.now()
     approval = PlanApproval.objects.create(
         plan=locked,
         revision=locked.revision,
         method=PlanApproval.Method(method),
         note=note,
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        recorded_at=now,
+        acr=acr,
+        provider=provider,
     )
+    PlanDeferral.objects.current().filter(plan=locked, revision=locked.revision).update(
+        superseded_at=now
+    )
+    summary = f"Registrerade personens godkännande (revision {locked.revision})"
+    if acr:
+        summary = (
+            f"Godkände planen med e-legitimation ({provider}), tillitsnivå "
+            f"{approval.assurance_level} (revision {locked.revision})"
+        )
     record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
         obj=approval,
         participant_id=locked.participant_id,
-        summary=f"Registrerade personens godkännande (revision {locked.revision})",
+        summary=summary,
     )
     _agree_if_complete(locked, actor=actor)
     return approval
+
+
+@transaction.atomic
+def defer_approval(plan: Plan, *, actor: User, version: int, reason: str) -> PlanDeferral:
+    """The person answers "not yet, because …" to the revision waiting for them: their
+    coordinator sees it. A later answer replaces the earlier one to the same revision."""
+    locked = _lock(plan, version)
+    locked.transition(Plan.Transition.APPROVE)
+    if PlanApproval.objects.current().filter(plan=locked, revision=locked.revision).exists():
+        raise ValidationError(_("Planen är redan godkänd."))
+    now = timezone.now()
+    PlanDeferral.objects.current().filter(plan=locked, revision=locked.revision).update(
+        superseded_at=now
+    )
+    deferral = PlanDeferral.objects.create(
+        plan=locked, revision=locked.revision, reason=reason, given_by=actor, given_at=now
+    )
+    record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=deferral,
+        participant_id=locked.participant_id,
+        summary=f"Svarade ”inte än” på planen (revision {locked.revision})",
+    )
+    return deferral
 
 
 def _agree_if_complete(locked: Plan, *, actor: User) -> None:
@@ -488,8 +542,9 @@ def _agree_if_complete(locked: Plan, *, actor: User) -> None:
 
 
 @transaction.atomic
-def close_plan(plan: Plan, *, actor: User, reason: str, note: str = "") -> Plan:
-    """End the plan. "The person wants to end it" is always allowed while it is open (R10)."""
+def close_plan(plan: Plan, *, actor: User, reason: str, note: str = "", signed: str = "") -> Plan:
+    """End the plan. "The person wants to end it" is always allowed while it is open (R10).
+    ``signed``: how the person signed it, when they ended it themself in Min Samla."""
     locked = _lock(plan)
     locked.transition(Plan.Transition.CLOSE)
     locked.close_reason = Plan.CloseReason(reason)
@@ -505,6 +560,7 @@ def close_plan(plan: Plan, *, actor: User, reason: str, note: str = "") -> Plan:
         action=AuditEvent.Action.UPDATE,
         obj=locked,
         participant_id=locked.participant_id,
-        summary=f"Avslutade planen: {locked.get_close_reason_display()}",
+        summary=f"Avslutade planen: {locked.get_close_reason_display()}"
+        + (f", signerat med {signed}" if signed else ""),
     )
     return locked

@@ -169,10 +169,18 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+# What staff can register. "Digital" is what the person does themself in Min Samla, with e-ID.
+STAFF_APPROVAL_METHODS = [
+    (value, label)
+    for value, label in PlanApproval.Method.choices
+    if value != PlanApproval.Method.DIGITAL
+]
+
+
 class ApprovalForm(VersionForm):
     method = forms.ChoiceField(
         label=gettext_lazy("Hur godkände personen planen?"),
-        choices=PlanApproval.Method.choices,
+        choices=STAFF_APPROVAL_METHODS,
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
@@ -234,3 +242,28 @@ class CompareForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["a"].choices = choices  # type: ignore[attr-defined]
         self.fields["b"].choices = choices  # type: ignore[attr-defined]
+
+
+class NotYetForm(VersionForm):
+    """The person's "not yet, because …" to a revision waiting for their approval."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Inte än, för att …"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=gettext_lazy("Skriv med egna ord vad du vill ändra eller fråga om."),
+        error_messages={
+            "required": gettext_lazy("Skriv varför du inte vill godkänna planen än."),
+        },
+    )
+
+
+class PersonCloseForm(forms.Form):
+    """The person ends their plan; saying why is up to them."""
+
+    note = forms.CharField(
+        label=gettext_lazy("Vill du berätta varför? (frivilligt)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+    )

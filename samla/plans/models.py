@@ -343,10 +343,15 @@ class PlanApproval(models.Model):
         _("hur godkände personen planen?"), max_length=12, choices=Method.choices
     )
     note = models.TextField(_("anteckning"), max_length=1000, blank=True)
+    # Staff who registered it, or the person themself when they approved in Min Samla.
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField()
+    # The e-ID the person signed with in Min Samla; blank when staff registered the approval
+    # (older rows with the method "digital" were ticked by staff and have none).
+    acr = models.CharField(_("tillitsnivå"), max_length=200, blank=True, editable=False)
+    provider = models.CharField(_("e-legitimation"), max_length=40, blank=True, editable=False)
     superseded_at = models.DateTimeField(null=True, blank=True)
 
     objects = PlanApprovalQuerySet.as_manager()
@@ -360,11 +365,67 @@ class PlanApproval(models.Model):
                 fields=["plan", "revision"],
                 condition=Q(superseded_at__isnull=True),
                 name="plans_planapproval_one_per_revision",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(acr="") | Q(method="digital"),
+                name="plans_planapproval_e_id_only_digital",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} ({self.recorded_at:%Y-%m-%d})"
+
+    @property
+    def by_person_with_e_id(self) -> bool:
+        """Given by the person themself in Min Samla, signed with e-ID."""
+        return bool(self.acr)
+
+    @property
+    def assurance_level(self) -> str:
+        return assurance_level(self.acr)
+
+
+def assurance_level(acr: str) -> str:
+    """The Swedish assurance level's number ("3") from its URI, or the value as it is."""
+    tail = acr.rstrip("/").rsplit("/", 1)[-1]
+    return tail.removeprefix("loa") if tail.startswith("loa") else acr
+
+
+class PlanDeferralQuerySet(models.QuerySet["PlanDeferral"]):
+    def current(self) -> PlanDeferralQuerySet:
+        return self.filter(superseded_at__isnull=True)
+
+
+class PlanDeferral(models.Model):
+    """The person's answer "not yet, because …" to a revision that waits for their approval,
+    given in Min Samla. It stands until the revision changes or the person approves it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="deferrals")
+    revision = models.PositiveIntegerField()
+    reason = models.TextField(_("varför inte än"), max_length=2000)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    given_at = models.DateTimeField()
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PlanDeferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["given_at", "pk"]
+        verbose_name = _("personens svar ”inte än”")
+        verbose_name_plural = _("personens svar ”inte än”")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "revision"],
+                condition=Q(superseded_at__isnull=True),
+                name="plans_plandeferral_one_current_per_revision",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="plans_plandeferral_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason[:60]} ({self.given_at:%Y-%m-%d})"
 
 
 class PlanVersion(models.Model):

@@ -19,7 +19,13 @@ from django_stubs_ext import StrOrPromise
 
 from samla.organisations.models import Organisation
 from samla.people.models import InformationCategory
-from samla.plans.models import Plan, PlanAction, PlanApproval, PlanConfirmation
+from samla.plans.models import (
+    Plan,
+    PlanAction,
+    PlanApproval,
+    PlanConfirmation,
+    assurance_level,
+)
 
 Snapshot = dict[str, Any]
 
@@ -69,6 +75,8 @@ def snapshot_of(
             "note": approval.note,
             "recorded_by": str(approval.recorded_by),
             "recorded_at": approval.recorded_at.isoformat(),
+            "acr": approval.acr,
+            "provider": approval.provider,
         },
         "confirmations": [
             {
@@ -145,6 +153,8 @@ class PlanView:
     approved_by: str
     approved_at: datetime | None
     confirmations: list[tuple[str, str, datetime | None]]
+    # The assurance level's number when the person approved it themself with e-ID, else "".
+    approval_level: str = ""
 
     @classmethod
     def of(
@@ -189,6 +199,7 @@ class PlanView:
                 (c["organisation"], c["confirmed_by"], _datetime(c["confirmed_at"]))
                 for c in snapshot.get("confirmations", [])
             ],
+            approval_level=assurance_level(approval["acr"]) if approval.get("acr") else "",
         )
 
     def groups(self) -> list[ActionGroup]:

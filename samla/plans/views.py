@@ -44,6 +44,7 @@ from samla.plans.models import (
     PlanAction,
     PlanApproval,
     PlanConfirmation,
+    PlanDeferral,
     PlanVersion,
 )
 from samla.plans.snapshots import PlanView, Snapshot, compare, snapshot_of
@@ -108,6 +109,11 @@ def _plan_context(plan_access: PlanAccess) -> dict[str, Any]:
         "approval": PlanApproval.objects.current()
         .filter(plan=plan, revision=plan.revision)
         .first(),
+        "deferral": PlanDeferral.objects.current()
+        .filter(plan=plan, revision=plan.revision, plan__state=Plan.State.INVITED)
+        .first()
+        if access.is_controller
+        else None,
         "latest_version": PlanVersion.objects.filter(plan=plan).order_by("-number").first(),
         "status_choices": PlanAction.Status.choices,
         "overdue": {a.id for a in view.actions if a.is_overdue(today)},

@@ -1,5 +1,7 @@
 """Each user's worklist: their organisation's plan actions, plans due for follow-up, and plans
-waiting for their organisation's confirmation (docs/domain.md §5C).
+waiting for their organisation's confirmation (docs/domain.md §5C). A coordinator of the
+controlling organisation also sees what the person has answered in Min Samla: "not yet,
+because …" to a revision waiting for them, an approval signed with e-ID, a plan they ended.
 
 Only people the user may see appear (``visible_participants``), and of their plans only the
 actions whose category the user's consent covers. The number of queries does not grow with the
@@ -12,21 +14,23 @@ day, and ``responsible_users(action)`` says who should hear about one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from samla.accounts.models import User
+from samla.accounts.models import Role, User
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.people.access import deciding_consents, visible_participants, would_allow
 from samla.people.models import InformationCategory, Participant, TeamMember
-from samla.plans.models import Plan, PlanAction, PlanConfirmation
+from samla.plans.models import Plan, PlanAction, PlanApproval, PlanConfirmation, PlanDeferral
 
 SOON_DAYS = 7
+# How long an approval or an ending by the person stays in the coordinator's worklist.
+PERSON_ANSWER_DAYS = 14
 Visible = QuerySet[Participant, Any]
 
 
@@ -45,16 +49,30 @@ class ActionItem:
         return self.urgency == "soon"
 
 
+@dataclass(frozen=True)
+class PersonAnswer:
+    """What the person answered about their plan in Min Samla."""
+
+    participant: Participant
+    kind: str  # "not_yet", "approved" or "ended"
+    at: datetime
+    text: str = ""  # the reason for "not yet", the note of an ending
+    level: str = ""  # the e-ID's assurance level of an approval
+
+
 @dataclass
 class Worklist:
     today: date
     actions: list[ActionItem] = field(default_factory=list)
     follow_ups: list[Plan] = field(default_factory=list)
     awaiting_confirmation: list[Plan] = field(default_factory=list)
+    person_answers: list[PersonAnswer] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.actions or self.follow_ups or self.awaiting_confirmation)
+        return not (
+            self.actions or self.follow_ups or self.awaiting_confirmation or self.person_answers
+        )
 
 
 def urgency(due: date | None, today: date) -> str:
@@ -127,6 +145,43 @@ def _awaiting(user: User, visible: Visible) -> list[Plan]:
     )
 
 
+def _person_answers(user: User) -> list[PersonAnswer]:
+    """For a coordinator of the controlling organisation: the people's answers in Min Samla."""
+    coordinating = user.role_assignments.filter(role=Role.COORDINATOR).values("association_id")
+    mine = (
+        visible_participants(user)
+        .filter(
+            controlling_organisation_id=user.organisation_id,
+            association_id__in=coordinating,
+        )
+        .values("pk")
+    )
+    since = timezone.now() - timedelta(days=PERSON_ANSWER_DAYS)
+    answers = [
+        PersonAnswer(d.plan.participant, "not_yet", d.given_at, text=d.reason)
+        for d in PlanDeferral.objects.current()
+        .filter(plan__participant__in=mine, plan__state=Plan.State.INVITED)
+        .select_related("plan__participant")
+    ]
+    answers += [
+        PersonAnswer(a.plan.participant, "approved", a.recorded_at, level=a.assurance_level)
+        for a in PlanApproval.objects.current()
+        .filter(plan__participant__in=mine, recorded_at__gte=since)
+        .exclude(acr="")
+        .select_related("plan__participant")
+    ]
+    answers += [
+        PersonAnswer(p.participant, "ended", p.closed_at, text=p.close_note)
+        for p in Plan.objects.filter(
+            participant__in=mine, state=Plan.State.CLOSED, closed_at__gte=since
+        )
+        .exclude(closed_by__person_number="")
+        .select_related("participant")
+        if p.closed_at is not None
+    ]
+    return sorted(answers, key=lambda a: a.at, reverse=True)
+
+
 def worklist_for(user: User, *, purpose: str = "Arbetslista") -> Worklist:
     """The user's worklist, read and logged in one transaction."""
     today = timezone.localdate()
@@ -143,6 +198,7 @@ def worklist_for(user: User, *, purpose: str = "Arbetslista") -> Worklist:
             .order_by("follow_up_date", "pk")
         )
         worklist.awaiting_confirmation = _awaiting(user, visible)
+        worklist.person_answers = _person_answers(user)
         if not worklist.is_empty:
             record(
                 actor=user,
@@ -150,7 +206,12 @@ def worklist_for(user: User, *, purpose: str = "Arbetslista") -> Worklist:
                 summary=(
                     f"{purpose} ({len(worklist.actions)} insatser, "
                     f"{len(worklist.follow_ups)} uppföljningar, "
-                    f"{len(worklist.awaiting_confirmation)} att bekräfta)"
+                    f"{len(worklist.awaiting_confirmation)} att bekräfta"
+                    + (
+                        f", {len(worklist.person_answers)} svar från personer)"
+                        if worklist.person_answers
+                        else ")"
+                    )
                 ),
             )
     return worklist
