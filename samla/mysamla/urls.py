@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samla.mysamla.views import consents, door, reads
+from samla.mysamla.views import consents, door, notices, reads
 from samla.mysamla.views import meetings as meeting_views
 from samla.mysamla.views import plan as plan_views
 from samla.mysamla.views import story as story_views

@@ -26,6 +26,8 @@ class Kind(models.TextChoices):
     REFERRAL_INCOMING = "incoming", _("En ny remiss till en insats vi utför")
     REFERRAL_UNANSWERED = "unanswered", _("En remiss har inte besvarats i tid")
     FOLLOW_UP_DUE = "follow_up_due", _("En uppföljning efter avslut ska göras")
+    # To a person who chose it in Min Samla: only that there is something new, nothing else.
+    PERSON_NEWS = "person_news", _("Det finns något nytt för mig i Min Samla")
     OUTSIDE_TEAM = (
         "outside_team",
         _("Någon har svarat på en kallelse jag skickat men kan inte läggas till i teamet"),
@@ -44,6 +46,10 @@ class Preference(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(30)],
     )
     on_overdue = models.BooleanField(_("När en uppgift är försenad"), default=True)
+    # Min Samla: off until the person chooses it (and gives an address) themself.
+    on_person_news = models.BooleanField(
+        _("Skicka ett meddelande när det finns något nytt för mig i Samla"), default=False
+    )
 
     class Meta:
         verbose_name = _("aviseringsval")
@@ -65,6 +71,7 @@ class Preference(models.Model):
             Kind.ASSIGNED: self.on_assigned,
             Kind.DUE_SOON: self.on_due_soon,
             Kind.OVERDUE: self.on_overdue,
+            Kind.PERSON_NEWS: self.on_person_news,
         }.get(Kind(kind), True)
 
 

@@ -8,6 +8,7 @@ the background worker only when the transaction commits.
 from __future__ import annotations
 
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 
 from samla.accounts.models import User
 from samla.notifications.models import Kind, Notice, Preference
@@ -48,3 +49,15 @@ def notify(
         return None
     transaction.on_commit(lambda: send_notice.enqueue(notice.pk))
     return notice
+
+
+def notify_person(number: str, *, about: models.Model, occasion: str = "") -> Notice | None:
+    """Tell the person with this identity number, if they chose it in Min Samla, that there is
+    something new: "Du har något nytt i Samla" and a link to Min Samla, nothing more. Never a
+    calendar file, never a name or a place (a person with protected identity may choose it too).
+    Nobody is told who has not logged in to Min Samla and given an address there."""
+    person = User.objects.filter(person_number=number).first() if number else None
+    if person is None:
+        return None
+    path = reverse("mysamla:start")
+    return notify(person, Kind.PERSON_NEWS, about=about, path=path, occasion=occasion)

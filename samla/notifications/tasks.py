@@ -26,6 +26,7 @@ SUBJECTS = {
     Kind.REFERRAL_UNANSWERED: "Samla: en remiss väntar på svar",
     Kind.FOLLOW_UP_DUE: "Samla: en uppföljning ska göras",
     Kind.OUTSIDE_TEAM: "Samla: ett svar på en kallelse behöver din åtgärd",
+    Kind.PERSON_NEWS: "Du har något nytt i Samla",
 }
 
 
