@@ -44,7 +44,9 @@ from samla.demo.logins import (
     OSTRA_SODERTORN,
     SOFINT,
     identity_number,
+    reserved_numbers,
 )
+from samla.demo.persons import build_demo_people
 from samla.demo.referrals import build_referrals
 from samla.demo.surveys import build_surveys
 from samla.money import split
@@ -235,6 +237,7 @@ ORAL_CONSENT_NOTE = "Muntligt samtycke vid telefonsamtal. Dokumenterat av koordi
 _FICTION_PHONE_SUFFIXES = range(5, 100)
 _ASCII = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u", " ": "", "'": ""})
 _FIRST_START = date(2023, 1, 1)
+_RESERVED_NUMBERS = reserved_numbers()
 
 
 def fiction_phone(rng: random.Random) -> str:
@@ -295,6 +298,7 @@ class Summary:
             "plan_confirmations": "bekräftelser av planer",
             "plan_approvals": "personens godkännanden av planer",
             "plan_versions": "överenskomna versioner av planer",
+            "demo_people": "personer som loggar in i Min Samla",
             "referrals": "remisser och deltaganden",
             "attendance": "närvaronoteringar",
             "measurements": "mätningar",
@@ -448,6 +452,8 @@ def load_demo(*, seed: int = DEMO_SEED) -> Summary:
     summary.counts.update(build_finance(today=today, populations=populations))
     # Stories and plans, through the apps' own actions: slower per row, so only here.
     summary.counts.update(build_casework(seed=seed, today=today))
+    # The three people who log in to Min Samla, after the casework and its meetings.
+    summary.counts.update(build_demo_people(today=today))
     summary.counts.update(build_referrals(seed=seed, today=today))
     summary.counts.update(build_indicators(seed=seed))
     summary.counts.update(build_surveys(today=today))
@@ -757,7 +763,8 @@ class ParticipantBuilder:
     def _draw_number(
         self, organisation_id: int, sex: idnumbers.LegalSex, age: int, *, coordination: bool
     ) -> idnumbers.IdNumber | None:
-        """A test number no participant of this controller has; each date has ten per sex."""
+        """A test number no participant of this controller has, nor a demo login or demo person
+        (``logins.reserved_numbers``); each date has ten per sex."""
         for _attempt in range(20):
             born = self._birth_date(age)
             first = self.rng.randrange(10)
@@ -765,7 +772,10 @@ class ParticipantBuilder:
                 number = idnumbers.test_personnummer(
                     born, sex, (first + step) % 10, coordination=coordination
                 )
-                if (organisation_id, number.value) not in self.taken:
+                if (
+                    organisation_id,
+                    number.value,
+                ) not in self.taken and number.value not in _RESERVED_NUMBERS:
                     self.taken.add((organisation_id, number.value))
                     return number
         return None

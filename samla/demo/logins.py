@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from samla.idnumbers import test_personnummer
+from samla.idnumbers import LegalSex, test_personnummer
 
 # One shared password, long enough for the validators in settings (12 characters, not common,
 # not numeric). It only ever exists in a demo database: SAMLA_DEMO refuses production.
@@ -151,6 +151,66 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 # fmt: on
 
 
+@dataclass(frozen=True)
+class DemoPerson:
+    """A participant who logs in to Min Samla with the demo's e-ID (``samla.demo.persons``
+    builds their case through the apps' actions)."""
+
+    first_name: str
+    last_name: str
+    sex: LegalSex
+    birth_date: date
+    organisation: str  # the controlling organisation, a name as samla.demo.data builds it
+    association: str  # an association's short name
+    coordinator: str  # the username of the demo coordinator login who owns the case
+    handlers: tuple[str, ...]  # usernames of demo handler logins on the team (FK first)
+    description: str
+    also_at: str | None = None  # a demo coordinator at another controller who holds a record too
+
+
+# fmt: off
+DEMO_PEOPLE: tuple[DemoPerson, ...] = (
+    DemoPerson(
+        "Elin", "Berg", "F", date(1991, 3, 14), "Lindesbergs kommun", SOFINT,
+        "koordinator.lindesberg", ("handlaggare.fk.sofint", "handlaggare.af.sofint"),
+        "Deltagare i Sofint, koordinator Sara Lundqvist, en ändrad plan väntar på "
+        "godkännande, uppgifter hos två kommuner",
+        also_at="koordinator.nora",
+    ),
+    DemoPerson(
+        "Jonas", "Ekström", "M", date(1984, 9, 2), "Tyresö kommun", OSTRA_SODERTORN,
+        "koordinator.tyreso", ("handlaggare.fk.sodertorn", "handlaggare.af.sodertorn"),
+        "Deltagare i Östra Södertörn, koordinator Emma Lindqvist, en plan väntar på "
+        "godkännande, hälsan delas inte",
+    ),
+    DemoPerson(
+        "Amira", "Sundberg", "F", date(2001, 11, 27), "Haninge kommun", OSTRA_SODERTORN,
+        "koordinator.haninge", ("handlaggare.fk.sodertorn", "handlaggare.af.sodertorn"),
+        "Deltagare i Östra Södertörn, koordinator Ahmed Yusuf, en överenskommen plan",
+    ),
+)
+# fmt: on
+
+
+def person_number(person: DemoPerson) -> str:
+    """The demo person's personnummer, one of Skatteverket's test numbers, the same on every
+    load. The participants the demo generates never get it (``reserved_numbers``)."""
+    return test_personnummer(person.birth_date, person.sex, index=9).value
+
+
+def reserved_numbers() -> frozenset[str]:
+    """The demo staff's and the demo people's numbers: no generated participant has one, so that
+    nobody logs in as someone else."""
+    return frozenset(
+        [*(identity_number(user) for user in DEMO_USERS), *map(person_number, DEMO_PEOPLE)]
+    )
+
+
+def demo_people() -> list[str]:
+    """Each demo person in a line, for the Min Samla login page."""
+    return [f"{p.first_name} {p.last_name} – {p.description}" for p in DEMO_PEOPLE]
+
+
 def demo_logins() -> list[tuple[str, str, str]]:
     """(username, password, description) for every demo user, in the order to show them."""
     return [(user.username, DEMO_PASSWORD, user.description) for user in DEMO_USERS]
@@ -162,7 +222,13 @@ def logins_table() -> str:
     widths = [max(len(row[column]) for row in rows) for column in range(2)]
     lines = [f"{u:<{widths[0]}}  {p:<{widths[1]}}  {d}" for u, p, d in rows]
     lines.insert(1, "-" * max(len(line) for line in lines))
-    return "\n".join(lines)
+    people = [
+        "",
+        "Min Samla: logga in på http://127.0.0.1:8000/min-samla/ med 'Logga in med "
+        "e-legitimation (demo)' och välj personen:",
+        *(f"  {line}" for line in demo_people()),
+    ]
+    return "\n".join([*lines, *people])
 
 
 # Who of the demo's staff is a man, for a test personnummer of the right kind.
