@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, Concatenate, ParamSpec
+from typing import Concatenate, ParamSpec
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -15,7 +15,7 @@ P = ParamSpec("P")
 PersonView = Callable[Concatenate[AuthedRequest, P], HttpResponse]
 
 
-def person_view(view: PersonView[P]) -> Callable[Concatenate[Any, P], HttpResponse]:
+def person_view(view: PersonView[P]) -> PersonView[P]:
     """A page of Min Samla: someone not signed in goes to Min Samla's login, a member of staff
     gets 404 like any page they may not see (``PersonDoorMiddleware`` keeps persons out of
     every other page)."""
