@@ -55,11 +55,16 @@ def meeting_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _chosen(records: list[Participant], wanted: str | None) -> Participant:
-    """The record the request is about: the one named, if it is the person's own, else the
-    first (most people have one)."""
+    """The record the request is about: the one named, which must be the person's own (404
+    otherwise), or else the first (most people have one)."""
     if not records:
         raise Http404
-    return next((r for r in records if str(r.pk) == wanted), records[0])
+    if not wanted:
+        return records[0]
+    chosen = next((r for r in records if str(r.pk) == wanted), None)
+    if chosen is None:
+        raise Http404
+    return chosen
 
 
 @person_view
