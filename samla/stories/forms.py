@@ -4,16 +4,19 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samla.people.models import InformationCategory
+from samla.people.models import InformationCategory, Participant
 from samla.stories.models import (
     DEFAULT_CATEGORY,
     KIND_ORDER,
     MAX_SECTION_LENGTH,
+    MAX_SUGGESTION_LENGTH,
     SectionContent,
     StorySection,
+    StorySuggestion,
     StoryVersion,
 )
 
@@ -89,6 +92,18 @@ class StoryForm(forms.Form):
         return initial | StoryForm.data_for(version.contents())
 
     @staticmethod
+    def initial_taking_in(
+        version: StoryVersion | None, suggestion: StorySuggestion
+    ) -> dict[str, Any]:
+        """The form with the person's suggestion in its section (their text replaces the
+        section's: they started from it). Something new is left for the writer to place."""
+        initial = StoryForm.initial_for(version)
+        initial["note"] = _("Personens förslag från Min Samla.")
+        if suggestion.kind:
+            initial[suggestion.kind] = suggestion.text
+        return initial
+
+    @staticmethod
     def data_for(sections: dict[str, SectionContent]) -> dict[str, str]:
         data: dict[str, str] = {}
         for kind in KIND_ORDER:
@@ -112,3 +127,70 @@ class StoryForm(forms.Form):
             for kind in KIND_ORDER
             if data.get(kind)
         }
+
+
+def _suggestion_text(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=MAX_SUGGESTION_LENGTH,
+        error_messages={
+            "required": gettext_lazy("Skriv något innan du skickar."),
+            "max_length": gettext_lazy(
+                "Texten får vara högst %(limit_value)d tecken. Nu är den %(show_value)d."
+            ),
+            "null_characters_not_allowed": gettext_lazy(
+                "Texten innehåller ett tecken som inte går att spara. Ta bort det och försök igen."
+            ),
+        },
+    )
+
+
+class RecordField(forms.ModelChoiceField[Participant]):
+    """One of the person's records, named by its organisation."""
+
+    def label_from_instance(self, obj: Participant) -> str:
+        return str(obj.controlling_organisation)
+
+
+class SuggestionForm(forms.Form):
+    """The person's suggestion in Min Samla: which of their records (when they have more than
+    one), which section, and their own words."""
+
+    record = RecordField(
+        label=gettext_lazy("Vilken organisation gäller det?"),
+        queryset=Participant.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": gettext_lazy("Välj en av organisationerna.")},
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Vilken del av berättelsen gäller det?"),
+        choices=[*StorySection.Kind.choices, ("", gettext_lazy("Något nytt"))],
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("Välj en del av berättelsen.")},
+    )
+
+    def __init__(self, *args: Any, records: QuerySet[Participant], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"] = _suggestion_text(_("Din text"))
+        self.fields["text"].help_text = _(
+            "Skriv med dina egna ord. Din koordinator läser det och lägger in det i berättelsen "
+            "eller svarar dig."
+        )
+        record = self.fields["record"]
+        assert isinstance(record, RecordField)
+        record.queryset = records
+        if len(records) == 1:
+            record.widget = forms.HiddenInput()
+
+
+class AnswerForm(forms.Form):
+    """The coordinator's answer to a suggestion, without changing the story."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["answer"] = _suggestion_text(_("Ditt svar till personen"))
+        self.fields["answer"].help_text = _(
+            "Personen läser svaret i Min Samla. Skriv kort och enkelt, i du-form."
+        )

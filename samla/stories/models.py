@@ -165,3 +165,114 @@ def category_label(category: str) -> StrOrPromise:
     if not category:
         return _("Bara den ansvariga organisationen")
     return InformationCategory(category).label
+
+
+MAX_SUGGESTION_LENGTH = 4000
+
+
+class StorySuggestionQuerySet(models.QuerySet["StorySuggestion"]):
+    def open(self) -> StorySuggestionQuerySet:
+        return self.filter(state=StorySuggestion.State.OPEN)
+
+
+class StorySuggestion(models.Model):
+    """What the person wrote in Min Samla about their story: a correction to a section, or
+    something in their own words. It changes nothing by itself: the coordinator takes it in
+    (saving a new version of the story, the story still told once) or answers it."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Väntar på koordinatorn")
+        TAKEN_IN = "taken_in", _("Inlagt i berättelsen")
+        ANSWERED = "answered", _("Besvarat")
+
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("deltagare"),
+        on_delete=models.PROTECT,
+        related_name="story_suggestions",
+    )
+    kind = models.CharField(
+        _("avsnitt"),
+        max_length=16,
+        choices=StorySection.Kind.choices,
+        blank=True,
+        help_text=_("Tomt: något nytt, som koordinatorn lägger där det passar."),
+    )
+    text = models.TextField(_("förslag"), max_length=MAX_SUGGESTION_LENGTH)
+    created_at = models.DateTimeField(_("skickat"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("skrivet av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("läge"), max_length=8, choices=State.choices, default=State.OPEN, editable=False
+    )
+    answer = models.TextField(_("svar"), max_length=MAX_SUGGESTION_LENGTH, blank=True)
+    taken_in_version = models.ForeignKey(
+        StoryVersion,
+        verbose_name=_("inlagt i version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("hanterat av"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("hanterat"), null=True, blank=True)
+
+    objects = StorySuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("förslag till berättelsen")
+        verbose_name_plural = _("förslag till berättelsen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    state="open",
+                    handled_by__isnull=True,
+                    handled_at__isnull=True,
+                    taken_in_version__isnull=True,
+                    answer="",
+                )
+                | Q(
+                    state="taken_in",
+                    handled_by__isnull=False,
+                    handled_at__isnull=False,
+                    taken_in_version__isnull=False,
+                )
+                | (
+                    Q(
+                        state="answered",
+                        handled_by__isnull=False,
+                        handled_at__isnull=False,
+                        taken_in_version__isnull=True,
+                    )
+                    & ~Q(answer="")
+                ),
+                name="stories_storysuggestion_state_consistent",
+            ),
+            models.CheckConstraint(
+                condition=~Q(text=""), name="stories_storysuggestion_text_required"
+            ),
+        ]
+        indexes = [models.Index(fields=["participant", "state"])]
+
+    def __str__(self) -> str:
+        return str(_("Förslag till berättelsen, %(date)s") % {"date": self.created_at.date()})
+
+    @property
+    def heading(self) -> StrOrPromise:
+        return StorySection.Kind(self.kind).label if self.kind else _("Något nytt")
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
