@@ -14,6 +14,7 @@ from samla.people.access import read_list, visible_participants
 from samla.plans.worklists import worklist_for
 from samla.referrals.access import PROVIDER_ROLE, incoming_referrals
 from samla.referrals.models import Referral
+from samla.stories.access import suggestions_waiting_for
 
 
 @require_GET
@@ -49,6 +50,7 @@ def worklist(request: AuthedRequest) -> HttpResponse:
     context = {
         "worklist": worklist_for(request.user),
         "awaiting": awaiting_answer(request.user),
+        "story_suggestions": suggestions_waiting_for(request.user),
         "person_requests": requests_from_people(request.user),
     }
     return render(request, "web/worklist.html", context)
