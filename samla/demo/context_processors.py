@@ -12,7 +12,8 @@ from django.http import HttpRequest
 from samla.demo import logins
 
 
-def demo_logins(request: HttpRequest) -> dict[str, list[tuple[str, str, str]]]:
+def demo_logins(request: HttpRequest) -> dict[str, list[tuple[str, str, str]] | list[str]]:
+    """The staff's logins (for the staff's login page) and the people who log in to Min Samla."""
     if not settings.SAMLA_DEMO:
         return {}
-    return {"demo_logins": logins.demo_logins()}
+    return {"demo_logins": logins.demo_logins(), "demo_people": logins.demo_people()}

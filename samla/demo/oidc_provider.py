@@ -42,7 +42,7 @@ from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
 
-from samla.demo.logins import DEMO_USERS, identity_number
+from samla.demo.logins import DEMO_PEOPLE, DEMO_USERS, identity_number, person_number
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 PERSONAL_NUMBER = "https://id.oidc.se/claim/personalIdentityNumber"
@@ -175,8 +175,9 @@ def client_key(path: Path) -> Any:
 
 
 def demo_users() -> list[Any]:
-    """The demo's staff, each a button on the provider's form, with their test personnummer."""
-    return [
+    """The demo's staff and the demo people of Min Samla, each a button on the provider's form,
+    with their test personnummer."""
+    staff = [
         oidc_provider_mock.User(
             sub=f"demo-{user.username}",
             claims={
@@ -189,6 +190,20 @@ def demo_users() -> list[Any]:
         )
         for user in DEMO_USERS
     ]
+    people = [
+        oidc_provider_mock.User(
+            sub=f"demo-person-{person.first_name.lower()}",
+            claims={
+                PERSONAL_NUMBER: person_number(person),
+                "acr": LOA3,
+                "name": f"{person.first_name} {person.last_name}",
+                "given_name": person.first_name,
+                "family_name": person.last_name,
+            },
+        )
+        for person in DEMO_PEOPLE
+    ]
+    return [*staff, *people]
 
 
 def build(

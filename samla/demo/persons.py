@@ -78,6 +78,7 @@ class Case:
     agreed_before: bool  # a version was agreed before the council, the change waits for them
     approved: bool  # the person has approved the plan the council's decisions went into
     follow_up_question: str
+    draft_for: str = ""  # a region to name in a consent drafted for the person to give
 
 
 def _story(
@@ -137,6 +138,7 @@ CASES: tuple[Case, ...] = (
         agreed_before=True,
         approved=False,
         follow_up_question="Hur har arbetsträningen gått den första tiden?",
+        draft_for="Region Örebro län",
     ),
     Case(
         person=JONAS,
@@ -192,6 +194,7 @@ CASES: tuple[Case, ...] = (
         agreed_before=False,
         approved=False,
         follow_up_question="Har Jonas kommit in på kursen för truckkort, och hur går det?",
+        draft_for="Region Stockholm",
     ),
     Case(
         person=AMIRA,
@@ -299,6 +302,7 @@ class PeopleBuilder:
         if case.approved:
             plan = self._approve(plan, coordinator)
         self._follow_up(participant, case, by)
+        self._drafts(participant, case, coordinator)
         # The FK handler opens the person's page, story and plan.
         get_participant_for_user(fk, participant.pk, purpose="Översikt")
         get_story_for_user(fk, participant.pk)
@@ -331,6 +335,36 @@ class PeopleBuilder:
             valid_from=self.today - timedelta(days=30),
             valid_to=self.today + timedelta(days=365),
         )
+
+    def _drafts(self, participant: Participant, case: Case, coordinator: User) -> None:
+        """A wider consent drafted for the person to give with e-ID in Min Samla; the person
+        who keeps their health back declined one such draft on the phone."""
+        region = Organisation.objects.get(name=case.draft_for) if case.draft_for else None
+        if region is None:
+            return
+        draft = people_actions.record_consent(
+            actor=coordinator,
+            participant=participant,
+            organisations=[
+                *Consent.objects.in_force(self.today)
+                .get(participant=participant)
+                .organisations.all(),
+                region,
+            ],
+            categories_included=[c for c in EVERYTHING if c not in case.excluded],
+            categories_excluded=case.excluded,
+            form=Consent.Form.DIGITAL,
+            given_by=Consent.GivenBy.PERSON,
+            valid_from=self.today,
+            valid_to=self.today + timedelta(days=365),
+            draft=True,
+        )
+        if case.excluded:
+            people_actions.withdraw_consent(
+                draft,
+                actor=coordinator,
+                reason="Personen vill inte att vården får veta mer just nu, sa hen i telefon.",
+            )
 
     def _earlier_record(self, person: DemoPerson, coordinator: User, fk: User) -> None:
         """The same person at a second controlling organisation: Min Samla shows both."""

@@ -41,3 +41,25 @@ def test_demo_logins_are_hidden_outside_demo_mode(client: Client, settings) -> N
 
     assert "Inloggningar för demonstrationen" not in body
     assert logins.DEMO_PASSWORD not in body
+
+
+MIN_SAMLA_LOGIN = "/min-samla/logga-in/"
+
+
+def test_the_demo_people_are_listed_on_min_samlas_login_page(client: Client, settings) -> None:
+    settings.SAMLA_DEMO = True
+
+    body = client.get(MIN_SAMLA_LOGIN).content.decode()
+
+    assert "Personer i demonstrationen" in body
+    for person in logins.DEMO_PEOPLE:
+        assert f"{person.first_name} {person.last_name} – {person.description}" in body
+
+
+def test_the_demo_people_are_hidden_outside_demo_mode(client: Client, settings) -> None:
+    settings.SAMLA_DEMO = False
+
+    body = client.get(MIN_SAMLA_LOGIN).content.decode()
+
+    assert "Personer i demonstrationen" not in body
+    assert logins.DEMO_PEOPLE[0].description not in body

@@ -18,7 +18,8 @@ from samla.accounts.models import Role, User
 from samla.audit.models import AuditEvent
 from samla.demo.activities import SAMS
 from samla.demo.data import municipal_shares
-from samla.demo.logins import DEMO_PASSWORD, DEMO_USERS, demo_logins
+from samla.demo.logins import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_USERS, demo_logins
+from samla.demo.persons import demo_participants
 from samla.demo.workdays import is_working_day
 from samla.meetings.access import upcoming_for
 from samla.meetings.actions import check_invitable, check_invitee
@@ -264,8 +265,9 @@ def test_generate_data_adds_exactly_the_participants_asked_for():
 
     assert Association.objects.count() == 2
     after_first = Participant.objects.count()
-    # 3: the demo's anonymous participations in Mia Vidare; 340: SAMS 2010–2013, in Sofint
-    assert after_first == 300 + 3 + 340 + 200
+    # 3: the demo's anonymous participations in Mia Vidare; 340: SAMS 2010–2013, in Sofint;
+    # 4: the records of the three demo people of Min Samla (samla.demo.persons)
+    assert after_first == 300 + 3 + 340 + 4 + 200
     last_pk = Participant.objects.aggregate(last=Max("pk"))["last"]
 
     call_command(
@@ -273,7 +275,7 @@ def test_generate_data_adds_exactly_the_participants_asked_for():
     )
 
     assert Participant.objects.count() == after_first + 200
-    assert Participant.objects.filter(association__short_name="Östra Södertörn").count() == 353
+    assert Participant.objects.filter(association__short_name="Östra Södertörn").count() == 355
     added = Participant.objects.filter(pk__gt=last_pk)
     assert added.count() == 200
     assert Consent.objects.filter(participant__in=added).exists()
@@ -346,7 +348,8 @@ def test_a_handler_whose_consent_excludes_health_sees_the_story_without_it():
 
 
 def test_plans_come_in_every_state():
-    plans = list(Plan.objects.all())
+    # The demo people's plans wait for nobody but the person (test_demo_people).
+    plans = list(Plan.objects.exclude(participant__in=demo_participants()))
     states = Counter(plan.state for plan in plans)
     assert set(states) == set(Plan.State)
     assert states[Plan.State.DRAFT] >= 3
@@ -422,7 +425,12 @@ def test_coordinators_and_handlers_have_work_in_their_worklists():
 
 
 def test_meetings_ahead_are_summoned_prepared_or_requested():
-    meetings = list(Meeting.objects.select_related("participant", "organiser", "prepares"))
+    # The demo people's meetings (one held) are samla.demo.persons's, tested with them.
+    meetings = list(
+        Meeting.objects.exclude(participant__in=demo_participants()).select_related(
+            "participant", "organiser", "prepares"
+        )
+    )
     assert 12 <= len(meetings) <= 20
     people = {m.participant_id for m in meetings}
     assert 10 <= len(people) <= 14
@@ -484,7 +492,10 @@ def test_every_invited_organisation_is_allowed_by_consent():
     assert not [i for i in invitations if i.meeting.state == "requested" and i.sent_at]
     assert any(i.obliged and i.user_id != i.meeting.organiser_id for i in invitations)
     assert not Notice.objects.exists()  # the loader summoned nobody by mail
-    assert AuditEvent.objects.filter(summary="Kallade till mötet").count() == len(
+    # Held since: the demo people's councils (samla.demo.persons).
+    held = Meeting.objects.filter(state=Meeting.State.HELD).count()
+    assert held == len(DEMO_PEOPLE)
+    assert AuditEvent.objects.filter(summary="Kallade till mötet").count() == held + len(
         {i.meeting_id for i in summoned}
     )
 

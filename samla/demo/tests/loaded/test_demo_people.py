@@ -44,9 +44,10 @@ def test_each_person_is_a_participant_with_their_test_number_and_coordinator():
         assert handlers == set(person.handlers)
         if person.also_at:
             (other,) = others
-            assert other.controlling_organisation == User.objects.get(
-                username=person.also_at
-            ).organisation
+            assert (
+                other.controlling_organisation
+                == User.objects.get(username=person.also_at).organisation
+            )
         else:
             assert others == []
 
@@ -117,7 +118,10 @@ def test_each_has_a_meeting_held_with_decisions_and_a_video_meeting_summoned_ahe
         assert held.minutes and held.person_present
         decisions = Decision.objects.filter(meeting=held)
         assert decisions.exists()
-        assert all(d.plan_action.plan.participant_id == participant.pk for d in decisions)
+        assert all(
+            d.plan_action is not None and d.plan_action.plan.participant_id == participant.pk
+            for d in decisions
+        )
         ahead = Meeting.objects.get(participant=participant, state=Meeting.State.PLANNED)
         assert ahead.starts_at is not None and ahead.starts_at > now
         assert ahead.mode == Meeting.Mode.DIGITAL and ahead.video_url
@@ -131,3 +135,13 @@ def test_the_fk_handler_has_read_about_each_person():
             participant_id=participant.pk, actor_id=fk.pk, action=AuditEvent.Action.VIEW
         )
         assert reads.count() >= 3
+
+
+def test_one_person_has_a_consent_to_give_in_min_samla_and_one_declined_one():
+    states = {
+        (c.participant.first_name, c.state())
+        for c in Consent.objects.filter(participant__in=demo_participants())
+        .exclude(given_at__isnull=False, withdrawn_at=None)
+        .select_related("participant")
+    }
+    assert states == {("Elin", Consent.State.DRAFT), ("Jonas", Consent.State.DECLINED)}
