@@ -41,7 +41,9 @@ def test_pia_calls_a_resource_council_and_sees_its_time_and_link_once_summoned(
 
     page.goto("/min-samla/logga-in/")
     page.get_by_role("link", name="Logga in med e-legitimation").click()
-    page.get_by_role("button", name=sub_of(number)).click()
+    # The provider's form: who one is, by ``sub`` (the claims were set for it above).
+    page.get_by_placeholder("sub").fill(sub_of(number))
+    page.get_by_role("button", name="Authorize").click()
     expect(page.get_by_role("heading", name="Hej Pia!")).to_be_visible()
 
     page.get_by_role("link", name="Mina möten").first.click()
