@@ -14,8 +14,8 @@ from samla.concurrency import Stale
 from samla.people.actions import add_team_member
 from samla.people.tests.cast import Cast, sign_in
 from samla.stories import actions
-from samla.stories.models import SectionContent, StoryVersion
-from samla.stories.tests.pias_story import Kind
+from samla.stories.models import SectionContent, StorySuggestion, StoryVersion
+from samla.stories.tests.pias_story import Kind, pia_suggests
 
 pytestmark = [
     pytest.mark.skipif(
@@ -117,3 +117,48 @@ def save(cast: Cast, text: str, *, base: int) -> StoryVersion:
         sections={Kind.LIFE_SITUATION: SectionContent(text, "life_situation")},
         written="with_person",
     )
+
+
+def test_two_coordinators_handling_one_suggestion_at_once_exactly_one_does(cast: Cast) -> None:
+    """Kim takes Pia's suggestion in while Tove answers it, in rounds: each time one wins and
+    the other is told, and the suggestion is never both taken in and answered."""
+    add_team_member(cast.pia, actor=cast.kim, user=cast.tove)
+    for base in range(ROUNDS):
+        suggestion = pia_suggests(cast, kind=Kind.LIFE_SITUATION, text=f"Runda {base}.")
+        outcome: dict[str, str] = {}
+
+        def take_in(
+            suggestion: StorySuggestion = suggestion,
+            base: int = base,
+            outcome: dict[str, str] = outcome,
+        ) -> None:
+            try:
+                actions.save_story(
+                    cast.pia,
+                    actor=cast.kim,
+                    base_version=base,
+                    sections={Kind.LIFE_SITUATION: SectionContent(suggestion.text, "")},
+                    written="by_person",
+                    suggestion=suggestion,
+                )
+                outcome["kim"] = "done"
+            except actions.SuggestionHandled:
+                outcome["kim"] = "told"
+
+        def answer(
+            suggestion: StorySuggestion = suggestion, outcome: dict[str, str] = outcome
+        ) -> None:
+            try:
+                actions.answer_suggestion(suggestion, actor=cast.tove, answer="Vi ses.")
+                outcome["tove"] = "done"
+            except actions.SuggestionHandled:
+                outcome["tove"] = "told"
+
+        assert run_together(take_in, answer) == []
+        assert sorted(outcome.values()) == ["done", "told"], outcome
+        suggestion.refresh_from_db()
+        taken = outcome["kim"] == "done"
+        assert suggestion.state == ("taken_in" if taken else "answered")
+        assert StoryVersion.objects.count() == base + (1 if taken else 0)
+        if not taken:  # keep the rounds' base versions in step
+            save(cast, f"Kim skrev runda {base}.", base=base)
