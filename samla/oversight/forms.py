@@ -31,7 +31,9 @@ class ReferenceField(forms.CharField):
         return reference
 
 
-class ReviewFilterForm(forms.Form):
+class PeriodForm(forms.Form):
+    """From and to which day to show the access log: the log review's, the person's extract's."""
+
     date_from = form_fields.DateField(
         label=gettext_lazy("Från och med"),
         required=False,
@@ -42,6 +44,16 @@ class ReviewFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("Slutdatumet kan inte vara före startdatumet."))
+        return cleaned
+
+
+class ReviewFilterForm(PeriodForm):
     action = forms.ChoiceField(
         label=gettext_lazy("Händelse"),
         required=False,
@@ -54,13 +66,6 @@ class ReviewFilterForm(forms.Form):
     sample = forms.BooleanField(
         label=gettext_lazy("Stickprov: 20 slumpvis valda läsningar"), required=False
     )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("Slutdatumet kan inte vara före startdatumet."))
-        return cleaned
 
 
 class ReferenceForm(forms.Form):

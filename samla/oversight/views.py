@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime, time
-
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -13,7 +11,13 @@ from samla.accounts.http import AuthedRequest
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.oversight.forms import ReferenceForm, ReviewFilterForm
-from samla.oversight.logs import describe_events, events_for_review
+from samla.oversight.logs import (
+    describe_events,
+    events_for_review,
+    extract_events,
+    summarize,
+    within_period,
+)
 from samla.oversight.references import participant_id_of
 from samla.pdf import pdf_response, render_pdf
 from samla.people.access import get_participant_for_user, visible_participants
@@ -31,13 +35,7 @@ def review(request: AuthedRequest) -> HttpResponse:
     events = events_for_review(organisation)
     if form.is_valid():
         data = form.cleaned_data
-        tz = timezone.get_current_timezone()
-        if data["date_from"]:
-            events = events.filter(
-                created_at__gte=datetime.combine(data["date_from"], time.min, tz)
-            )
-        if data["date_to"]:
-            events = events.filter(created_at__lte=datetime.combine(data["date_to"], time.max, tz))
+        events = within_period(events, data["date_from"], data["date_to"])
         if data["action"]:
             events = events.filter(action=data["action"])
         if data["flagged"]:
@@ -91,7 +89,7 @@ def access_extract(request: AuthedRequest, pk: int) -> HttpResponse:
     """Who has read or changed this person's data, when, and under which consent (R4)."""
     access = get_participant_for_user(request.user, pk, purpose="Loggutdrag", manage=True)
     rows = describe_events(
-        list(AuditEvent.objects.for_participant(pk).order_by("-seq")),
+        list(extract_events([pk])),
         reviewer_organisation_id=access.participant.controlling_organisation_id,
     )
     return render(
@@ -104,13 +102,15 @@ def access_extract_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     access = get_participant_for_user(
         request.user, pk, purpose="Loggutdrag", manage=True, action=AuditEvent.Action.PRINT
     )
+    events = extract_events([pk])
     rows = describe_events(
-        list(AuditEvent.objects.for_participant(pk).order_by("-seq")),
-        reviewer_organisation_id=access.participant.controlling_organisation_id,
+        list(events), reviewer_organisation_id=access.participant.controlling_organisation_id
     )
-    pdf = render_pdf(
-        "oversight/extract_pdf.html",
-        {"participant": access.participant, "rows": rows, "printed_at": timezone.localtime()},
-        request=request,
-    )
+    context = {
+        "participant": access.participant,
+        "summary": summarize(events),
+        "rows": rows,
+        "printed_at": timezone.localtime(),
+    }
+    pdf = render_pdf("oversight/extract_pdf.html", context, request=request)
     return pdf_response(pdf, f"vem-har-last-{pk}.pdf")
