@@ -20,14 +20,14 @@ PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 
 
-def check_both_widths(page: Page, assert_accessible) -> None:  # type: ignore[no-untyped-def]
+def check_both_widths(page: Page, assert_accessible) -> None:
     page.set_viewport_size(PHONE)
     assert_accessible(page)
     page.set_viewport_size(DESKTOP)
     assert_accessible(page)
 
 
-def test_pia_suggests_a_correction_and_reads_it_once_kim_has_taken_it_in(  # type: ignore[no-untyped-def]
+def test_pia_suggests_a_correction_and_reads_it_once_kim_has_taken_it_in(
     page: Page, browser, assert_accessible, settings, live_server, oidc_provider, login
 ) -> None:
     settings.SAMLA_REQUIRE_MFA = False
