@@ -185,7 +185,8 @@ def test_not_yet_needs_a_reason_and_reaches_the_coordinator(
     reason = "Jag vill prata om arbetsträningen först."
     stale = client.post(url, {"version": plan.version - 1, "reason": reason})
     assert stale.status_code == 409
-    assert reason in stale.content.decode()  # the text is kept
+    assert reason in stale.content.decode()  # the text is kept, to send again as it is
+    assert f'name="version" value="{plan.version - 1}"' not in stale.content.decode()
     assert not PlanDeferral.objects.exists()
 
     client.post(url, {"version": plan.version, "reason": reason})
@@ -250,7 +251,9 @@ def test_another_person_gets_404(cast: Cast, eid: RunningProvider, client: Clien
     log_in_person(client, eid, PER.value)
     base = f"/min-samla/plan/{cast.pia.pk}"
     assert client.post(f"{base}/godkann/", {"version": plan.version}).status_code == 404
-    assert client.post(f"{base}/inte-an/", {"version": plan.version, "reason": "x"}).status_code == 404
+    assert (
+        client.post(f"{base}/inte-an/", {"version": plan.version, "reason": "x"}).status_code == 404
+    )
     assert client.get(f"{base}/avsluta/").status_code == 404
     page = client.get(PAGE).content.decode()
     assert NEW_GOALS not in page and "Du har ingen plan än." in page

@@ -154,6 +154,12 @@ def not_yet(request: AuthedRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except (Stale, ValidationError, InvalidTransition):
+        # The person's words are kept, to send again about the plan as it is now.
+        own.plan.refresh_from_db(fields=["version"])
+        data = request.POST.copy()
+        data["version"] = str(own.plan.version)
+        form = NotYetForm(data, auto_id=f"id_{pk}_%s")
+        form.is_valid()
         form.add_error(None, CHANGED)
         return _page(request, not_yet={pk: form}, status=409)
     messages.success(
