@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+
+from samla.accounts import eid
 
 
 class SecurityHeadersMiddleware:
@@ -17,11 +20,23 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", settings.SAMLA_CSP)
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
         )
         return response
+
+
+def content_security_policy() -> str:
+    """``SAMLA_CSP`` with the e-ID providers' origins allowed as form targets: a decision signed
+    with e-ID in Min Samla is a form posted to Samla that redirects to the provider, and browsers
+    hold that redirect to the page's ``form-action``."""
+    issuers = [urlsplit(provider.issuer) for provider in eid.providers()]
+    origins = sorted({f"{url.scheme}://{url.netloc}" for url in issuers if url.netloc})
+    policy: str = settings.SAMLA_CSP
+    if not origins:
+        return policy
+    return policy.replace("form-action 'self'", " ".join(["form-action 'self'", *origins]), 1)
 
 
 class LanguageMiddleware:

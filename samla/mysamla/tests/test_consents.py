@@ -268,3 +268,14 @@ def test_another_person_gets_404_on_pias_consents(cast: Cast, client: Client) ->
     page = client.get(PAGE).content.decode()
     assert "Försäkringskassan" not in page
     assert Consent.objects.get(pk=cast.consent_fk.pk).withdrawn_at is None
+
+
+def test_the_page_lets_its_form_go_on_to_the_e_id_provider(
+    cast: Cast, eid: RunningProvider, client: Client
+) -> None:
+    """A browser holds the redirect after a form post to the page's CSP form-action: without
+    the provider there, the signature never starts (the browser test found it)."""
+    enter_as(client, cast.pia)
+    csp = client.get(consent_url(cast.consent_fk))["Content-Security-Policy"]
+    assert f"form-action 'self' {eid.url};" in csp
+    assert "script-src 'self';" in csp
