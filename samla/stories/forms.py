@@ -162,7 +162,10 @@ class SuggestionForm(forms.Form):
         queryset=Participant.objects.none(),
         empty_label=None,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": gettext_lazy("Välj en av organisationerna.")},
+        error_messages={
+            "required": gettext_lazy("Välj en av organisationerna."),
+            "invalid_choice": gettext_lazy("Välj en av organisationerna."),
+        },
     )
     kind = forms.ChoiceField(
         label=gettext_lazy("Vilken del av berättelsen gäller det?"),
