@@ -7,6 +7,7 @@ from django.test import Client
 from samla.accounts.models import Role, RoleAssignment, User
 from samla.audit.models import AuditEvent
 from samla.oversight.references import reference_for
+from samla.people.access import read_own
 from samla.people.models import Participant
 from samla.people.tests.cast import Cast, sign_in
 from samla.plans.tests.matrix import build_agreed_plan
@@ -157,3 +158,22 @@ def test_log_review_shows_the_referral_that_let_a_provider_read(cast: Cast, clie
     )
     assert f"Remiss #{setting.referral.pk} till {setting.referral.activity.name}" in row
     assert "Utförare (insatspersonal)" in row and "provider" not in row
+
+
+def test_the_staff_extract_names_the_persons_own_reads_and_prints_the_summary_first(
+    cast: Cast, client: Client
+) -> None:
+    person = User.objects.create_user(username="pia-person", first_name="Pia", last_name="Persson")
+    person.person_number = cast.pia.id_number
+    person.save(update_fields=["person_number"])
+    read_own(person, purpose="Vem har läst om mig")
+    sign_in(client, cast.fia)
+    client.get(cast.pia.get_absolute_url())
+    sign_in(client, cast.kim)
+    body = client.get(f"/granskning/deltagare/{cast.pia.pk}/vem-har-last/").content.decode()
+    assert "Personen själv" in body and ">person<" not in body
+    response = client.get(f"/granskning/deltagare/{cast.pia.pk}/vem-har-last.pdf")
+    text = pdf_text(response.content, None)
+    summary = text[text.index("Sammanfattning") : text.index("Läsningar och ändringar")]
+    assert "Försäkringskassan Handläggare 1 gång" in summary
+    assert "Du själv 1 gång" in summary
