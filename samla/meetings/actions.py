@@ -28,7 +28,7 @@ from samla.meetings import summons
 from samla.meetings.access import may_see_person, reaches_nobody
 from samla.meetings.models import Decision, Invitation, Meeting, new_room_url
 from samla.notifications.models import Kind
-from samla.notifications.notices import notify
+from samla.notifications.notices import notify, notify_person
 from samla.organisations.models import Organisation
 from samla.people import actions as people_actions
 from samla.people.access import OWN_ROLE, basis_of, deciding_consents
@@ -491,6 +491,11 @@ def summon(
     if was_summoned and {"starts_at", "duration_minutes"} & set(changed):
         Invitation.objects.filter(meeting=locked).exclude(user=locked.organiser).update(
             response=Invitation.Response.PENDING, responded_at=None, answered_by=None
+        )
+    if (changed or not was_summoned) and locked.kind != Meeting.Kind.PREPARATORY:
+        # The person sees the summons in Min Samla; told only if they chose it, and neutrally.
+        notify_person(
+            locked.participant.id_number, about=locked, occasion=f"kallelse-{locked.sequence}"
         )
     return locked, summons.send_summons(locked)
 

@@ -20,6 +20,7 @@ from samla.accounts.models import PERSON_ROLES, User
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.concurrency import Stale
+from samla.notifications.notices import notify_person
 from samla.organisations.models import Association, Organisation
 from samla.people.access import OWN_ROLE, basis_of
 from samla.people.models import (
@@ -211,6 +212,8 @@ def record_consent(
         participant_id=participant.pk,
         summary="Registrerade utkast till samtycke" if draft else "Registrerade samtycke",
     )
+    if draft:  # waits for the person in Min Samla; told only if they chose it, and neutrally
+        notify_person(participant.id_number, about=consent)
     return consent
 
 

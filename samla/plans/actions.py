@@ -24,6 +24,7 @@ from samla.accounts.models import PERSON_ROLES, User
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.concurrency import check_version
+from samla.notifications.notices import notify_person
 from samla.organisations.models import Organisation
 from samla.people.models import Consent, InformationCategory, Participant, TeamMember
 from samla.plans.access import consent_for_organisation
@@ -380,6 +381,10 @@ def invite(plan: Plan, *, actor: User, version: int) -> Plan:
         obj=locked,
         participant_id=locked.participant_id,
         summary=f"Skickade planen för bekräftelse (revision {locked.revision})",
+    )
+    # The proposal waits for the person's approval in Min Samla; told only if they chose it.
+    notify_person(
+        locked.participant.id_number, about=locked, occasion=f"revision-{locked.revision}"
     )
     return locked
 

@@ -14,6 +14,7 @@ from samla.accounts.models import User
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.concurrency import check_version
+from samla.notifications.notices import notify_person
 from samla.people.access import OWN_ROLE
 from samla.people.models import Participant
 from samla.stories.models import (
@@ -124,6 +125,8 @@ def _handle(suggestion: StorySuggestion, *, actor: User, summary: str, **change:
         participant_id=suggestion.participant_id,
         summary=summary,
     )
+    # The person sees the answer in Min Samla; told only if they chose it, and neutrally.
+    notify_person(suggestion.participant.id_number, about=suggestion)
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from samla.meetings import actions
 from samla.meetings.models import Decision, Invitation, Meeting
 from samla.meetings.tests.matrix import build_council
 from samla.mysamla.tests.person import enter_as, person_user
+from samla.notifications.models import Notice
 from samla.people.models import InformationCategory, Participant, TeamMember
 from samla.people.tests.cast import Cast, sign_in
 
@@ -193,6 +194,18 @@ def test_after_the_coordinator_summons_the_person_sees_the_time_and_link_and_get
     assert "Pia" not in response.content.decode()
     read = AuditEvent.objects.filter(actor_id=person.pk, action=AuditEvent.Action.VIEW).last()
     assert read is not None and read.role == "person" and "kalenderfil" in read.summary
+
+
+def test_a_person_who_chose_notices_is_told_of_the_summons_neutrally(
+    cast: Cast, client: Client
+) -> None:
+    person = enter_as(client, cast.pia)
+    client.post("/min-samla/meddelanden/", {"email": "pia@example.se", "on_person_news": "on"})
+    meeting = summon(ask(client, cast, cast.tyreso, cast.fk), cast)
+    [notice] = Notice.objects.filter(user=person)
+    assert notice.kind == "person_news" and notice.path == "/min-samla/"
+    assert notice.object_id == f"{meeting.pk}:kallelse-{meeting.sequence}"
+    assert notice.ics == ""  # no place, no time: those are in Min Samla
 
 
 def test_a_held_meeting_shows_its_decisions_and_nothing_of_the_preparation(

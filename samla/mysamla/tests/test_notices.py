@@ -6,13 +6,17 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from samla.audit.models import AuditEvent
 from samla.mysamla.tests.person import enter_as
 from samla.notifications.models import Notice, Preference
 from samla.notifications.notices import notify_person
 from samla.notifications.tasks import send_notice
+from samla.people.actions import record_consent
 from samla.people.tests.cast import Cast
+from samla.stories.actions import answer_suggestion
+from samla.stories.tests.pias_story import pia_suggests, write_pias_story
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +63,34 @@ def test_nobody_is_told_who_did_not_choose_it(cast: Cast, client: Client) -> Non
     assert notify_person(cast.wera.username, about=cast.pia) is None  # no such person
     assert notify_person("", about=cast.pia) is None
     assert not Notice.objects.exists()
+
+
+def _chooses_notices(client: Client, cast: Cast) -> None:
+    enter_as(client, cast.pia)
+    client.post(PAGE, {"email": "pia@example.se", "on_person_news": "on"})
+
+
+def test_an_answer_to_her_suggestion_and_a_consent_to_give_tell_her_neutrally(
+    cast: Cast, client: Client
+) -> None:
+    _chooses_notices(client, cast)
+    write_pias_story(cast)
+    answer_suggestion(pia_suggests(cast), actor=cast.kim, answer="Tack, vi pratar om det.")
+    record_consent(
+        actor=cast.kim,
+        participant=cast.pia,
+        organisations=[cast.region],
+        categories_included=["health"],
+        categories_excluded=[],
+        form="written",
+        given_by="person",
+        valid_from=timezone.localdate(),
+        valid_to=None,
+        draft=True,
+    )
+    notices = Notice.objects.filter(user__person_number=cast.pia.id_number)
+    assert sorted(notices.values_list("object_type", flat=True)) == [
+        "people.consent",
+        "stories.storysuggestion",
+    ]
+    assert set(notices.values_list("kind", "path", "ics")) == {("person_news", "/min-samla/", "")}
