@@ -369,3 +369,18 @@ def requests_from_people(user: User) -> list[Meeting]:
         )
         log_list_read(user, len(meetings), purpose="Arbetslista, möten som personen begärt")
     return meetings
+
+
+def next_own_meeting(participants: list[Participant]) -> Meeting | None:
+    """The next summoned meeting about these (the person's own, already read) records, for Min
+    Samla's start page: never a preparatory one."""
+    return (
+        Meeting.objects.filter(
+            participant__in=participants,
+            state=Meeting.State.PLANNED,
+            starts_at__gte=timezone.now(),
+        )
+        .exclude(kind=Meeting.Kind.PREPARATORY)
+        .order_by("starts_at")
+        .first()
+    )

@@ -394,3 +394,11 @@ def has_records(number: str) -> Participant | None:
         .only("first_name", "last_name")
         .first()
     )
+
+
+def drafts_waiting(participants: list[Participant]) -> int:
+    """How many consents drafted for these (the person's own, already read) records wait for the
+    person to give or decline them: for Min Samla's start page."""
+    return Consent.objects.filter(
+        participant__in=participants, given_at__isnull=True, withdrawn_at__isnull=True
+    ).count()

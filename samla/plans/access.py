@@ -24,7 +24,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from django.http import Http404
 
 from samla.accounts.models import User
@@ -197,3 +197,16 @@ def get_own_plan(user: User, pk: int, *, purpose: str) -> OwnPlan:
     if own.plan is None or not own.plan.is_open:
         raise Http404
     return own
+
+
+def proposals_waiting(participants: list[Participant]) -> int:
+    """How many of these (the person's own, already read) records have a plan revision sent that
+    the person has not approved: for Min Samla's start page."""
+    approved = PlanApproval.objects.current().filter(
+        plan=OuterRef("pk"), revision=OuterRef("revision")
+    )
+    return (
+        Plan.objects.filter(participant__in=participants, state=Plan.State.INVITED)
+        .exclude(Exists(approved))
+        .count()
+    )

@@ -15,7 +15,8 @@ from samla.accounts.models import User
 from samla.accounts.tests.oidc import LOA2, RunningProvider
 from samla.audit.models import AuditEvent
 from samla.idnumbers import test_personnummer
-from samla.mysamla.tests.person import log_in_person
+from samla.mysamla.tests.person import enter_as, log_in_person
+from samla.people.actions import record_consent
 from samla.people.models import Participant
 from samla.people.tests.cast import Cast, sign_in
 
@@ -131,3 +132,23 @@ def test_logout_everywhere_ends_every_session(
     assert phone.get("/min-samla/").status_code == 302
     assert computer.get("/min-samla/").status_code == 302
     assert User.objects.filter(person_number=cast.pia.id_number).count() == 1
+
+
+def test_the_start_page_says_what_waits_for_the_person(cast: Cast, client: Client) -> None:
+    enter_as(client, cast.pia)
+    assert "Det här väntar på dig" not in client.get("/min-samla/").content.decode()
+    record_consent(
+        actor=cast.kim,
+        participant=cast.pia,
+        organisations=[cast.region],
+        categories_included=["health"],
+        categories_excluded=[],
+        form="written",
+        given_by="person",
+        valid_from=timezone.localdate(),
+        valid_to=None,
+        draft=True,
+    )
+    page = client.get("/min-samla/").content.decode()
+    assert "Det här väntar på dig" in page
+    assert "Ett samtycke väntar på ditt svar." in page

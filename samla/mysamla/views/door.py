@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,9 +18,11 @@ from samla.accounts import actions as account_actions
 from samla.accounts import eid
 from samla.accounts.http import AuthedRequest
 from samla.accounts.middleware import EID_SESSION_KEY, PERSON_SEEN_KEY
+from samla.meetings.access import next_own_meeting
 from samla.mysamla import actions, signing
 from samla.mysamla.http import person_view
-from samla.people.access import read_own
+from samla.people.access import drafts_waiting, read_own
+from samla.plans.access import proposals_waiting
 
 
 def _citizen_providers() -> list[eid.Provider]:
@@ -86,8 +89,15 @@ def eid_callback(request: HttpRequest, provider: str) -> HttpResponse:
 def start(request: AuthedRequest) -> HttpResponse:
     """Min Samla's start: what the person can do, and for whom (every organisation that holds
     a record of them)."""
-    records = read_own(request.user, purpose="Min Samla")
-    context = {"records": records, "idle_minutes": settings.SAMLA_PERSON_IDLE_MINUTES}
+    with transaction.atomic():
+        records = read_own(request.user, purpose="Min Samla")
+        context = {
+            "records": records,
+            "idle_minutes": settings.SAMLA_PERSON_IDLE_MINUTES,
+            "proposals": proposals_waiting(records),
+            "drafts": drafts_waiting(records),
+            "next_meeting": next_own_meeting(records),
+        }
     return render(request, "mysamla/start.html", context)
 
 
