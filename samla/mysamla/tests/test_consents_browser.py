@@ -8,48 +8,24 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import Page, expect
 
-from samla.mysamla.tests.person import claims, sub_of
+from samla.accounts.tests.oidc import RunningProvider
+from samla.mysamla.tests.browser import at_provider, check_both_widths, log_in
 from samla.people.models import Consent
 from samla.people.tests.cast import build_cast
 
 pytestmark = pytest.mark.browser
 
-PHONE: ViewportSize = {"width": 390, "height": 844}
-DESKTOP: ViewportSize = {"width": 1280, "height": 800}
-
-
-def check_both_widths(page: Page, assert_accessible) -> None:
-    page.set_viewport_size(PHONE)
-    assert_accessible(page)
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.set_viewport_size(DESKTOP)
-    assert_accessible(page)
-
-
-def at_provider(page: Page, sub: str) -> None:
-    """Sign in at the provider's form as ``sub``: typed, as the form lists a user set through
-    its API as a button only once someone has signed in as them in this test session."""
-    page.get_by_placeholder("sub").fill(sub)
-    page.get_by_role("button", name="Authorize", exact=True).click()
-
 
 def test_pia_withdraws_a_consent_with_e_id_and_sees_it_withdrawn(
-    page: Page, assert_accessible, settings, live_server, oidc_provider
+    page: Page, assert_accessible, min_samla: RunningProvider
 ) -> None:
-    settings.SAMLA_BASE_URL = live_server.url
-    settings.SAMLA_OIDC_PROVIDERS = {"eid": oidc_provider.settings()["eid"]}
     cast = build_cast()
     number = cast.pia.id_number
-    oidc_provider.set_user(sub_of(number), claims(number))
-    page.route(re.compile(r"^https://"), lambda route: route.abort())
     page.set_default_timeout(30_000)  # the first page of a run starts the live server's work
 
-    page.goto("/min-samla/logga-in/")
-    page.get_by_role("link", name="Logga in med e-legitimation").click()
-    at_provider(page, sub_of(number))
-    expect(page.get_by_role("heading", name="Hej Pia!")).to_be_visible()
+    log_in(page, min_samla, cast.pia)
 
     page.get_by_role("link", name="Mina samtycken").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mina samtycken")
@@ -60,7 +36,7 @@ def test_pia_withdraws_a_consent_with_e_id_and_sees_it_withdrawn(
     check_both_widths(page, assert_accessible)
     page.get_by_label("Vill du berätta varför? (frivilligt)").fill("Jag vill inte dela mer.")
     page.get_by_role("button", name="Återkalla med e-legitimation").click()
-    at_provider(page, sub_of(number))
+    at_provider(page, number)
 
     expect(page.get_by_text("Du har återkallat samtycket.")).to_be_visible()
     expect(page.get_by_text("Jag vill inte dela mer.")).to_be_visible()

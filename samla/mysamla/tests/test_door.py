@@ -15,9 +15,7 @@ from samla.accounts.models import User
 from samla.accounts.tests.oidc import LOA2, RunningProvider
 from samla.audit.models import AuditEvent
 from samla.idnumbers import test_personnummer
-from samla.mysamla.tests.person import enter_as, log_in_person
-from samla.people.actions import record_consent
-from samla.people.models import Participant
+from samla.mysamla.tests.person import draft_consent_for_pia, enter_as, log_in_person, pia_at_fk
 from samla.people.tests.cast import Cast, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -67,18 +65,7 @@ def test_a_too_low_assurance_level_is_refused(
 def test_one_person_at_two_controllers_sees_both_records(
     cast: Cast, eid: RunningProvider, client: Client
 ) -> None:
-    other = Participant.objects.create(
-        association=cast.association,
-        controlling_organisation=cast.fk,
-        kind=Participant.Kind.IDENTIFIED,
-        id_number=cast.pia.id_number,
-        id_number_kind=cast.pia.id_number_kind,
-        first_name=cast.pia.first_name,
-        last_name=cast.pia.last_name,
-        sex=cast.pia.sex,
-        start_year=2026,
-        created_by=cast.fia,
-    )
+    other = pia_at_fk(cast)
     log_in_person(client, eid, cast.pia.id_number)
     page = client.get("/min-samla/").content.decode()
     assert str(cast.tyreso) in page and str(cast.fk) in page
@@ -137,18 +124,7 @@ def test_logout_everywhere_ends_every_session(
 def test_the_start_page_says_what_waits_for_the_person(cast: Cast, client: Client) -> None:
     enter_as(client, cast.pia)
     assert "Det här väntar på dig" not in client.get("/min-samla/").content.decode()
-    record_consent(
-        actor=cast.kim,
-        participant=cast.pia,
-        organisations=[cast.region],
-        categories_included=["health"],
-        categories_excluded=[],
-        form="written",
-        given_by="person",
-        valid_from=timezone.localdate(),
-        valid_to=None,
-        draft=True,
-    )
+    draft_consent_for_pia(cast)
     page = client.get("/min-samla/").content.decode()
     assert "Det här väntar på dig" in page
     assert "Ett samtycke väntar på ditt svar." in page

@@ -16,11 +16,10 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from samla.audit.models import AuditEvent
-from samla.idnumbers import test_personnummer
 from samla.meetings import actions
 from samla.meetings.models import Decision, Invitation, Meeting
 from samla.meetings.tests.matrix import build_council
-from samla.mysamla.tests.person import enter_as, person_user
+from samla.mysamla.tests.person import another_participant, enter_as, person_user
 from samla.notifications.models import Notice
 from samla.people.models import InformationCategory, Participant, TeamMember
 from samla.people.tests.cast import Cast, sign_in
@@ -66,22 +65,6 @@ def summon(meeting: Meeting, cast: Cast, **place: Any) -> Meeting:
         place=place.get("place", ""),
     )
     return summoned
-
-
-def per(cast: Cast) -> Participant:
-    number = test_personnummer(date(1990, 4, 12), "M")
-    return Participant.objects.create(
-        association=cast.association,
-        controlling_organisation=cast.tyreso,
-        kind=Participant.Kind.IDENTIFIED,
-        id_number=number.value,
-        id_number_kind=number.kind.value,
-        first_name="Per",
-        last_name="Andersson",
-        sex="M",
-        start_year=2026,
-        created_by=cast.kim,
-    )
 
 
 def test_the_person_is_offered_their_controller_and_the_organisations_their_consent_names(
@@ -256,7 +239,7 @@ def test_another_person_gets_not_found_and_sees_none_of_pias_meetings(
 ) -> None:
     enter_as(client, cast.pia)
     meeting = summon(ask(client, cast, cast.fk), cast)
-    enter_as(client, per(cast))
+    enter_as(client, another_participant(cast))
     assert client.get(page(meeting)).status_code == 404
     assert client.get(f"/min-samla/moten/{meeting.pk}/kalender.ics").status_code == 404
     listed = client.get(MINE).content.decode()

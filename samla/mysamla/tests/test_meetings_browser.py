@@ -1,50 +1,30 @@
 """Kalla till möte in a real browser: Pia logs in to Min Samla with e-ID through the running
 provider, calls a resource council with Försäkringskassan, her coordinator Kim summons it (the
 staff's own actions), and Pia sees the time and the video link. axe-core checks each page at
-390 and at 1280 px."""
+390 and at 1280 px, and nothing scrolls sideways on the phone."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import Page, expect
 
+from samla.accounts.tests.oidc import RunningProvider
 from samla.meetings import actions
 from samla.meetings.models import Meeting
-from samla.mysamla.tests.person import claims, sub_of
+from samla.mysamla.tests.browser import check_both_widths, log_in
 from samla.people.tests.cast import build_cast
 
 pytestmark = pytest.mark.browser
 
-PHONE: ViewportSize = {"width": 390, "height": 844}
-DESKTOP: ViewportSize = {"width": 1280, "height": 800}
-
-
-def check_both_widths(page: Page, assert_accessible) -> None:
-    page.set_viewport_size(PHONE)
-    assert_accessible(page)
-    page.set_viewport_size(DESKTOP)
-    assert_accessible(page)
-
 
 def test_pia_calls_a_resource_council_and_sees_its_time_and_link_once_summoned(
-    page: Page, assert_accessible, settings, live_server, oidc_provider
+    page: Page, assert_accessible, min_samla: RunningProvider
 ) -> None:
-    settings.SAMLA_BASE_URL = live_server.url
-    settings.SAMLA_OIDC_PROVIDERS = {"eid": oidc_provider.settings()["eid"]}
     cast = build_cast()
-    number = cast.pia.id_number
-    oidc_provider.set_user(sub_of(number), claims(number))
-    page.route(re.compile(r"^https://"), lambda route: route.abort())
 
-    page.goto("/min-samla/logga-in/")
-    page.get_by_role("link", name="Logga in med e-legitimation").click()
-    # The provider's form: who one is, by ``sub`` (the claims were set for it above).
-    page.get_by_placeholder("sub").fill(sub_of(number))
-    page.get_by_role("button", name="Authorize").click()
-    expect(page.get_by_role("heading", name="Hej Pia!")).to_be_visible()
+    log_in(page, min_samla, cast.pia)
 
     page.get_by_role("link", name="Mina möten").first.click()
     check_both_widths(page, assert_accessible)

@@ -6,14 +6,12 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.test import Client
-from django.utils import timezone
 
 from samla.audit.models import AuditEvent
-from samla.mysamla.tests.person import enter_as
+from samla.mysamla.tests.person import draft_consent_for_pia, enter_as
 from samla.notifications.models import Notice, Preference
 from samla.notifications.notices import notify_person
 from samla.notifications.tasks import send_notice
-from samla.people.actions import record_consent
 from samla.people.tests.cast import Cast
 from samla.stories.actions import answer_suggestion
 from samla.stories.tests.pias_story import pia_suggests, write_pias_story
@@ -76,18 +74,7 @@ def test_an_answer_to_her_suggestion_and_a_consent_to_give_tell_her_neutrally(
     _chooses_notices(client, cast)
     write_pias_story(cast)
     answer_suggestion(pia_suggests(cast), actor=cast.kim, answer="Tack, vi pratar om det.")
-    record_consent(
-        actor=cast.kim,
-        participant=cast.pia,
-        organisations=[cast.region],
-        categories_included=["health"],
-        categories_excluded=[],
-        form="written",
-        given_by="person",
-        valid_from=timezone.localdate(),
-        valid_to=None,
-        draft=True,
-    )
+    draft_consent_for_pia(cast)
     notices = Notice.objects.filter(user__person_number=cast.pia.id_number)
     assert sorted(notices.values_list("object_type", flat=True)) == [
         "people.consent",

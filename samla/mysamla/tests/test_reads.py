@@ -4,7 +4,7 @@ PDF, made by the same code as the staff's extract (samla.oversight.logs)."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -17,9 +17,8 @@ from samla.accounts.models import User
 from samla.accounts.tests.oidc import RunningProvider
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
-from samla.idnumbers import test_personnummer
-from samla.mysamla.tests.person import log_in_person
-from samla.people.models import Participant, TeamMember
+from samla.mysamla.tests.person import another_participant, log_in_person, pia_at_fk
+from samla.people.models import TeamMember
 from samla.people.tests.cast import Cast, sign_in
 from samla.web.tests.pdf import pdf_text
 
@@ -155,19 +154,7 @@ def test_the_whole_extract_as_a_pdf_summary_first(
 def test_another_persons_events_never_appear(
     cast: Cast, eid: RunningProvider, client: Client
 ) -> None:
-    number = test_personnummer(date(1988, 3, 9), "M")
-    per = Participant.objects.create(
-        association=cast.association,
-        controlling_organisation=cast.tyreso,
-        kind=Participant.Kind.IDENTIFIED,
-        id_number=number.value,
-        id_number_kind=number.kind.value,
-        first_name="Per",
-        last_name="Persson",
-        sex="M",
-        start_year=2026,
-        created_by=cast.kim,
-    )
+    per = another_participant(cast, last_name="Persson")
     TeamMember.objects.create(participant=per, user=cast.kim, role="coordinator", added_by=cast.kim)
     sign_in(client, cast.kim)
     assert client.get(f"/deltagare/{per.pk}/").status_code == 200
@@ -191,18 +178,7 @@ def test_another_persons_events_never_appear(
 def test_records_at_two_organisations_are_one_extract_saying_whose_record(
     cast: Cast, eid: RunningProvider, client: Client
 ) -> None:
-    other = Participant.objects.create(
-        association=cast.association,
-        controlling_organisation=cast.fk,
-        kind=Participant.Kind.IDENTIFIED,
-        id_number=cast.pia.id_number,
-        id_number_kind=cast.pia.id_number_kind,
-        first_name="Pia",
-        last_name="Persson",
-        sex="F",
-        start_year=2026,
-        created_by=cast.fia,
-    )
+    other = pia_at_fk(cast)
     record(
         actor=cast.fia,
         action=AuditEvent.Action.VIEW,

@@ -1,49 +1,35 @@
 """Min berättelse in a real browser: Pia logs in to Min Samla with e-ID through the running
 provider, reads her story and suggests a correction; Kim, her coordinator, finds it in his
 worklist and takes it in through the story's editor; Pia then reads the new text. axe-core
-checks each of Pia's pages at 390 and at 1280 px."""
+checks each of Pia's pages at 390 and at 1280 px, and nothing scrolls sideways on the phone."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import Page, expect
 
-from samla.mysamla.tests.person import claims, sub_of
+from samla.accounts.tests.oidc import RunningProvider
+from samla.mysamla.tests.browser import check_both_widths, log_in
 from samla.people.tests.cast import PASSWORD, build_cast
 from samla.stories.tests.pias_story import CORRECTION, WORK, write_pias_story
 
 pytestmark = pytest.mark.browser
 
-PHONE: ViewportSize = {"width": 390, "height": 844}
-DESKTOP: ViewportSize = {"width": 1280, "height": 800}
-
-
-def check_both_widths(page: Page, assert_accessible) -> None:
-    page.set_viewport_size(PHONE)
-    assert_accessible(page)
-    page.set_viewport_size(DESKTOP)
-    assert_accessible(page)
-
 
 def test_pia_suggests_a_correction_and_reads_it_once_kim_has_taken_it_in(
-    page: Page, browser, assert_accessible, settings, live_server, oidc_provider, login
+    page: Page,
+    browser,
+    assert_accessible,
+    settings,
+    live_server,
+    min_samla: RunningProvider,
+    login,
 ) -> None:
     settings.SAMLA_REQUIRE_MFA = False
-    settings.SAMLA_BASE_URL = live_server.url
-    settings.SAMLA_OIDC_PROVIDERS = {"eid": oidc_provider.settings()["eid"]}
     cast = build_cast()
     write_pias_story(cast)
-    number = cast.pia.id_number
-    oidc_provider.set_user(sub_of(number), claims(number))
-    page.route(re.compile(r"^https://"), lambda route: route.abort())
 
-    page.goto("/min-samla/logga-in/")
-    page.get_by_role("link", name="Logga in med e-legitimation").click()
-    page.get_by_placeholder("sub").fill(sub_of(number))
-    page.get_by_role("button", name="Authorize").click()
-    expect(page.get_by_role("heading", name="Hej Pia!")).to_be_visible()
+    log_in(page, min_samla, cast.pia)
 
     page.get_by_role("link", name="Min berättelse").first.click()
     expect(page.get_by_text(WORK)).to_be_visible()

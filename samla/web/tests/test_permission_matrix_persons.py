@@ -12,13 +12,10 @@ walking the URLconf like the staff routes, against every member of the cast and 
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.test import Client
 
-from samla.idnumbers import test_personnummer
-from samla.mysamla.tests.person import enter_as
+from samla.mysamla.tests.person import another_participant, enter_as
 from samla.people.models import Participant
 from samla.people.tests.cast import Cast, sign_in
 from samla.web.tests.routes import PERSON_ROUTES, Route, matrix_modules, person_data_state
@@ -39,19 +36,7 @@ def params(module_cast: Cast) -> dict[str, int | str]:
 
 @pytest.fixture
 def per(cast: Cast) -> Participant:
-    number = test_personnummer(date(1990, 4, 12), "M")
-    return Participant.objects.create(
-        association=cast.association,
-        controlling_organisation=cast.tyreso,
-        kind=Participant.Kind.IDENTIFIED,
-        id_number=number.value,
-        id_number_kind=number.kind.value,
-        first_name="Per",
-        last_name="Andersson",
-        sex="M",
-        start_year=2026,
-        created_by=cast.kim,
-    )
+    return another_participant(cast)
 
 
 def test_the_walk_finds_min_samla() -> None:
