@@ -13,7 +13,7 @@ UV := $(UV_HOME)/bin/uv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help venv lock lock-check run lint typecheck migrations-check test-sqlite test-postgres test-postgres-all test bench messages clean
+.PHONY: help venv lock lock-check run dev serve-demo lint typecheck migrations-check test-sqlite test-postgres test-postgres-all test bench messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -40,22 +40,32 @@ lock: $(UV) ## Re-resolve uv.lock from pyproject.toml (after changing dependenci
 lock-check: $(UV) ## Fail if uv.lock does not match pyproject.toml
 	$(UV) lock --check
 
-run: export SAMLA_DEMO := 1
-# DEBUG stays off in the demo too: whoever tries it sees the pages an error or an outage shows in
-# production, never a traceback. runserver --insecure serves the static files without it
-# (`make run DEBUG=1` for Django's error pages while developing).
+# `make run` serves the demo as production serves Samla (ADR 0016): gunicorn, static files by
+# WhiteNoise from collectstatic's hashed copies, a task worker, the daily scheduler, and the
+# demo's e-ID provider. `make dev` is the same with Django's auto-reloading development server.
+# DEBUG stays off in the demo: whoever tries it sees the pages an error or an outage shows in
+# production, never a traceback (`make dev` turns it on).
+serve-demo run dev: export SAMLA_DEMO := 1
 # Links in the demo's e-mails; serving it elsewhere: make run SAMLA_BASE_URL=http://host:8000
-run: export SAMLA_BASE_URL ?= http://127.0.0.1:8000
+serve-demo run dev: export SAMLA_BASE_URL ?= http://127.0.0.1:8000
 # The demo's e-ID: a provider of our own on 127.0.0.1:9400 (samla/demo/oidc_provider.py, ADR 0014),
-# where one picks a demo staff member; Samla signs its requests with a key the provider writes.
+# where one picks a demo staff member or person; Samla signs its requests with a key it writes.
 DEMO_OIDC_PORT ?= 9400
-run: export SAMLA_OIDC_PROVIDERS ?= demo
-run: export SAMLA_OIDC_DEMO_ISSUER ?= http://127.0.0.1:$(DEMO_OIDC_PORT)
-run: export SAMLA_OIDC_DEMO_CLIENT_ID ?= samla
-run: export SAMLA_OIDC_DEMO_PRIVATE_KEY_FILE ?= .demo-oidc-key.jwk
-run: export SAMLA_OIDC_DEMO_LABEL ?= Logga in med e-legitimation (demo)
-run: venv ## Migrate, load the demo data, and serve on http://127.0.0.1:8000 with a task worker, the daily scheduler and the demo e-ID provider
+serve-demo run dev: export SAMLA_OIDC_PROVIDERS ?= demo
+serve-demo run dev: export SAMLA_OIDC_DEMO_ISSUER ?= http://127.0.0.1:$(DEMO_OIDC_PORT)
+serve-demo run dev: export SAMLA_OIDC_DEMO_CLIENT_ID ?= samla
+serve-demo run dev: export SAMLA_OIDC_DEMO_PRIVATE_KEY_FILE ?= .demo-oidc-key.jwk
+serve-demo run dev: export SAMLA_OIDC_DEMO_LABEL ?= Logga in med e-legitimation (demo)
+run: export SAMLA_STATIC_MANIFEST := 1
+run: WEB = $(BIN)/gunicorn -c config/gunicorn.py config.wsgi
+run: serve-demo ## Migrate, load the demo data, and serve on http://127.0.0.1:8000 with gunicorn, a task worker, the daily scheduler and the demo e-ID provider
+dev: export DEBUG ?= 1
+dev: WEB = $(PYTHON) manage.py runserver 127.0.0.1:8000
+dev: serve-demo ## The same as run, with Django's auto-reloading development server and DEBUG on
+
+serve-demo: venv
 	$(PYTHON) manage.py migrate
+	@if [ "$$SAMLA_STATIC_MANIFEST" = 1 ]; then $(PYTHON) manage.py collectstatic --noinput -v 0; fi
 	$(PYTHON) manage.py load_demo_data
 	$(PYTHON) -m samla.demo.oidc_provider --port $(DEMO_OIDC_PORT) --client-id samla \
 		--client-key "$$SAMLA_OIDC_DEMO_PRIVATE_KEY_FILE" --demo-users & provider=$$!; \
@@ -63,7 +73,7 @@ run: venv ## Migrate, load the demo data, and serve on http://127.0.0.1:8000 wit
 	$(PYTHON) manage.py run_scheduler & scheduler=$$!; \
 	trap 'kill $$provider $$worker $$scheduler 2>/dev/null; wait $$provider $$worker $$scheduler 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
-	$(PYTHON) manage.py runserver --insecure 127.0.0.1:8000
+	$(WEB)
 
 lint: venv ## ruff: lint rules and formatting
 	$(BIN)/ruff check .

@@ -38,6 +38,8 @@ def configure() -> str:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ["SAMLA_REQUIRE_MFA"] = "0"
+    # Generating 300 000 participations takes statements longer than a page's 30 s limit.
+    os.environ.setdefault("SAMLA_PG_STATEMENT_TIMEOUT_MS", "0")
     import django
 
     django.setup()
