@@ -7,15 +7,17 @@ from __future__ import annotations
 import pytest
 
 from samla.web.tests.routes import Route
-from samla.web.tests.test_hostile_input import (  # noqa: F401 (fixtures)
+from samla.web.tests.test_hostile_input import (  # noqa: F401 (module_forms: a fixture)
     HOSTILE_ROUTES,
     Site,
     module_forms,
-    module_norrbygden,
-    module_setting,
-    params,
     send_hostile,
 )
+from samla.web.tests.test_permission_matrix import params  # noqa: F401 (a fixture)
+from samla.web.tests.test_permission_matrix_associations import (  # noqa: F401 (a fixture)
+    module_norrbygden,
+)
+from samla.web.tests.test_permission_matrix_providers import module_setting  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("db", "module_cast", "module_forms")
 
