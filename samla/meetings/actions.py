@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -126,6 +127,24 @@ def _must_be_open(meeting: Meeting) -> None:
         )
 
 
+def _open(participant: Participant, *, organiser: User, created_by: User, **fields: Any) -> Meeting:
+    """A new meeting about the participant, with its organiser invited, obliged and coming."""
+    meeting = Meeting.objects.create(
+        participant=participant, organiser=organiser, created_by=created_by, **fields
+    )
+    meeting.participant = participant
+    assert organiser.organisation is not None
+    Invitation.objects.create(
+        meeting=meeting,
+        organisation=organiser.organisation,
+        user=organiser,
+        obliged=True,
+        response=Invitation.Response.ACCEPTED,
+        responded_at=timezone.now(),
+    )
+    return meeting
+
+
 def _create(
     participant: Participant,
     *,
@@ -137,26 +156,16 @@ def _create(
     prepares: Meeting | None = None,
     follow_up_of: Meeting | None = None,
 ) -> Meeting:
-    meeting = Meeting.objects.create(
-        participant=participant,
+    meeting = _open(
+        participant,
+        organiser=actor,
+        created_by=actor,
         kind=kind,
         requested_by=requested_by,
         request_note=request_note,
         question=question,
         prepares=prepares,
         follow_up_of=follow_up_of,
-        organiser=actor,
-        created_by=actor,
-    )
-    meeting.participant = participant
-    assert actor.organisation is not None
-    Invitation.objects.create(
-        meeting=meeting,
-        organisation=actor.organisation,
-        user=actor,
-        obliged=True,
-        response=Invitation.Response.ACCEPTED,
-        responded_at=timezone.now(),
     )
     record(
         actor=actor,
@@ -258,26 +267,16 @@ def request_meeting_as_person(
                 person_consent_missing_message(organisation), code="consent_missing"
             )
     organiser = coordinator_of(participant)
-    meeting = Meeting.objects.create(
-        participant=participant,
+    meeting = _open(
+        participant,
+        organiser=organiser,
+        created_by=actor,
         kind=kind,
         requested_by=Meeting.RequestedBy.PERSON,
         requested_by_user=actor,
         request_note=request_note,
         question=question,
         preferred_times=preferred_times,
-        organiser=organiser,
-        created_by=actor,
-    )
-    meeting.participant = participant
-    assert organiser.organisation is not None
-    Invitation.objects.create(
-        meeting=meeting,
-        organisation=organiser.organisation,
-        user=organiser,
-        obliged=True,
-        response=Invitation.Response.ACCEPTED,
-        responded_at=timezone.now(),
     )
     for organisation in organisations:
         if organisation.pk != organiser.organisation_id:
