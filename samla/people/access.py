@@ -300,9 +300,12 @@ def own_participants(user: User) -> ParticipantQuerySet:
     controlling organisations is one person here. Nothing for staff or anyone else."""
     if not user.is_authenticated or not user.person_number:
         return Participant.objects.none()
-    return Participant.objects.filter(
-        kind=Participant.Kind.IDENTIFIED, id_number=user.person_number
-    ).select_related("association", "controlling_organisation")
+    return _records_of(user.person_number).select_related("association", "controlling_organisation")
+
+
+def _records_of(number: str) -> ParticipantQuerySet:
+    """The identified participants with this identity number, at every controller."""
+    return Participant.objects.filter(kind=Participant.Kind.IDENTIFIED, id_number=number)
 
 
 def _record_own_read(
@@ -389,11 +392,7 @@ def get_own_consent(user: User, pk: int, *, purpose: str) -> Consent:
 def has_records(number: str) -> Participant | None:
     """One of the records of the person with this identity number, or None: whether Min Samla
     has anything for someone whose e-ID gave the number. Reads no content, logs nothing."""
-    return (
-        Participant.objects.filter(kind=Participant.Kind.IDENTIFIED, id_number=number)
-        .only("first_name", "last_name")
-        .first()
-    )
+    return _records_of(number).only("first_name", "last_name").first()
 
 
 def drafts_waiting(participants: list[Participant]) -> int:

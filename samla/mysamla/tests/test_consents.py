@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from samla.accounts.models import User
-from samla.accounts.tests.oidc import RunningProvider
+from samla.accounts.tests.oidc import LOA2, RunningProvider
 from samla.audit.models import AuditEvent
 from samla.idnumbers import test_personnummer
 from samla.mysamla.tests.person import enter_as, log_in_person, sign
@@ -146,6 +146,19 @@ def test_signing_as_someone_else_changes_nothing(
     assert "Du legitimerade dig som någon annan än den som är inloggad." in page
     assert Consent.objects.get(pk=cast.consent_fk.pk).withdrawn_at is None
     assert fia_sees_pia(cast) == 200
+
+
+def test_signing_at_too_low_a_level_changes_nothing_and_is_logged(
+    cast: Cast, eid: RunningProvider, client: Client
+) -> None:
+    enter_as(client, cast.pia)
+    response = client.post(consent_url(cast.consent_fk, "aterkalla/"), {"reason": ""})
+    back = sign(client, eid, response, cast.pia.id_number, acr=LOA2)
+    page = client.get(back["Location"]).content.decode()
+    assert "för låg tillitsnivå" in page and "Ingenting har ändrats." in page
+    assert Consent.objects.get(pk=cast.consent_fk.pk).withdrawn_at is None
+    refused = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN_FAILED)
+    assert "tillitsnivå" in refused.summary and cast.pia.id_number not in refused.summary
 
 
 def test_a_consent_withdrawn_meanwhile_is_refused_in_words(

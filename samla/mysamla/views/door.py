@@ -65,6 +65,7 @@ def eid_callback(request: HttpRequest, provider: str) -> HttpResponse:
         try:
             identity = eid.verified_identity(request, chosen)
         except eid.Refused as refusal:
+            account_actions.person_refused(chosen, refusal)  # logged like a refused login
             request.session.pop(signing.SESSION_KEY, None)
             messages.error(request, refusal.reason.message + " " + _("Ingenting har ändrats."))
             return redirect(str(waiting.get("back") or "mysamla:start"))
