@@ -50,11 +50,14 @@ def test_pia_suggests_a_correction_and_reads_it_once_kim_has_taken_it_in(
     kim = kim_context.new_page()
     login(kim, "kim", PASSWORD)
     kim.goto("/arbetslista/")
+    check_both_widths(kim, assert_accessible)  # the worklist with the person's suggestion
     panel = kim.get_by_role("region", name="Förslag från personen")
     panel.get_by_role("link", name="Pia Persson").click()
+    check_both_widths(kim, assert_accessible)  # the story page with its suggestions panel
     kim.get_by_role("link", name="Ta in i berättelsen").click()
     expect(kim.get_by_label("Det här är jag bra på", exact=True)).to_have_value(CORRECTION)
     assert_accessible(kim)
+    check_both_widths(kim, assert_accessible)
     kim.get_by_role("button", name="Spara berättelsen").click()
     expect(kim.get_by_text("Berättelsen är sparad som version 3.")).to_be_visible()
     expect(kim.get_by_text("Inlagt i berättelsen")).to_be_visible()
