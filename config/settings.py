@@ -162,6 +162,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+# A PostgreSQL streaming replica for heavy reads: the dashboards, their exports and the reports'
+# figures (samla/replica.py, docs/deployment.md). Empty: none, every read goes to the primary.
+# Writes, audit rows and every read inside a transaction go to the primary whatever this says.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["samla.replica.ReplicaRouter"]
+
+# Every app server shares one cache, in the database (issue 17): the one thing cached is the count
+# of a survey round's answers per address (samla/surveys/once.py), which must be counted across
+# all servers. Its table is made by a migration (surveys 0003), so every `migrate` makes it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "samla_cache",
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -298,6 +321,11 @@ STATIC_ROOT = Path(os.environ.get("SAMLA_STATIC_ROOT", BASE_DIR / "staticfiles")
 # under `make run`, from `collectstatic`'s output with hashed names, compressed and cached for a
 # year (SAMLA_STATIC_MANIFEST); elsewhere (tests, `make dev`) straight from the sources.
 SAMLA_STATIC_MANIFEST = env_bool("SAMLA_STATIC_MANIFEST", default=PRODUCTION)
+# Uploads (import and actuals files) and generated PDFs are kept in the database, so no app
+# server writes a file another must read. Should a file ever be stored, the default storage
+# writes here: a volume every app server and worker mounts (docs/deployment.md).
+MEDIA_ROOT = Path(os.environ.get("SAMLA_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -326,6 +354,9 @@ if PRODUCTION and not SAMLA_BASE_URL.startswith("https://"):
     )
 # The daily run (manage.py run_scheduler): when, and what it calls, by dotted path.
 SAMLA_DAILY_RUN_AT = os.environ.get("SAMLA_DAILY_RUN_AT", "07:00")
+# How often the scheduler seals the access log's new events into its hash chain (ADR 0017): the
+# longest an event waits, while the scheduler runs, before a removal of it would show.
+SAMLA_AUDIT_SEAL_SECONDS = float(os.environ.get("SAMLA_AUDIT_SEAL_SECONDS", "5"))
 SAMLA_DAILY_TASKS: list[str] = [
     "samla.plans.reminders.send_due_reminders",
     "samla.meetings.reminders.send_answer_reminders",
@@ -386,9 +417,24 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs go to standard error (journald under systemd, docs/operations.md), each line with the id
+# of the request being served (samla.web.logs). In production one JSON object per line
+# (SAMLA_LOG_JSON); gunicorn's own logs follow the same setting (config/gunicorn.py).
+SAMLA_LOG_JSON = env_bool("SAMLA_LOG_JSON", default=PRODUCTION)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "samla.web.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "samla.web.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if SAMLA_LOG_JSON else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -28,6 +28,7 @@ from samla.indicators.figures import Scope
 from samla.indicators.forms import FilterForm, ProgrammeForm, TargetForm
 from samla.indicators.models import Programme, Release
 from samla.organisations.models import Association
+from samla.replica import reading_from_replica
 from samla.statistics.tables import hidden_explanation
 
 
@@ -70,18 +71,25 @@ def activity_dashboard(request: AuthedRequest, activity_pk: int) -> HttpResponse
 def _dashboard(request: AuthedRequest, scope: Scope) -> HttpResponse:
     form = FilterForm(request.GET or None, scope=scope)
     dashboard = Dashboard(scope, form.filters())
-    if "table" in request.GET:
-        return _export(dashboard, request.GET["table"], request.GET.get("format", "csv"))
+    # The counts, read where the heavy reads go (a replica, if any); who may see them was
+    # decided above, and the release's state is read below, on the primary.
+    with reading_from_replica():
+        if "table" in request.GET:
+            return _export(dashboard, request.GET["table"], request.GET.get("format", "csv"))
+        sections = dashboard.sections()
     context = _release_context(request, scope.association) | {
         "scope": scope,
         "form": form,
         "dashboard": dashboard,
-        "sections": dashboard.sections(),
+        "sections": sections,
         "query": dashboard.filters.as_query(),
         "explanation": hidden_explanation(scope.association.suppression_k),
         "can_keep_targets": may_keep_targets(request.user, scope.association),
     }
-    return render(request, "indicators/dashboard.html", context, status=422 if form.errors else 200)
+    with reading_from_replica():
+        return render(
+            request, "indicators/dashboard.html", context, status=422 if form.errors else 200
+        )
 
 
 def _release_context(request: AuthedRequest, association: Association) -> dict[str, object]:

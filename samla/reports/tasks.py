@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django_tasks import task
 
+from samla.replica import reading_from_replica
 from samla.reports.annual import render_annual_report
 from samla.reports.models import AnnualReport
 
@@ -28,8 +29,9 @@ def build_annual_report(report_id: int) -> str:
     def progress(percent: int, step: str) -> None:
         AnnualReport.objects.filter(pk=report_id).update(progress=percent, step=step)
 
-    # The report is the association's document, written in the site's language.
-    with translation.override(settings.LANGUAGE_CODE):
+    # The report is the association's document, written in the site's language. Its figures
+    # are counts, read where the heavy reads go (samla/replica.py); progress goes to the primary.
+    with translation.override(settings.LANGUAGE_CODE), reading_from_replica():
         try:
             pdf = render_annual_report(report.association, report.year, progress=progress)
         except Exception:

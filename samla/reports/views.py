@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from samla import spreadsheets
 from samla.accounts.http import AuthedRequest, is_htmx
+from samla.replica import reading_from_replica
 from samla.reports import actions
 from samla.reports.access import (
     esf_activities,
@@ -99,20 +100,22 @@ def followup(request: AuthedRequest, association_pk: int, year: int) -> HttpResp
         raise Http404
     report = Followup(association, year)
     file_format = request.GET.get("format")
-    if file_format is not None:
-        if file_format not in ("csv", "xlsx"):
-            raise Http404
-        filename = f"uppfoljning-finsam-{slugify(association.short_name)}-{year}.{file_format}"
-        if file_format == "xlsx":
-            return spreadsheets.xlsx_response(filename, report.records())
-        return spreadsheets.csv_response(filename, report.records())
-    context = {
-        "association": association,
-        "report": report,
-        "blocks": report.blocks(),
-        "explanation": hidden_explanation(association.suppression_k),
-    }
-    return render(request, "reports/followup.html", context)
+    # Counts only, after the access check: read where the heavy reads go (samla/replica.py).
+    with reading_from_replica():
+        if file_format is not None:
+            if file_format not in ("csv", "xlsx"):
+                raise Http404
+            filename = f"uppfoljning-finsam-{slugify(association.short_name)}-{year}.{file_format}"
+            if file_format == "xlsx":
+                return spreadsheets.xlsx_response(filename, report.records())
+            return spreadsheets.csv_response(filename, report.records())
+        context = {
+            "association": association,
+            "report": report,
+            "blocks": report.blocks(),
+            "explanation": hidden_explanation(association.suppression_k),
+        }
+        return render(request, "reports/followup.html", context)
 
 
 @require_GET
