@@ -56,6 +56,7 @@ from samla.organisations.models import (
     Municipality,
     Organisation,
 )
+from samla.people import names
 from samla.people.models import (
     Consent,
     InformationCategory,
@@ -743,6 +744,7 @@ class ParticipantBuilder:
             id_number_kind=number.kind.value,
             first_name=first_name,
             last_name=last_name,
+            search_name=names.search_name(first_name, last_name),
             sex=sex,
             birth_date=number.birth_date,
             home_municipality_id=home,

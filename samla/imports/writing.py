@@ -28,6 +28,7 @@ from samla.imports import bulk
 from samla.imports.models import ImportJob
 from samla.imports.validation import PersonKey, Plan, RowError
 from samla.measurements.models import IncomeSource, Measurement
+from samla.people import names
 from samla.people.models import Participant
 from samla.referrals.models import Referral, ReferralEvent
 
@@ -80,6 +81,7 @@ def write_import(job: ImportJob, plan: Plan, *, actor: User) -> Counts:
                 "id_number_kind": person.number.kind.value if person.number else "",
                 "first_name": person.first_name,
                 "last_name": person.last_name,
+                "search_name": names.search_name(person.first_name, person.last_name),
                 "birth_date": person.number.birth_date if person.number else None,
                 "sex": person.sex,
                 "start_year": person.start_year,

@@ -104,13 +104,13 @@ def read_list(user: User, rows: Iterable[T], *, purpose: str, role: str = "") ->
 
 
 def read_search(
-    user: User, rows: Iterable[Participant], *, query: str, found: int
+    user: User, rows: Iterable[Participant], *, query: str, found_one: bool
 ) -> list[Participant]:
     """A page of the participant list, read and logged in one transaction (``read_list``).
 
-    A search that singles people out, by identity number or with ``found``, the number of hits,
-    being one, is a read of each person shown too: it is logged against each of them, so that
-    it is in the person's own access extract (R4)."""
+    A search that singles people out, by identity number or with ``found_one`` (the search
+    found one person and no more), is a read of each person shown too: it is logged against
+    each of them, so that it is in the person's own access extract (R4)."""
     if not query:
         return read_list(user, rows, purpose="Deltagarlista")
     with transaction.atomic():
@@ -118,7 +118,7 @@ def read_search(
         log_list_read(user, len(shown), purpose="Sökning")
         if idnumbers.looks_like_number(query):
             log_each_read(user, shown, purpose="Sökning på personnummer")
-        elif found == 1:
+        elif found_one:
             log_each_read(user, shown, purpose="Sökning på namn, en träff")
     return shown
 

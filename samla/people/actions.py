@@ -22,8 +22,10 @@ from samla.audit.record import record
 from samla.concurrency import Stale
 from samla.notifications.notices import notify_person
 from samla.organisations.models import Association, Organisation
+from samla.people import names
 from samla.people.access import OWN_ROLE, basis_of
 from samla.people.models import (
+    NAME_FIELDS,
     Consent,
     Participant,
     TargetGroup,
@@ -118,8 +120,14 @@ def update_participant(
     target_groups: Iterable[TargetGroup] | None = None,
 ) -> Participant:
     """Save changed details unless someone else saved first (then raise ``concurrency.Stale``)."""
+    written = dict(changes)
+    if NAME_FIELDS & changes.keys():
+        written["search_name"] = names.search_name(
+            changes.get("first_name", participant.first_name),
+            changes.get("last_name", participant.last_name),
+        )
     updated = Participant.objects.filter(pk=participant.pk, version=version).update(
-        version=F("version") + 1, **changes
+        version=F("version") + 1, **written
     )
     if not updated:
         participant.refresh_from_db()

@@ -22,6 +22,7 @@ from django_stubs_ext import StrOrPromise
 from samla import idnumbers
 from samla.accounts.models import PERSON_ROLES, RoleAssignment
 from samla.organisations.models import Association, Municipality, Organisation
+from samla.people import names
 
 if TYPE_CHECKING:
     from samla.accounts.models import User
@@ -111,11 +112,78 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
                 return self.filter(id_number__contains=digits.upper())
         else:
             return self.filter(id_number=number.value)
-        terms = query.split()
+        # Every word typed is somewhere in the normalised name (``people.names``): a LIKE
+        # '%word%' that the trigram index serves on PostgreSQL, a plain scan on SQLite.
         condition = Q()
-        for term in terms:
-            condition &= Q(first_name__icontains=term) | Q(last_name__icontains=term)
+        for term in names.normalise(query).split():
+            condition &= Q(search_name__contains=term)
         return self.filter(condition)
+
+    def newest_on_team_of(self, user: User) -> ParticipantQuerySet:
+        """The people on the user's team, whom they joined last first: a start page's panel
+        takes the first few, walking the user's own team rows by their index rather than
+        sorting everyone the user may see."""
+        return self.filter(team_members__user=user, team_members__removed_at__isnull=True).order_by(
+            "-team_members__added_at", "-pk"
+        )
+
+    def in_list_order(self) -> ParticipantQuerySet:
+        """The participant list's order, a stable key for paging by keyset: identified people
+        by normalised name, anonymous ones after them, the primary key last."""
+        return self.order_by(*LIST_ORDER)
+
+    def after(self, row: Participant) -> ParticipantQuerySet:
+        """The rows that follow ``row`` in the list's order (``in_list_order``)."""
+        return self.filter(
+            Q(kind__lt=row.kind)
+            | Q(kind=row.kind, search_name__gt=row.search_name)
+            | Q(kind=row.kind, search_name=row.search_name, pk__gt=row.pk)
+        )
+
+    def before(self, row: Participant) -> ParticipantQuerySet:
+        """The rows that come before ``row`` in the list's order, nearest first."""
+        return self.filter(
+            Q(kind__gt=row.kind)
+            | Q(kind=row.kind, search_name__lt=row.search_name)
+            | Q(kind=row.kind, search_name=row.search_name, pk__lt=row.pk)
+        ).order_by(*(_reversed(key) for key in LIST_ORDER))
+
+    def bulk_create(
+        self, objs: Iterable[Participant], *args: Any, **kwargs: Any
+    ) -> list[Participant]:
+        objs = list(objs)
+        for participant in objs:
+            participant.search_name = names.search_name(
+                participant.first_name, participant.last_name
+            )
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(
+        self, objs: Iterable[Participant], fields: Iterable[str], *args: Any, **kwargs: Any
+    ) -> int:
+        objs, fields = list(objs), list(fields)
+        if NAME_FIELDS & set(fields):
+            for participant in objs:
+                participant.search_name = names.search_name(
+                    participant.first_name, participant.last_name
+                )
+            fields = [*fields, "search_name"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs: Any) -> int:
+        if NAME_FIELDS & kwargs.keys() and "search_name" not in kwargs:
+            raise ValueError("A change of name updates search_name too (people.names).")
+        return super().update(**kwargs)
+
+
+# The participant list's order (``ParticipantQuerySet.in_list_order``): "identified" sorts after
+# "anonymous", so descending puts the named people first.
+LIST_ORDER = ("-kind", "search_name", "pk")
+NAME_FIELDS = frozenset({"first_name", "last_name"})
+
+
+def _reversed(key: str) -> str:
+    return key[1:] if key.startswith("-") else f"-{key}"
 
 
 class Participant(models.Model):
@@ -154,6 +222,9 @@ class Participant(models.Model):
     former_reserve_number = models.CharField(_("tidigare reservnummer"), max_length=12, blank=True)
     first_name = models.CharField(_("förnamn"), max_length=100, blank=True)
     last_name = models.CharField(_("efternamn"), max_length=100, blank=True)
+    # Surname and first name normalised for search and sorting (``people.names``), kept by
+    # ``save`` and the queryset's bulk paths.
+    search_name = models.CharField(max_length=201, blank=True, default="", editable=False)
     sex = models.CharField(_("kön"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("födelsedatum"), null=True, blank=True)
     start_year = models.PositiveSmallIntegerField(_("startår"))
@@ -229,12 +300,22 @@ class Participant(models.Model):
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="people_participant_name"),
             models.Index(fields=["id_number"], name="people_participant_id_number"),
+            models.Index(
+                fields=["-kind", "search_name", "id"], name="people_participant_list_order"
+            ),
         ]
 
     def __str__(self) -> str:
         if self.kind == self.Kind.ANONYMOUS:
             return f"{_('Anonym deltagare')} {self.pk}"
         return f"{self.first_name} {self.last_name}".strip()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_name = names.search_name(self.first_name, self.last_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and NAME_FIELDS & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("people:participant", kwargs={"pk": self.pk})
@@ -503,6 +584,14 @@ class TeamMember(models.Model):
                 condition=Q(removed_at__isnull=True, role="coordinator"),
                 name="people_teammember_one_coordinator",
             ),
+        ]
+        indexes = [
+            models.Index(
+                "user",
+                models.F("added_at").desc(),
+                condition=Q(removed_at__isnull=True),
+                name="people_teammember_newest",
+            )
         ]
 
     def __str__(self) -> str:

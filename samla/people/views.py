@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from samla.accounts.http import AuthedRequest
 from samla.accounts.models import Role
 from samla.concurrency import Stale, changes, refuse
-from samla.people import actions
+from samla.people import actions, keyset
 from samla.people.access import (
     ParticipantAccess,
     get_consent_for_user,
@@ -34,7 +34,6 @@ from samla.people.forms import (
 )
 from samla.people.models import Consent, InformationCategory
 
-PAGE_SIZE = 25
 STALE_EDIT = gettext_lazy(
     "Någon annan sparade ändringar medan du arbetade. Jämför nedan och spara igen om dina "
     "uppgifter ska gälla."
@@ -54,12 +53,10 @@ def participant_list(request: AuthedRequest) -> HttpResponse:
         visible_participants(request.user)
         .search(query)
         .select_related("controlling_organisation", "association")
-        .order_by("-kind", "last_name", "first_name", "pk")
     )
-    page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("sida"))
-    page.object_list = read_search(
-        request.user, page.object_list, query=query, found=page.paginator.count
-    )
+    with transaction.atomic():
+        page = keyset.page_of(participants, request.GET.get("sida"))
+        read_search(request.user, page.rows, query=query, found_one=page.is_only_row)
     template = "people/participant_list.html" + ("#results" if is_htmx(request) else "")
     context = {
         "form": form,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -10,11 +10,15 @@ from django.views.decorators.http import require_GET
 from samla.accounts.http import AuthedRequest
 from samla.accounts.models import Role, User
 from samla.meetings.access import awaiting_answer, requests_from_people
-from samla.people.access import read_list, visible_participants
+from samla.people.access import log_list_read, read_list, visible_participants
 from samla.plans.worklists import worklist_for
 from samla.referrals.access import PROVIDER_ROLE, incoming_referrals
 from samla.referrals.models import Referral
 from samla.stories.access import suggestions_waiting_for
+
+# How many rows each panel of the start page shows; each fetches no more (one more where it says
+# whether there are more), and "Visa alla" leads to the whole list.
+SHOWN = 20
 
 
 @require_GET
@@ -25,12 +29,15 @@ def start(request: AuthedRequest) -> HttpResponse:
     if user.reaches_person_data:
         my_participants = read_list(
             user,
-            visible_participants(user).order_by("-created_at")[:20],
+            visible_participants(user).newest_on_team_of(user)[:SHOWN],
             purpose="Startsidan",
         )
+    new_referrals = _new_referrals(user) if user.is_activity_staff else None
     context = {
         "my_participants": my_participants,
-        "new_referrals": _new_referrals(user) if user.is_activity_staff else None,
+        "new_referrals": new_referrals[:SHOWN] if new_referrals is not None else None,
+        "more_referrals": new_referrals is not None and len(new_referrals) > SHOWN,
+        "shown": SHOWN,
         "worklist": worklist_for(user, purpose="Startsidan, arbetslista")
         if user.reaches_person_data
         else None,
@@ -58,17 +65,21 @@ def worklist(request: AuthedRequest) -> HttpResponse:
 
 def _new_referrals(user: User) -> list[Referral]:
     """The referrals to the activities the user's organisation provides that nobody there has
-    answered yet, oldest first: one query and one audit row, however many."""
-    return read_list(
-        user,
+    answered yet, oldest first, one more than the page shows (to say that there are more): one
+    query and one audit row, however many wait."""
+    waiting = (
         incoming_referrals(user)
         .filter(state__in=Referral.AWAITING_ANSWER)
         .with_sharing()
         .select_related("participant", "activity", "referring_organisation")
-        .order_by("sent_at", "pk"),
-        purpose="Startsidan, nya remisser",
-        role=PROVIDER_ROLE,
+        .order_by("sent_at", "pk")
     )
+    with transaction.atomic():
+        found = list(waiting[: SHOWN + 1])
+        log_list_read(
+            user, min(len(found), SHOWN), purpose="Startsidan, nya remisser", role=PROVIDER_ROLE
+        )
+    return found
 
 
 @login_not_required
