@@ -3,8 +3,10 @@
 ``Validator`` reads what it needs from the database once, before the first row: the association's
 activities, the participants the importing organisation already controls (by identity number),
 and their participations. Each row is then checked against those dictionaries, never by a query
-of its own, so a file of 100 000 rows costs three queries. A clean file leaves a ``Plan``: the
-people to create or reuse and the participations with their measurements, ready to be written.
+of its own, so a file of 100 000 rows costs three queries. A file repeats its codes and dates on
+row after row, so each distinct cell text is read once per column kind and its value (or its
+error message) reused. A clean file leaves a ``Plan``: the people to create or reuse and the
+participations with their measurements, ready to be written.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypedDict
+from functools import cached_property
+from typing import Any, TypedDict, TypeVar
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
@@ -26,10 +29,13 @@ from samla.measurements.occasions import FOLLOW_UP_MONTHS, add_months
 from samla.people.models import Participant
 from samla.referrals.models import Referral
 
+T = TypeVar("T")
 NAME_MAX_LENGTH = 100
 FIRST_START_YEAR = 1990  # people_participant_start_year_plausible
 PersonKey = str | int  # an identity number (identified) or the row number (an anonymous person)
 Getter = Callable[[str], str]  # a column's text in the row being checked
+# A measurement column in the file: (the Measurement field, its header, its position).
+MeasurementColumn = tuple[str, str, int]
 
 
 class RowError(TypedDict):
@@ -104,6 +110,10 @@ class Validator:
         self._untitled: list[int] = []
         self._activity_cache: dict[str, tuple[ActivityInfo | None, str]] = {}
         self._seen: dict[tuple[str, int, date], int] = {}
+        # (column kind, cell text) → its value, or the CellError's message.
+        self._parsed: dict[tuple[str, str], Any] = {}
+        self._failures: set[tuple[str, str]] = set()
+        self._measurement_columns: list[tuple[str, list[MeasurementColumn]]] = []
 
         self.activities_by_pk: dict[int, ActivityInfo] = {}
         self.activities_by_name: dict[str, list[ActivityInfo]] = {}
@@ -192,7 +202,32 @@ class Validator:
         for column in c.REQUIRED_COLUMNS:
             if column not in self.index:
                 self.error(1, column, _("kolumnen saknas."))
+        # Each occasion's columns in the order of c.MEASUREMENT_COLUMNS, those in the file only.
+        for occasion, headers in c.MEASUREMENT_COLUMNS.items():
+            present = [
+                (name, header, self.index[header])
+                for name, header in headers.items()
+                if header in self.index
+            ]
+            if present:
+                self._measurement_columns.append((occasion, present))
         return self.error_count == before
+
+    def _parse(self, kind: str, text: str, parse: Callable[[str], T]) -> T:
+        """``parse(text)``, computed once per distinct text of a kind; raises c.CellError."""
+        key = (kind, text)
+        if key in self._failures:
+            raise c.CellError(str(self._parsed[key]))
+        if key in self._parsed:
+            known: T = self._parsed[key]
+            return known
+        try:
+            found = self._parsed[key] = parse(text)
+        except c.CellError as error:
+            self._parsed[key] = error.message
+            self._failures.add(key)
+            raise
+        return found
 
     # One row ---------------------------------------------------------------------------------
 
@@ -220,7 +255,7 @@ class Validator:
         if started_on and activity:
             self._within_period(number, started_on, activity)
         person = self._person(number, value, started_on)
-        measurements = self._measurements(number, value, started_on, ended_on)
+        measurements = self._measurements(number, cells, started_on, ended_on)
 
         if self.error_count != before or activity is None or started_on is None or person is None:
             return
@@ -282,7 +317,7 @@ class Validator:
                 self.error(number, column, _("saknas."))
             return None
         try:
-            return c.parse_date(text, today=self.today)
+            return self._parse("date", text, lambda text: c.parse_date(text, today=self.today))
         except c.CellError as error:
             self.error(number, column, error.message)
             return None
@@ -291,7 +326,7 @@ class Validator:
         reason = ""
         if text:
             try:
-                reason = str(self.codes.exit_reason.parse(text))
+                reason = str(self._parse(c.EXIT_REASON, text, self.codes.exit_reason.parse))
             except c.CellError as error:
                 self.error(number, c.EXIT_REASON, error.message)
         if ended_on and not text:
@@ -435,40 +470,56 @@ class Validator:
         if not text:
             return None
         try:
-            return str(codes.parse(text))
+            return str(self._parse(column, text, codes.parse))
         except c.CellError as error:
             self.error(number, column, error.message)
             return None
 
     def _measurements(
-        self, number: int, value: Getter, started_on: date | None, ended_on: date | None
+        self, number: int, cells: list[str], started_on: date | None, ended_on: date | None
     ) -> list[MeasurementRow]:
         found = []
-        for occasion, headers in c.MEASUREMENT_COLUMNS.items():
-            texts = {name: value(header) for name, header in headers.items()}
-            if not any(texts.values()):
+        width = len(cells)
+        for occasion, columns in self._measurement_columns:
+            texts = [
+                (name, header, cells[position])
+                for name, header, position in columns
+                if position < width and cells[position]
+            ]
+            if not texts:
                 continue
-            first_column = next(headers[name] for name, text in texts.items() if text)
-            measured_on = self._measured_on(number, occasion, first_column, started_on, ended_on)
+            measured_on = self._measured_on(number, occasion, texts[0][1], started_on, ended_on)
             values: dict[str, object] = {}
             income: list[tuple[str, int | None]] = []
-            for name, text in texts.items():
-                if not text:
-                    continue
+            for name, header, text in texts:
                 try:
                     if name == "income_sources":
-                        income = c.parse_income_sources(text, self.codes.income_source)
-                    elif name in ("wellbeing", "closeness"):
-                        values[name] = c.parse_scale(text, getattr(self.codes, name))
-                    elif name in ("ocn_modules", "ocn_points"):
-                        values[name] = c.parse_whole_number(text)
+                        # A copy: the list is shared with every other row of the same text.
+                        income = list(self._parse(name, text, self._income_sources))
                     else:
-                        values[name] = getattr(self.codes, name).parse(text)
+                        values[name] = self._parse(name, text, self._measurement_parsers[name])
                 except c.CellError as error:
-                    self.error(number, headers[name], error.message)
+                    self.error(number, header, error.message)
             if measured_on is not None:
                 found.append(MeasurementRow(occasion, measured_on, values, income))
         return found
+
+    def _income_sources(self, text: str) -> list[tuple[str, int | None]]:
+        return c.parse_income_sources(text, self.codes.income_source)
+
+    @cached_property
+    def _measurement_parsers(self) -> dict[str, Callable[[str], object]]:
+        """How each measurement field's cell is read (income sources: ``_income_sources``)."""
+        codes = self.codes
+        return {
+            "occupation": codes.occupation.parse,
+            "education": codes.education.parse,
+            "support_time": codes.support_time.parse,
+            "wellbeing": lambda text: c.parse_scale(text, codes.wellbeing),
+            "closeness": lambda text: c.parse_scale(text, codes.closeness),
+            "ocn_modules": c.parse_whole_number,
+            "ocn_points": c.parse_whole_number,
+        }
 
     def _measured_on(
         self,
