@@ -1,8 +1,12 @@
 """The hash chain that makes the access log tamper-evident, and its verification.
 
-Each event's ``hash`` is ``HMAC-SHA256(key, prev_hash + canonical_json(content))``. Because it is
-an HMAC and not a plain hash, someone who can write to the database but does not hold the key
-cannot recompute a consistent chain after changing, removing or inserting a row.
+Each event is signed twice (ADR 0017). When written, its ``mac`` is ``HMAC-SHA256(key,
+canonical_json(content without seq))``: from that moment a change to the row shows. When sealed
+(``sealing.py``, within seconds), its ``hash`` is ``HMAC-SHA256(key, prev_hash +
+canonical_json(content))`` with the ``seq`` the sealer gave it: from then on a removed or
+inserted row shows too. Because these are HMACs and not plain hashes, someone who can write to
+the database but does not hold the key cannot recompute them after changing, removing or
+inserting a row.
 
 The key is ``settings.SAMLA_AUDIT_KEY`` when set, otherwise derived from ``SECRET_KEY``. Changing
 the key (or ``SECRET_KEY`` while no audit key is set) makes every existing row fail
@@ -17,7 +21,7 @@ import hmac
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -53,7 +57,11 @@ row changes what is hashed, and so is found like any other change."""
 
 CHAINED_FIELDS = HASHED_FIELDS + OPTIONAL_HASHED_FIELDS
 
+SIGNED_FIELDS = tuple(name for name in CHAINED_FIELDS if name != "seq")
+"""What an event's own ``mac`` covers: all but the place in the chain it does not yet have."""
+
 _KEY_LABEL = b"samla.audit.chain.v1"
+_MAC_LABEL = b"samla.audit.event.v1:"  # so an event's mac can never pass for a chain hash
 CHUNK_SIZE = 2000
 
 
@@ -75,13 +83,14 @@ def _utc_iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def canonical_json(content: Mapping[str, Any]) -> bytes:
-    """The bytes that are hashed: the hashed fields as sorted, compact JSON.
+def canonical_json(content: Mapping[str, Any], *, sealed: bool = True) -> bytes:
+    """The bytes that are hashed: the hashed fields as sorted, compact JSON; without ``seq``
+    for an event's own mac (``sealed=False``).
 
     Every value is a JSON scalar except the time; ``action`` may be an ``Action`` member, which
     is a ``str`` and encodes as its value.
     """
-    payload = {name: content[name] for name in HASHED_FIELDS}
+    payload = {name: content[name] for name in HASHED_FIELDS if sealed or name != "seq"}
     payload |= {
         name: content[name] for name in OPTIONAL_HASHED_FIELDS if content.get(name) is not None
     }
@@ -92,6 +101,16 @@ def canonical_json(content: Mapping[str, Any]) -> bytes:
 def compute_hash(prev_hash: str, content: Mapping[str, Any], *, key: bytes | None = None) -> str:
     message = prev_hash.encode() + canonical_json(content)
     return hmac.new(audit_key() if key is None else key, message, hashlib.sha256).hexdigest()
+
+
+def compute_mac(content: Mapping[str, Any], *, key: bytes | None = None) -> str:
+    """An event's own signature, written with it before it has a place in the chain."""
+    message = _MAC_LABEL + canonical_json(content, sealed=False)
+    return hmac.new(audit_key() if key is None else key, message, hashlib.sha256).hexdigest()
+
+
+def signed(content: Mapping[str, Any], mac: str, *, key: bytes | None = None) -> bool:
+    return bool(mac) and hmac.compare_digest(compute_mac(content, key=key), mac)
 
 
 def content_of(event: AuditEvent) -> dict[str, Any]:
@@ -118,6 +137,8 @@ class ChainReport:
     kind: Problem | None = None
     seq: int | None = None
     event_id: int | None = None
+    unsealed: int = 0  # intact events not yet given their place in the chain
+    oldest_unsealed: datetime | None = None
 
 
 class _Row(NamedTuple):
@@ -298,7 +319,9 @@ def _read_head() -> _Head | None:
 def _rows_after(seq: int | None, chunk_size: int) -> Iterator[_Row]:
     """Rows in chain order, a chunk at a time, so millions of rows never sit in memory.
     Tuples rather than model instances or dicts: a third faster at a million rows."""
-    events = AuditEvent.objects.all() if seq is None else AuditEvent.objects.filter(seq__gt=seq)
+    events = AuditEvent.objects.filter(seq__isnull=False)
+    if seq is not None:
+        events = events.filter(seq__gt=seq)
     rows = (
         events.order_by("seq", "pk")
         .values_list("id", "prev_hash", "hash", *CHAINED_FIELDS)
@@ -329,14 +352,63 @@ def _with_next(rows: Iterator[_Row]) -> Iterator[tuple[_Row, _Row | None]]:
         yield previous, None
 
 
-def verify_chain(*, chunk_size: int = CHUNK_SIZE) -> ChainReport:
-    """Walk the whole log in sequence order and report the first sign of tampering.
+@dataclass
+class _Unsealed:
+    count: int = 0
+    oldest: datetime | None = None
 
-    Events keep being appended while this runs. An event and its head update commit together,
-    so the head is re-read whenever a row seems to lie beyond it, and the walk goes on past its
-    first snapshot until the head and the last row agree.
+
+def _check_unsealed(key: bytes, chunk_size: int, found: _Unsealed) -> ChainReport | None:
+    """Each event not yet sealed must carry its own valid mac."""
+    rows = (
+        AuditEvent.objects.filter(seq=None)
+        .order_by("pk")
+        .values_list("id", "mac", *SIGNED_FIELDS)
+        .iterator(chunk_size=chunk_size)
+    )
+    for event_id, mac, *values in rows:
+        content = dict(zip(SIGNED_FIELDS, values, strict=True))
+        if not signed(content, mac, key=key):
+            return ChainReport(
+                ok=False,
+                checked=0,
+                problem=gettext(
+                    "Händelse id %(id)s, som ännu inte har förseglats i kedjan, stämmer inte "
+                    "med sin kontrollsumma: den har ändrats eller lagts till i efterhand."
+                )
+                % {"id": event_id},
+                kind=Problem.ALTERED if mac else Problem.INSERTED,
+                event_id=event_id,
+            )
+        found.count += 1
+        created_at = content["created_at"]
+        if found.oldest is None or created_at < found.oldest:
+            found.oldest = created_at
+    return None
+
+
+def verify_chain(*, chunk_size: int = CHUNK_SIZE) -> ChainReport:
+    """Check every event not yet sealed against its own mac, then walk the chain in sequence
+    order, and report the first sign of tampering.
+
+    In that order, so that an event the sealer seals meanwhile is still checked, by the walk.
+    Events keep being sealed while the walk runs. A batch of seals and its head update commit
+    together, so the head is re-read whenever a row seems to lie beyond it, and the walk goes on
+    past its first snapshot until the head and the last row agree.
     """
-    walk = _Walk(audit_key())
+    key = audit_key()
+    unsealed = _Unsealed()
+    problem = _check_unsealed(key, chunk_size, unsealed)
+    if problem is not None:
+        return problem
+    report = _walk_chain(key, chunk_size)
+    if not report.ok:
+        return report
+    return replace(report, unsealed=unsealed.count, oldest_unsealed=unsealed.oldest)
+
+
+def _walk_chain(key: bytes, chunk_size: int) -> ChainReport:
+    walk = _Walk(key)
     with _reading():
         head = _read_head()
         after: int | None = None

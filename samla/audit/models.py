@@ -7,11 +7,15 @@ The log must outlive everything it describes and prove that nobody has rewritten
   its log rows with it, and this app stays a leaf that imports no other Samla app;
 - rows are only ever appended. The model refuses updates and deletes, and database triggers
   (migration 0002) refuse them from any other client too;
-- each row carries an HMAC over its content and the previous row's HMAC (``chain.py``), so a
-  change made by someone who got round the triggers is found by ``manage.py verify_audit``.
+- each row carries an HMAC over its own content from the moment it is written (``mac``), and
+  once sealed an HMAC over its content and the previous row's HMAC (``chain.py``), so a change
+  made by someone who got round the triggers is found by ``manage.py verify_audit``.
 
-Rows are written only by ``samla.audit.record.record()``, which holds the lock on the one
-``ChainHead`` row while it appends, so concurrent writers can never fork the chain.
+Rows are written only by ``samla.audit.record.record()``, which takes no lock: any number of
+transactions append at once. The sealer (``sealing.py``, run every few seconds by the scheduler)
+then gives the committed rows their place in the chain, in the order it finds them (ADR 0017).
+The triggers let exactly that one update through: an unsealed row's ``seq``, ``prev_hash`` and
+``hash`` set once, nothing else changed.
 """
 
 from __future__ import annotations
@@ -66,8 +70,12 @@ class AuditEvent(models.Model):
 
     seq = models.PositiveBigIntegerField(
         _("löpnummer"),
+        null=True,
+        blank=True,
         editable=False,
-        help_text=_("Händelsens plats i kedjan, från 1 utan luckor."),
+        help_text=_(
+            "Händelsens plats i kedjan, från 1 utan luckor. Tom tills händelsen har förseglats."
+        ),
     )
     created_at = models.DateTimeField(_("tidpunkt"), editable=False)
     actor_id = models.PositiveBigIntegerField(_("användarens id"), null=True, blank=True)
@@ -105,13 +113,25 @@ class AuditEvent(models.Model):
         help_text=_("Till exempel åtkomst till skyddade personuppgifter."),
     )
     summary = models.CharField(_("sammanfattning"), max_length=255, blank=True)
-    prev_hash = models.CharField(_("föregående kontrollsumma"), max_length=64, editable=False)
-    hash = models.CharField(_("kontrollsumma"), max_length=64, editable=False)
+    mac = models.CharField(
+        _("händelsens egen kontrollsumma"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "HMAC över händelsens innehåll, skriven med händelsen. Tom på händelser skrivna "
+            "innan loggen förseglades i efterhand."
+        ),
+    )
+    prev_hash = models.CharField(
+        _("föregående kontrollsumma"), max_length=64, blank=True, editable=False
+    )
+    hash = models.CharField(_("kontrollsumma"), max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["seq"]
+        ordering = ["id"]
         verbose_name = _("granskningshändelse")
         verbose_name_plural = _("granskningshändelser")
         # Nobody may be granted add, change or delete: the log is written by record() only.
@@ -132,16 +152,18 @@ class AuditEvent(models.Model):
             models.Index(
                 fields=["created_at"], condition=Q(flagged=True), name="audit_event_flagged_idx"
             ),
+            # What the sealer looks for every few seconds: a handful of rows among millions.
+            models.Index(fields=["id"], condition=Q(seq=None), name="audit_event_unsealed_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.seq} {self.action} {self.object_type}:{self.object_id}".strip()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Insert only, and only a row that record() has chained (it sets ``hash``)."""
+        """Insert only, and only a row that record() has signed (it sets ``mac``)."""
         if not self._state.adding:
             raise AppendOnlyError("Audit events cannot be changed once written.")
-        if not self.hash:
+        if not self.mac:
             raise AppendOnlyError("Write audit events with samla.audit.record.record().")
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
@@ -153,10 +175,10 @@ class AuditEvent(models.Model):
 class ChainHead(models.Model):
     """The end of the chain: the last sequence number and hash handed out.
 
-    There is exactly one row. record() locks it (``SELECT ... FOR UPDATE``) for the rest of the
-    caller's transaction, which serialises appends: on PostgreSQL two transactions that both
-    log a read can never take the same sequence number or the same predecessor. It also lets
-    verify_chain() notice rows removed from the end of the log.
+    There is exactly one row. Only the sealer locks it (``SELECT ... FOR UPDATE``), for one short
+    batch, so two sealers never hand out the same sequence number or predecessor; writers of
+    events never touch it. It also lets verify_chain() notice rows removed from the end of the
+    chain.
     """
 
     SINGLETON_ID = 1

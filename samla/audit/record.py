@@ -17,12 +17,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from samla.audit import chain
 from samla.audit.middleware import current_request_id
-from samla.audit.models import GENESIS_HASH, AuditEvent, ChainHead
+from samla.audit.models import AuditEvent
 
 
 class Actor(Protocol):
@@ -115,8 +115,9 @@ def record(
     person that names no role takes them from the row the same user's access to that person
     wrote earlier in the same request.
 
-    The lock on the chain head is held until the caller's transaction ends, so appends from
-    concurrent transactions take turns and the chain cannot fork.
+    No lock is taken: any number of transactions append at once, and the sealer
+    (``sealing.py``) gives the event its place in the hash chain once it has committed. Until
+    then its own mac shows any change to it (ADR 0017).
     """
     if obj is not None and obj.pk is None:
         raise ValueError("record() needs a saved object: log a deletion before deleting.")
@@ -125,36 +126,24 @@ def record(
         participant_id,
         Basis(role=role, consent_id=consent_id, referral_id=referral_id),
     )
-    with transaction.atomic():
-        # get_or_create, not get: a test database flush (or a fresh `flush`) empties the table
-        # the data migration filled. If events exist without a head, the insert below fails on
-        # the unique seq instead of silently starting a second chain.
-        head, _ = ChainHead.objects.select_for_update().get_or_create(
-            pk=ChainHead.SINGLETON_ID,
-            defaults={"last_seq": 0, "last_hash": GENESIS_HASH},
-        )
-        event = AuditEvent(
-            seq=head.last_seq + 1,
-            created_at=timezone.now(),
-            actor_id=actor.pk if actor is not None else None,
-            actor_name=_fit(
-                (actor.get_full_name() if actor is not None else "") or actor_name, "actor_name"
-            ),
-            organisation_id=actor.organisation_id if actor is not None else None,
-            role=_fit(basis.role, "role"),
-            participant_id=participant_id,
-            action=action,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            consent_id=basis.consent_id,
-            referral_id=basis.referral_id,
-            request_id=current_request_id(),
-            flagged=flagged,
-            summary=_fit(summary, "summary"),
-            prev_hash=head.last_hash,
-        )
-        event.hash = chain.compute_hash(event.prev_hash, chain.content_of(event))
-        event.save()
-        head.last_seq, head.last_hash = event.seq, event.hash
-        head.save(update_fields=["last_seq", "last_hash"])
+    event = AuditEvent(
+        created_at=timezone.now(),
+        actor_id=actor.pk if actor is not None else None,
+        actor_name=_fit(
+            (actor.get_full_name() if actor is not None else "") or actor_name, "actor_name"
+        ),
+        organisation_id=actor.organisation_id if actor is not None else None,
+        role=_fit(basis.role, "role"),
+        participant_id=participant_id,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        consent_id=basis.consent_id,
+        referral_id=basis.referral_id,
+        request_id=current_request_id(),
+        flagged=flagged,
+        summary=_fit(summary, "summary"),
+    )
+    event.mac = chain.compute_mac(chain.content_of(event))
+    event.save()
     return event

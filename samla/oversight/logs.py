@@ -34,13 +34,15 @@ def events_for_review(organisation: Organisation) -> AuditEventQuerySet:
     controlled = Participant.objects.controlled_by(organisation.pk).values("pk")
     return AuditEvent.objects.filter(
         Q(organisation_id=organisation.pk) | Q(participant_id__in=controlled)
-    ).order_by("-seq")
+    ).order_by("-created_at", "-pk")
 
 
 def extract_events(participant_ids: Iterable[int]) -> AuditEventQuerySet:
     """Who read or changed these records, newest first: one record's for the staff who print
     the extract, all of a person's records for the person in Min Samla (R4)."""
-    return AuditEvent.objects.filter(participant_id__in=list(participant_ids)).order_by("-seq")
+    return AuditEvent.objects.filter(participant_id__in=list(participant_ids)).order_by(
+        "-created_at", "-pk"
+    )
 
 
 def within_period(

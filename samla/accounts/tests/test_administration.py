@@ -218,7 +218,7 @@ def test_the_admin_creates_a_user_with_roles(client: Client, cast: Cast) -> None
         ("case_handler", cast.association.pk),
         ("org_admin", None),
     }
-    created, linked = AuditEvent.objects.filter(action=AuditEvent.Action.CREATE).order_by("seq")
+    created, linked = AuditEvent.objects.filter(action=AuditEvent.Action.CREATE).order_by("pk")
     assert (created.actor_id, created.object_id) == (cast.ada.pk, str(vera.pk))
     assert linked.summary.startswith("Engångslänk skapad, gäller till")
     assert token not in linked.summary

@@ -178,7 +178,7 @@ def _refused(
     assert 'name="username"' in body  # the login page
     assert signed_in(client) is None
     assert User.objects.count() == users_before
-    events = AuditEvent.objects.filter(seq__gt=audit_after)
+    events = AuditEvent.objects.filter(pk__gt=audit_after)
     assert not events.filter(action=AuditEvent.Action.LOGIN).exists()
     failed = events.get(action=AuditEvent.Action.LOGIN_FAILED)
     assert failed.summary.startswith("e-legitimation (")
@@ -246,13 +246,13 @@ def test_a_re_used_code_is_refused(client: Client, eid: RunningProvider, kim: Us
     client.post("/konto/logga-ut/")
     # A new login in the same browser, so that the state matches: only the code is old.
     state = parse_qs(urlsplit(start(client, "eid")).query)["state"][0]
-    last = AuditEvent.objects.order_by("seq").last()
+    last = AuditEvent.objects.order_by("pk").last()
     assert last is not None
     before = User.objects.count()
 
     response = callback(client, "eid", {"code": first["code"], "state": state})
 
-    _refused(client, response, PROTOCOL, users_before=before, status=400, audit_after=last.seq)
+    _refused(client, response, PROTOCOL, users_before=before, status=400, audit_after=last.pk)
 
 
 def test_an_expired_code_is_refused(client: Client, eid: RunningProvider, kim: User) -> None:

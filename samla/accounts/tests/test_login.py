@@ -28,7 +28,7 @@ def post_login(client: Client, username: str, password: str, **extra: str):
 
 
 def actions_for(user: User | None = None) -> list[str]:
-    events = AuditEvent.objects.order_by("seq")
+    events = AuditEvent.objects.order_by("pk")
     if user is not None:
         events = events.filter(actor_id=user.pk)
     return list(events.values_list("action", flat=True))
@@ -146,7 +146,7 @@ def test_the_nth_failure_locks_the_name_from_that_client(client: Client, kim: Us
         AuditEvent.Action.LOCKOUT,
         AuditEvent.Action.LOGIN_FAILED,
     ]
-    assert AuditEvent.objects.order_by("seq").values_list("summary", flat=True).last() == (
+    assert AuditEvent.objects.order_by("pk").values_list("summary", flat=True).last() == (
         "Spärrad efter för många misslyckade försök"
     )
 

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from samla.audit.models import AuditEvent
 
 # The migration owns the trigger SQL; import it rather than keep a second copy that could drift.
-_triggers = importlib.import_module("samla.audit.migrations.0002_refuse_update_and_delete")
+_triggers = importlib.import_module("samla.audit.migrations.0004_sealed_afterwards")
 
 
 def _execute(statements: Sequence[str]) -> None:

@@ -10,6 +10,7 @@ from samla.audit import chain
 from samla.audit.middleware import _request_id
 from samla.audit.models import GENESIS_HASH, AuditEvent, ChainHead
 from samla.audit.record import record
+from samla.audit.sealing import seal
 from samla.audit.tests.conftest import StubActor
 
 pytestmark = pytest.mark.django_db
@@ -17,10 +18,21 @@ pytestmark = pytest.mark.django_db
 View = AuditEvent.Action.VIEW
 
 
-def test_record_builds_a_chain_from_the_genesis_hash(alice: StubActor, bob: StubActor) -> None:
+def test_record_signs_each_event_and_the_sealer_chains_them_from_the_genesis_hash(
+    alice: StubActor, bob: StubActor
+) -> None:
     first = record(actor=alice, action=View, participant_id=5, summary="Översikt")
     second = record(actor=bob, action=AuditEvent.Action.UPDATE, participant_id=5)
     third = record(actor=alice, action=AuditEvent.Action.EXPORT)
+    unsealed = list(AuditEvent.objects.all())
+    assert [(e.seq, e.prev_hash, e.hash) for e in unsealed] == [(None, "", "")] * 3
+    for event in unsealed:
+        assert event.mac == chain.compute_mac(chain.content_of(event))
+    assert chain.verify_chain() == chain.ChainReport(
+        ok=True, checked=0, unsealed=3, oldest_unsealed=first.created_at
+    )
+
+    assert seal().count == 3
 
     events = list(AuditEvent.objects.all())
     assert [e.seq for e in events] == [1, 2, 3]
@@ -31,8 +43,9 @@ def test_record_builds_a_chain_from_the_genesis_hash(alice: StubActor, bob: Stub
     for event in events:  # as read back from the database, not as held in memory
         assert event.hash == chain.compute_hash(event.prev_hash, chain.content_of(event))
     head = ChainHead.objects.get()
-    assert (head.last_seq, head.last_hash) == (3, third.hash)
-    assert chain.verify_chain().ok
+    assert (head.last_seq, head.last_hash) == (3, events[2].hash)
+    assert chain.verify_chain() == chain.ChainReport(ok=True, checked=3)
+    assert seal().count == 0  # nothing twice
 
 
 def test_record_snapshots_who_did_what_to_which_object(alice: StubActor) -> None:
@@ -106,26 +119,31 @@ def test_the_event_rolls_back_with_the_callers_transaction(alice: StubActor) -> 
         raise RuntimeError("the read failed after it was logged")
 
     assert AuditEvent.objects.count() == 1
-    assert ChainHead.objects.get().last_seq == 1
-    assert record(actor=alice, action=View).seq == 2
+    record(actor=alice, action=View)
+    assert seal().count == 2
+    assert ChainHead.objects.get().last_seq == 2
     assert chain.verify_chain().ok
 
 
 def test_a_missing_head_is_created_for_an_empty_log(alice: StubActor) -> None:
     ChainHead.objects.all().delete()  # as after a database flush
+    record(actor=alice, action=View)
 
-    assert record(actor=alice, action=View).seq == 1
+    assert seal().count == 1
     assert ChainHead.objects.get().last_seq == 1
 
 
 def test_a_missing_head_never_starts_a_second_chain(alice: StubActor) -> None:
     record(actor=alice, action=View)
+    seal()
     ChainHead.objects.all().delete()
+    later = record(actor=alice, action=View)
 
     with pytest.raises(IntegrityError):
-        record(actor=alice, action=View)
+        seal()
 
-    assert AuditEvent.objects.count() == 1
+    assert AuditEvent.objects.get(pk=later.pk).seq is None
+    assert AuditEvent.objects.filter(seq=1).count() == 1
 
 
 def test_a_change_carries_the_basis_the_read_found_in_the_same_request(

@@ -13,6 +13,7 @@ from samla.audit import chain
 from samla.audit.chain import Problem, verify_chain
 from samla.audit.models import GENESIS_HASH, AuditEvent, ChainHead
 from samla.audit.record import record
+from samla.audit.sealing import seal
 from samla.audit.tests.conftest import StubActor
 from samla.audit.tests.tampering import insert_forged, tamper
 
@@ -24,8 +25,8 @@ HEAD = ChainHead._meta.db_table
 
 @pytest.fixture
 def events(alice: StubActor, bob: StubActor) -> list[AuditEvent]:
-    """Five reads of one participant's record, by two users."""
-    return [
+    """Five reads of one participant's record, by two users, sealed into the chain."""
+    written = [
         record(
             actor=alice if i % 2 else bob,
             action=AuditEvent.Action.VIEW,
@@ -35,6 +36,8 @@ def events(alice: StubActor, bob: StubActor) -> list[AuditEvent]:
         )
         for i in range(1, 6)
     ]
+    assert seal().count == 5
+    return list(AuditEvent.objects.filter(pk__in=[e.pk for e in written]).order_by("seq"))
 
 
 def verify_audit() -> str:
@@ -211,6 +214,7 @@ def test_the_chain_is_keyed(events: list[AuditEvent]) -> None:
         report = verify_chain()
         assert (report.kind, report.seq) == (Problem.ALTERED, 1)
         record(actor=None, action=AuditEvent.Action.LOGIN_FAILED, actor_name="x")
+        seal()
     assert verify_chain().ok is False
     assert verify_chain().seq == 6
 
@@ -236,6 +240,7 @@ def test_events_appended_while_verifying_are_checked_too(
         calls["head"] += 1
         if calls["head"] == 1:
             record(actor=alice, action=AuditEvent.Action.VIEW)  # seq 6, beyond the head read
+            seal()
         return head
 
     def rows_then_append(seq: int | None, chunk_size: int) -> Any:
@@ -243,6 +248,7 @@ def test_events_appended_while_verifying_are_checked_too(
         calls["rows"] += 1
         if calls["rows"] == 1:
             record(actor=alice, action=AuditEvent.Action.VIEW)  # seq 7, after the snapshot
+            seal()
 
     monkeypatch.setattr(chain, "_read_head", head_then_append)
     monkeypatch.setattr(chain, "_rows_after", rows_then_append)

@@ -118,7 +118,7 @@ def test_a_swedish_csv_sets_the_actuals_to_the_ore(cast: Cast, year: Year, clien
     assert lines["4102"].actual == Decimal("1310000.05")
     assert lines["7010"].actual == Decimal("452118.75")
     assert {code: line.version for code, line in lines.items()} == {"4101": 2, "4102": 2, "7010": 2}
-    events = AuditEvent.objects.order_by("seq")[audit_before:]
+    events = AuditEvent.objects.order_by("pk")[audit_before:]
     assert [(e.action, e.object_id, e.summary, e.actor_id) for e in events] == [
         (AuditEvent.Action.UPDATE, str(lines[code].pk), "Utfall importerat 2026", cast.olle.pk)
         for code in ("4101", "4102", "7010")

@@ -51,7 +51,7 @@ def test_fia_reads_income_but_not_wellbeing_which_her_consent_excludes(
     assert "Visas inte: samtycket omfattar inte hälsa." in body
     assert "Ganska dåligt" not in body
     assert "4 – Ganska nära" in body  # closeness goes with work and studies
-    audit = AuditEvent.objects.latest("seq")
+    audit = AuditEvent.objects.latest("pk")
     assert (audit.actor_id, audit.participant_id, audit.consent_id, audit.summary) == (
         cast.fia.pk,
         cast.pia.pk,
@@ -107,7 +107,7 @@ def test_the_coordinator_sees_everything_and_records_the_follow_up(
         4,
         cast.kim,
     )
-    write = AuditEvent.objects.filter(action=AuditEvent.Action.CREATE).latest("seq")
+    write = AuditEvent.objects.filter(action=AuditEvent.Action.CREATE).latest("pk")
     assert (write.actor_id, write.participant_id, write.summary) == (
         cast.kim.pk,
         cast.pia.pk,
@@ -132,7 +132,7 @@ def test_ulla_reads_and_records_on_the_providers_side(
     assert "Ekonomiskt bistånd, 100 %" in body and "2 – Ganska dåligt" in body
     assert "2–5 år" in body
     reads = AuditEvent.objects.filter(actor_id=setting.ulla.pk, action=AuditEvent.Action.VIEW)
-    assert reads.latest("seq").role == "provider"
+    assert reads.latest("pk").role == "provider"
     assert reads.filter(participant_id=cast.pia.pk).count() == 3  # two pages and the post
     write = AuditEvent.objects.get(action=AuditEvent.Action.CREATE, actor_id=setting.ulla.pk)
     assert write.participant_id == cast.pia.pk

@@ -50,7 +50,7 @@ def test_an_edit_keeps_the_measurement_and_counts_up_its_version(
         ("social_assistance", 50),
         ("student_aid", 50),
     ]
-    update = AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE).latest("seq")
+    update = AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE).latest("pk")
     assert (update.actor_id, update.summary) == (setting.ulla.pk, "Mätning (entry)")
 
 

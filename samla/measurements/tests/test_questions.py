@@ -37,7 +37,7 @@ def test_the_office_adds_a_question_changes_its_wording_and_stops_asking_it(
         "entry,after_6",
         True,
     )
-    created = AuditEvent.objects.latest("seq")
+    created = AuditEvent.objects.latest("pk")
     assert (created.actor_id, created.role, created.participant_id) == (
         cast.olle.pk,
         "association_office",

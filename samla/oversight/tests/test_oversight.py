@@ -120,7 +120,7 @@ def test_log_review_shows_the_consent_that_let_another_organisation_read_and_wri
     )
     assert response.status_code in (200, 302)
     write = AuditEvent.objects.filter(actor_id=cast.fia.pk, action=AuditEvent.Action.UPDATE).latest(
-        "seq"
+        "pk"
     )
     assert (write.consent_id, write.role) == (cast.consent_fk.pk, "case_handler")
 

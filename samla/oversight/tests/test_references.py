@@ -123,7 +123,7 @@ def test_who_may_see_the_person_resolves_the_reference_in_a_logged_read(
     response = client.get("/granskning/referens/", {"reference": pia})
     assert response.status_code == 302
     assert response["Location"] == cast.pia.get_absolute_url()
-    logged = AuditEvent.objects.latest("seq")
+    logged = AuditEvent.objects.latest("pk")
     assert (logged.actor_id, logged.participant_id, logged.action, logged.summary) == (
         cast.kim.pk,
         cast.pia.pk,

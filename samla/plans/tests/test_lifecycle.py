@@ -248,7 +248,7 @@ def test_a_status_change_is_follow_up_and_starts_no_revision(cast: Cast) -> None
     assert (plan.state, plan.revision, plan.version) == (S.AGREED, 1, version_before)
     pias.fk.refresh_from_db()
     assert (pias.fk.status, pias.fk.follow_up_note) == ("ongoing", "Har börjat.")
-    event = AuditEvent.objects.filter(object_type="plans.planaction").latest("seq")
+    event = AuditEvent.objects.filter(object_type="plans.planaction").latest("pk")
     assert event.summary == "Följde upp insats: Pågår"
     assert event.actor_id == cast.fia.pk
 

@@ -394,7 +394,7 @@ def test_following_up_an_action_with_htmx_returns_the_row_and_is_logged(
     assert f'id="worklist-action-{pias.fk.pk}"' in body
     assert 'value="ongoing" selected' in body and "Sparat" in body
     assert PlanAction.objects.get(pk=pias.fk.pk).status == "ongoing"
-    event = AuditEvent.objects.filter(object_type="plans.planaction").latest("seq")
+    event = AuditEvent.objects.filter(object_type="plans.planaction").latest("pk")
     assert (event.actor_id, event.summary) == (cast.fia.pk, "Följde upp insats: Pågår")
 
     # Without JavaScript: a plain post, back to where it came from, the note kept.

@@ -32,7 +32,7 @@ def test_the_provider_sees_its_referral_and_only_what_it_shares(
     body = response.content.decode()
     assert "Pia Persson" in body and "Pia vill prova arbetsträning." in body
     assert cast.pia.formatted_id_number not in body and cast.pia.phone not in body
-    audit = AuditEvent.objects.latest("seq")
+    audit = AuditEvent.objects.latest("pk")
     assert (audit.participant_id, audit.role, audit.consent_id) == (cast.pia.pk, "provider", None)
     # Ulla is on nobody's team: the person's own pages stay closed to her.
     assert client.get(f"/deltagare/{cast.pia.pk}/").status_code == 404

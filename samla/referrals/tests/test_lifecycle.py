@@ -116,7 +116,7 @@ def test_every_step_from_every_state(setting: Setting, state: str, step: str) ->
     assert (event.from_state, event.to_state, event.actor) == (state, target, setting.ulla)
     assert ReferralEvent.objects.count() == events + 1
     assert AuditEvent.objects.count() == audits + 1
-    audit = AuditEvent.objects.latest("seq")
+    audit = AuditEvent.objects.latest("pk")
     assert audit.object_id == str(referral.pk)
     assert audit.participant_id == referral.participant_id
     assert audit.action == AuditEvent.Action.UPDATE

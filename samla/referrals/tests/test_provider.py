@@ -102,7 +102,7 @@ def test_the_board_costs_the_same_however_many_referrals(cast: Cast, setting: Se
 def test_the_board_is_logged_as_a_provider_read(setting: Setting, client: Client) -> None:
     sign_in(client, setting.ulla)
     client.get("/remisser/")
-    audit = AuditEvent.objects.latest("seq")
+    audit = AuditEvent.objects.latest("pk")
     assert (audit.role, audit.summary) == ("provider", "Inkomna remisser (1 visade)")
 
 

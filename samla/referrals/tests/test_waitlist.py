@@ -71,7 +71,7 @@ def test_a_freed_place_goes_to_the_first_in_line(cast: Cast, setting: Setting) -
     assert urgent.answer_by == timezone.localdate() + timedelta(days=5)
     event = urgent.events.latest("pk")
     assert event.actor is None and event.from_state == State.WAITLISTED
-    audit = AuditEvent.objects.filter(object_id=str(urgent.pk)).latest("seq")
+    audit = AuditEvent.objects.filter(object_id=str(urgent.pk)).latest("pk")
     assert audit.actor_id is None and audit.actor_name == "Samla"
     assert Notice.objects.filter(
         user=cast.kim, kind=Kind.REFERRAL_CHANGED, object_id=f"{urgent.pk}:{event.pk}"

@@ -99,7 +99,7 @@ def test_the_esf_reporter_gets_one_line_per_participation_and_each_person_is_log
     sign_in(client, setting.esf_reporter)
     page = client.get(url(setting))
     assert page.status_code == 200 and '<option value="2011-05"' in page.content.decode()
-    before = AuditEvent.objects.count()
+    before = getattr(AuditEvent.objects.last(), "pk", 0)
 
     response = client.get(url(setting, "?month=2011-05&format=csv"))
 
@@ -124,7 +124,7 @@ def test_the_esf_reporter_gets_one_line_per_participation_and_each_person_is_log
     assert any(line[4] for line in expected) and any(not line[4] for line in expected)
     assert all(len(line[0]) in (0, 12) for line in lines)
 
-    logged = list(AuditEvent.objects.filter(seq__gt=before).order_by("seq"))
+    logged = list(AuditEvent.objects.filter(pk__gt=before).order_by("pk"))
     people = {r.participant_id for r in active_between(setting.sams, MONTH.first, MONTH.last)}
     assert sorted(e.participant_id or 0 for e in logged) == sorted(people)  # one per person
     assert {(e.action, e.role, e.actor_id, e.object_id) for e in logged} == {

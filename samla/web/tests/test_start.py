@@ -46,7 +46,7 @@ def test_the_provider_s_start_page_lists_new_referrals_with_a_link_and_their_cou
         assert f'<a href="/remisser/{referral.pk}/">Pia Persson</a>' in body
     assert body.count("<td>Mia Vidare</td>") == 2
     assert '<a href="/remisser/">Våra insatser: remisser och deltagare</a>' in body
-    audit = AuditEvent.objects.latest("seq")
+    audit = AuditEvent.objects.latest("pk")
     assert (audit.role, audit.summary) == ("provider", "Startsidan, nya remisser (2 visade)")
 
 

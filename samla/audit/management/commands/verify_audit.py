@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from samla.audit.chain import CHUNK_SIZE, verify_chain
 
@@ -36,3 +37,10 @@ class Command(BaseCommand):
                 f"Granskningsloggen är hel: {report.checked} händelser kontrollerade."
             )
         )
+        if report.unsealed:
+            oldest = timezone.localtime(report.oldest_unsealed)
+            self.stdout.write(
+                f"{report.unsealed} nya händelser är hela men ännu inte förseglade i kedjan "
+                f"(den äldsta från {oldest:%Y-%m-%d %H:%M:%S}). Schemaläggaren förseglar dem "
+                "inom några sekunder; ligger den efter, kör seal_audit."
+            )

@@ -1,6 +1,8 @@
-"""Queue Samla's daily work once a day at ``SAMLA_DAILY_RUN_AT`` (local time). ``make run``
-starts it beside the task worker; in production, run it as one long-lived process (or call
-``run_scheduler --once`` from cron)."""
+"""Samla's clock: seals the access log's new events into its hash chain every
+``SAMLA_AUDIT_SEAL_SECONDS`` (ADR 0017), and queues Samla's daily work once a day at
+``SAMLA_DAILY_RUN_AT`` (local time). ``make run`` starts it beside the task worker; in
+production, run it as one long-lived process (or call ``run_scheduler --once`` and
+``seal_audit`` from cron)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from samla.audit.sealing import seal
 from samla.notifications.tasks import run_daily
 
 
@@ -25,7 +28,10 @@ def next_run(now: datetime, at: time) -> datetime:
 
 
 class Command(BaseCommand):
-    help = "Köar Samlas dagliga körning (påminnelser) en gång om dagen."
+    help = (
+        "Förseglar granskningsloggens nya händelser med några sekunders mellanrum och köar "
+        "Samlas dagliga körning (påminnelser) en gång om dagen."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Köa körningen nu och avsluta.")
@@ -36,8 +42,18 @@ class Command(BaseCommand):
             self.stdout.write("Daglig körning köad.")
             return
         at = time.fromisoformat(settings.SAMLA_DAILY_RUN_AT)
+        every = timedelta(seconds=settings.SAMLA_AUDIT_SEAL_SECONDS)
+        due = self._next(at)
         while True:
-            due = next_run(timezone.now(), at)
-            self.stdout.write(f"Nästa dagliga körning: {timezone.localtime(due):%Y-%m-%d %H:%M}")
-            clock.sleep(max(0.0, (due - timezone.now()).total_seconds()))
-            run_daily.enqueue()
+            sealed = seal()
+            if sealed.refused:  # seal() logs each; say it where the operator looks too
+                self.stderr.write(f"Ej förseglade, kontrollsumman stämmer inte: {sealed.refused}")
+            if timezone.now() >= due:
+                run_daily.enqueue()
+                due = self._next(at)
+            clock.sleep(max(0.0, min(every, due - timezone.now()).total_seconds()))
+
+    def _next(self, at: time) -> datetime:
+        due = next_run(timezone.now(), at)
+        self.stdout.write(f"Nästa dagliga körning: {timezone.localtime(due):%Y-%m-%d %H:%M}")
+        return due
