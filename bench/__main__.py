@@ -5,7 +5,9 @@ Runs against its own database: a fresh SQLite file in ``var/`` by default, or th
 which exports ``DATABASE_URL``: ``scripts/test-postgres make bench`` uses that one). The sizes can
 be set with ``BENCH_SIZES`` (default ``1000,20000``: participants added to the demo data).
 ``BENCH_ONLY=import`` runs only the import of history (``bench/imports.py``), on a fresh database;
-``BENCH_ONLY=indicators`` only the dashboards against hand-written SQL (``bench/indicators.py``).
+``BENCH_ONLY=indicators`` only the dashboards against hand-written SQL (``bench/indicators.py``);
+``BENCH_ONLY=pages`` only the list, search, start and participant pages against a bare-view floor
+at 8 clients (``bench/pages.py``).
 
 Never a pass/fail test: timings on a shared two-core machine vary. The ratios say whether a path
 grows with the data (ratio near 1 = it does not).
@@ -57,8 +59,17 @@ def median_ms(action: Callable[[], object], repeats: int = REPEATS) -> float:
 
 
 def main() -> int:
+    if os.environ.get("BENCH_ONLY") == "pages":
+        # The floor view lives in the benchmark's URLconf only (bench/urls.py).
+        os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     engine = configure()
     from django.core.management import call_command
+
+    if os.environ.get("BENCH_ONLY") == "pages":
+        from bench import pages
+
+        pages.main(engine, [int(n) for n in os.environ.get("BENCH_SIZES", "1000,20000").split(",")])
+        return 0
 
     if os.environ.get("BENCH_ONLY") == "import":
         from bench import imports

@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 from samla.accounts.models import Role, RoleAssignment
 from samla.people.models import Participant
 from samla.people.tests.cast import PASSWORD, build_cast
+from samla.people.tests.test_list_paging import add_people
 
 
 @pytest.fixture
@@ -71,6 +72,25 @@ def test_the_coordinators_pages(page: Page, login, assert_accessible, cast_in_br
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Pia Persson")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_the_paged_list_on_a_phone(page: Page, login, assert_accessible, cast_in_browser) -> None:
+    """Keyset pages (issue 17 item 3): "Nästa" and "Föregående" at 390 px, no sideways scroll."""
+    add_people(cast_in_browser, 60)  # 35 of them with "berg" in the name
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, "kim", PASSWORD)
+    page.goto("/deltagare/?q=berg")
+    expect(page.locator("caption")).to_have_text("Visar 1–25, fler finns")
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("link", name="Nästa").click()
+    expect(page.locator("caption")).to_have_text("Visar 26–35")
+    expect(page.get_by_label("Sök på namn eller personnummer")).to_have_value("berg")
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("link", name="Föregående").click()
+    expect(page.locator("caption")).to_have_text("Visar 1–25, fler finns")
 
 
 @pytest.mark.browser
