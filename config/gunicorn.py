@@ -21,7 +21,40 @@ keepalive = 5
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
-# No query strings in the access log: a search may be a name or a personnummer.
-access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+# No query strings in the access log: a search may be a name or a personnummer. The last field is
+# the request's id (the X-Request-ID Samla answers with), as in Samla's own log lines.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms %({x-request-id}o)s'
+# In production (or with SAMLA_LOG_JSON=1) one JSON object per line, as config/settings.py logs
+# Samla's own lines: samla.web.logs.JsonFormatter takes the access log's fields from gunicorn's
+# atoms, the client's address left out.
+_production = os.environ.get("SAMLA_ENV") == "production"
+if os.environ.get("SAMLA_LOG_JSON", "1" if _production else "0").strip().lower() in {
+    "1",
+    "true",
+    "yes",
+    "on",
+}:
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "root": {"level": "INFO", "handlers": ["error"]},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["error"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
+        },
+        "handlers": {
+            "access": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stdout",
+            },
+            "error": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            },
+        },
+        "formatters": {"json": {"()": "samla.web.logs.JsonFormatter"}},
+    }
 max_requests = 2000
 max_requests_jitter = 200

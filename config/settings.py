@@ -166,14 +166,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # figures (samla/replica.py, docs/deployment.md). Empty: none, every read goes to the primary.
 # Writes, audit rows and every read inside a transaction go to the primary whatever this says.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
-if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(
-        DATABASE_REPLICA_URL,
-        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
-        conn_health_checks=True,
+
+
+def replica_database(url: str, primary: dj_database_url.DBConfig) -> dj_database_url.DBConfig:
+    """The replica's connection: its own address, the primary's reuse and session settings."""
+    replica = dj_database_url.parse(
+        url, conn_max_age=primary.get("CONN_MAX_AGE", 0), conn_health_checks=True
     )
-    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if "options" in primary.get("OPTIONS", {}):  # JIT off and the statement timeout
+        replica.setdefault("OPTIONS", {})["options"] = primary["OPTIONS"]["options"]
+    replica["TEST"] = {"MIRROR": "default"}  # tests read the test database through it
+    return replica
+
+
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = replica_database(DATABASE_REPLICA_URL, DATABASES["default"])
 DATABASE_ROUTERS = ["samla.replica.ReplicaRouter"]
 
 # Every app server shares one cache, in the database (issue 17): the one thing cached is the count

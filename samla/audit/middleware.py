@@ -14,6 +14,9 @@ from contextvars import ContextVar
 from django.http import HttpRequest, HttpResponse
 
 HEADER = "X-Request-ID"
+# The id kept on the request too, for what runs after the middleware has let go of it: Django's
+# log line about a response with an error status (samla.web.logs.RequestIdFilter).
+REQUEST_ID_META = "samla.request_id"
 # An id from a proxy is kept only if it is a short, plain token: it ends up in the log and in
 # log files, where anything else could forge lines or fill columns.
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
@@ -39,6 +42,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = _incoming_id(request) or uuid.uuid4().hex
+        request.META[REQUEST_ID_META] = request_id
         token = _request_id.set(request_id)
         try:
             response = self.get_response(request)
