@@ -16,7 +16,7 @@ from samla import spreadsheets
 from samla.accounts.models import User
 from samla.activities.models import Activity
 from samla.audit.models import AuditEvent
-from samla.audit.record import record
+from samla.audit.record import record, record_each
 from samla.organisations.models import Association
 from samla.reports.access import ESF_ROLE, reporting_role
 from samla.reports.esf import ESF_HEADER, EsfMonth, esf_line, notes, participations_in
@@ -83,20 +83,15 @@ def export_esf_file(
     in the count that the notes give (R6); their audit row is flagged."""
     participations = list(participations_in(activity, month))
     lines = [esf_line(p, month) for p in participations if not p.participant.is_protected]
-    logged: set[int] = set()
-    for participation in participations:
-        if participation.participant_id in logged:
-            continue
-        logged.add(participation.participant_id)
-        record(
-            actor=actor,
-            action=AuditEvent.Action.EXPORT,
-            obj=activity,
-            participant_id=participation.participant_id,
-            role=ESF_ROLE,
-            flagged=participation.participant.is_protected,
-            summary=f"ESF-deltagarfil {month}",
-        )
+    people = {p.participant_id: p.participant.is_protected for p in participations}
+    record_each(
+        people.items(),
+        actor=actor,
+        action=AuditEvent.Action.EXPORT,
+        obj=activity,
+        role=ESF_ROLE,
+        summary=f"ESF-deltagarfil {month}",
+    )
     protected = len(participations) - len(lines)
     rows: list[Sequence[object]] = [ESF_HEADER, *lines, *notes(len(participations), protected)]
     filename = f"esf-deltagare-{activity.pk}-{month}.{file_format}"

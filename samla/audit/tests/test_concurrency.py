@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pytest
 from django.db import connection, connections, transaction
@@ -24,7 +25,7 @@ PER_THREAD = 50
 WRITERS = 8
 
 
-def _in_thread(work, errors: list[BaseException]):  # type: ignore[no-untyped-def]
+def _in_thread(work: Callable[..., None], errors: list[BaseException]) -> Callable[..., None]:
     def run(*args: object) -> None:
         try:
             connection.ensure_connection()

@@ -91,7 +91,7 @@ def test_verify_audit_says_how_many_events_wait_to_be_sealed(alice: StubActor) -
     assert out.getvalue().strip() == "3 händelser förseglade."
 
 
-def _refused(sql: str, params: list[object]) -> None:
+def _refused(sql: str, params: list[int | str]) -> None:
     with (
         pytest.raises(IntegrityError, match="append-only"),
         transaction.atomic(),
