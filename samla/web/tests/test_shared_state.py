@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 
+from config.settings import replica_database
 from samla.people.models import Participant
 from samla.replica import REPLICA, ReplicaRouter, read_alias, reading_from_replica
 
@@ -22,6 +23,16 @@ def replica_configured(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     here: the router only decides where a read would go)."""
     monkeypatch.setitem(settings.DATABASES, REPLICA, dict(settings.DATABASES[DEFAULT_DB_ALIAS]))
     yield
+
+
+def test_the_replica_has_its_own_address_and_the_primarys_session_settings() -> None:
+    primary = settings.DATABASES[DEFAULT_DB_ALIAS] | {
+        "OPTIONS": {"host": "/run/primary", "port": 5432, "options": "-c jit=off"}
+    }
+    replica = replica_database("postgres://samla@/samla?host=/run/replica&port=5433", primary)
+    assert replica["OPTIONS"] == {"host": "/run/replica", "port": 5433, "options": "-c jit=off"}
+    assert replica["CONN_MAX_AGE"] == primary["CONN_MAX_AGE"]
+    assert replica["TEST"] == {"MIRROR": "default"}
 
 
 def test_without_a_replica_every_read_goes_to_the_primary() -> None:
