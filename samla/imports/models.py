@@ -58,6 +58,8 @@ class ImportJob(models.Model):
     )
     total_rows = models.PositiveIntegerField(_("rader"), default=0)
     rows_checked = models.PositiveIntegerField(_("kontrollerade rader"), default=0)
+    # Written while the write's own transaction is still open (tasks.progress_of_write).
+    rows_written = models.PositiveIntegerField(_("skrivna rader"), default=0)
     # [{"row": 14, "column": "startdatum", "message": "..."}]; at most MAX_STORED_ERRORS.
     errors = models.JSONField(_("fel"), default=list, blank=True)
     error_count = models.PositiveIntegerField(_("antal fel"), default=0)
@@ -82,6 +84,10 @@ class ImportJob(models.Model):
             models.CheckConstraint(
                 condition=Q(rows_checked__lte=F("total_rows")),
                 name="imports_importjob_checked_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(rows_written__lte=F("total_rows")),
+                name="imports_importjob_written_within_total",
             ),
             # All or nothing: a job that wrote anything had no errors.
             models.CheckConstraint(

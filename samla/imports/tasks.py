@@ -2,13 +2,21 @@
 
 Progress is written every ``PROGRESS_EVERY`` rows in its own short transaction (the worker runs
 in autocommit), so the job page, polling, sees the count move while the file is checked. The
-write itself is one transaction: the page says "Sparar…" until it commits.
+write itself is one transaction, so its progress (after each step of ``writing.WRITE_BATCH``
+rows) cannot go through the task's connection: the page would see it only at the commit. On
+PostgreSQL it is written through a second connection of its own, in autocommit
+(``progress_of_write``). SQLite lets one connection write at a time, and the write holds that
+lock until it commits, so there the page says "Sparar…" until the end; SQLite serves one
+association's development and tests, where the write takes seconds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from django.conf import settings
-from django.db import IntegrityError
+from django.db import IntegrityError, connections, router
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -42,6 +50,36 @@ def report_progress(job_id: int, rows_checked: int) -> None:
     ImportJob.objects.filter(pk=job_id).update(rows_checked=rows_checked)
 
 
+@contextmanager
+def progress_of_write(job_id: int) -> Iterator[Callable[[int], None]]:
+    """A function that records how many rows the write has written, committed at once (on
+    PostgreSQL; a no-op on SQLite, see above)."""
+    alias = router.db_for_write(ImportJob)
+    if connections[alias].vendor != "postgresql":
+        yield _unseen
+        return
+    own = connections.create_connection(alias)  # not the task's: committed at once
+    table = own.ops.quote_name(ImportJob._meta.db_table)
+    written = own.ops.quote_name(ImportJob._meta.get_field("rows_written").column)
+    key = own.ops.quote_name(ImportJob._meta.get_field("id").column)
+
+    def report(rows_written: int) -> None:
+        with own.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {written} = %s WHERE {key} = %s",  # noqa: S608
+                [rows_written, job_id],
+            )
+
+    try:
+        yield report
+    finally:
+        own.close()
+
+
+def _unseen(rows_written: int) -> None:
+    pass
+
+
 def _run(job: ImportJob) -> str:
     try:
         sheet = read(job.file_name, bytes(job.content))
@@ -71,7 +109,8 @@ def _run(job: ImportJob) -> str:
 
     ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.IMPORTING)
     try:
-        writing.write_import(job, validator.plan, actor=job.created_by)
+        with progress_of_write(job.pk) as progress:
+            writing.write_import(job, validator.plan, actor=job.created_by, progress=progress)
     except IntegrityError:
         # Someone changed Samla between the check and the write: say, a colleague registered
         # one of the people. The transaction is rolled back; nothing of the file is kept.
