@@ -7,7 +7,9 @@ be set with ``BENCH_SIZES`` (default ``1000,20000``: participants added to the d
 ``BENCH_ONLY=import`` runs only the import of history (``bench/imports.py``), on a fresh database;
 ``BENCH_ONLY=indicators`` only the dashboards against hand-written SQL (``bench/indicators.py``);
 ``BENCH_ONLY=pages`` only the list, search, start and participant pages against a bare-view floor
-at 8 clients (``bench/pages.py``).
+at 8 clients (``bench/pages.py``); ``BENCH_ONLY=audit`` only the access log: record() against
+plain INSERTs at 1 and 8 threads, a 24 000-person file beside another user's reads, the sealer
+(``bench/audit.py``).
 
 Never a pass/fail test: timings on a shared two-core machine vary. The ratios say whether a path
 grows with the data (ratio near 1 = it does not).
@@ -78,6 +80,13 @@ def main() -> int:
         call_command("migrate", verbosity=0)
         imports.run()
         return 0
+    if os.environ.get("BENCH_ONLY") == "audit":
+        from bench import audit
+
+        print(f"Samla benchmarks on {engine}: the access log only")
+        call_command("migrate", verbosity=0)
+        audit.run()
+        return 0
     if os.environ.get("BENCH_ONLY") == "indicators":
         from bench import indicators
 
@@ -89,9 +98,6 @@ def main() -> int:
     from django.test import Client
 
     from samla.accounts.models import User
-    from samla.audit.chain import verify_chain
-    from samla.audit.models import AuditEvent
-    from samla.audit.record import record
     from samla.people.models import Participant
 
     sizes = [int(n) for n in os.environ.get("BENCH_SIZES", "1000,20000").split(",")]
@@ -144,21 +150,9 @@ def main() -> int:
     ):
         print(f"  {name:36} {last[name] / first[name]:10.2f}")
 
-    appends = 2000
-    started = time.perf_counter()
-    for _ in range(appends):
-        record(actor=handler, action=AuditEvent.Action.VIEW, participant_id=one.pk, summary="bench")
-    append_s = time.perf_counter() - started
-    rows = AuditEvent.objects.count()
-    started = time.perf_counter()
-    report = verify_chain()
-    verify_s = time.perf_counter() - started
-    print("\nAccess log")
-    print(f"  {'record(), events/s':36} {appends / append_s:10.0f}")
-    print(f"  {'verify_audit, rows/s':36} {rows / verify_s:10.0f}   ({rows} rows, ok={report.ok})")
+    from bench import audit, imports, indicators
 
-    from bench import imports, indicators
-
+    audit.run()
     imports.run()
     indicators.run()
     return 0

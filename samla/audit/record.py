@@ -18,7 +18,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from samla.audit import chain
@@ -171,9 +171,6 @@ def record(
     return event
 
 
-INSERT_BATCH = 1000
-
-
 def record_each(
     people: Iterable[tuple[int, bool]],
     *,
@@ -184,22 +181,50 @@ def record_each(
     summary: str = "",
 ) -> int:
     """One event per person in ``people`` (each person's id, and whether their event is
-    flagged), alike but for the person: what a file or a list of many people writes. Inserted a
-    thousand to a statement, so a file of 24 000 people is logged in a second or two. Returns
-    how many were written."""
-    events = [
-        _event(
-            actor=actor,
-            action=action,
-            obj=obj,
-            participant_id=participant_id,
-            basis=Basis(role=role),
-            flagged=flagged,
-            summary=summary,
-            actor_name="",
+    flagged), alike but for the person and all at one moment: what a file or a list of many
+    people writes. Sent to the database as one batch of plain INSERTs (no model instance per
+    row), so a file of 24 000 people is logged in a few seconds, and no lock is held while it
+    runs (ADR 0017). Returns how many were written."""
+    if obj is not None and obj.pk is None:
+        raise ValueError("record() needs a saved object: log a deletion before deleting.")
+    common = {
+        "created_at": timezone.now(),
+        "actor_id": actor.pk,
+        "actor_name": _fit(actor.get_full_name(), "actor_name"),
+        "organisation_id": actor.organisation_id,
+        "action": str(action),
+        "object_type": obj._meta.label_lower if obj is not None else "",
+        "object_id": str(obj.pk) if obj is not None else "",
+        "request_id": current_request_id(),
+        "summary": _fit(summary, "summary"),
+    }
+    rows = []
+    for participant_id, flagged in people:
+        basis = _basis_in_request(actor, participant_id, Basis(role=role))
+        content = common | {
+            "seq": None,
+            "role": _fit(basis.role, "role"),
+            "participant_id": participant_id,
+            "consent_id": basis.consent_id,
+            "referral_id": basis.referral_id,
+            "flagged": flagged,
+        }
+        rows.append([*(content[name] for name in _COLUMNS), chain.compute_mac(content)])
+    if rows:
+        # As the database keeps a time (SQLite: UTC text), like the ORM would send it.
+        at = AuditEvent._meta.get_field("created_at").get_db_prep_value(
+            common["created_at"], connection
         )
-        for participant_id, flagged in people
-    ]
-    # The queryset refuses bulk_create to everyone else: here every event carries its mac.
-    models.QuerySet.bulk_create(AuditEvent.objects.all(), events, batch_size=INSERT_BATCH)
-    return len(events)
+        place = _COLUMNS.index("created_at")
+        for row in rows:
+            row[place] = at
+        with connection.cursor() as cursor:
+            cursor.executemany(_INSERT, rows)
+    return len(rows)
+
+
+_COLUMNS = chain.SIGNED_FIELDS
+_INSERT = (
+    f"INSERT INTO {AuditEvent._meta.db_table} ({', '.join(_COLUMNS)}, mac, prev_hash, hash) "  # noqa: S608
+    f"VALUES ({', '.join(['%s'] * len(_COLUMNS))}, %s, '', '')"
+)

@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from samla.audit import chain
 from samla.audit.chain import Problem, verify_chain
 from samla.audit.models import GENESIS_HASH, AuditEvent, ChainHead
-from samla.audit.record import record
+from samla.audit.record import record, record_each
 from samla.audit.sealing import seal
 from samla.audit.tests.conftest import StubActor
 from samla.audit.tests.tampering import insert_forged, tamper
@@ -118,3 +118,40 @@ def test_the_database_lets_through_only_the_sealers_one_update(alice: StubActor)
     _refused(f"UPDATE {TABLE} SET mac = 'x' WHERE id = %s", [unsealed.pk])  # noqa: S608
     _refused(f"DELETE FROM {TABLE} WHERE id = %s", [unsealed.pk])  # noqa: S608
     assert AuditEvent.objects.get(pk=unsealed.pk).summary == "Läsning 1"
+
+
+def test_a_file_of_many_people_logs_each_one_signed_and_sealable(
+    alice: StubActor, bob: StubActor
+) -> None:
+    """record_each writes what record() would for each person, in one batch."""
+    single = record(actor=bob, action=View, participant_id=1, summary="En läsning")
+
+    written = record_each(
+        [(7, False), (8, True), (9, False)],
+        actor=alice,
+        action=AuditEvent.Action.EXPORT,
+        obj=ChainHead.objects.get_or_create(pk=ChainHead.SINGLETON_ID)[0],
+        role="esf_reporter",
+        summary="ESF-deltagarfil 2026-11",
+    )
+
+    assert written == 3
+    events = list(AuditEvent.objects.exclude(pk=single.pk).order_by("pk"))
+    assert [(e.participant_id, e.flagged) for e in events] == [(7, False), (8, True), (9, False)]
+    for event in events:
+        assert (event.actor_id, event.actor_name, event.organisation_id) == (
+            11,
+            "Alice Andersson",
+            1,
+        )
+        assert (event.action, event.role, event.summary) == (
+            "export",
+            "esf_reporter",
+            "ESF-deltagarfil 2026-11",
+        )
+        assert (event.object_type, event.object_id) == ("audit.chainhead", "1")
+        assert event.created_at.tzinfo is not None
+        assert event.mac == chain.compute_mac(chain.content_of(event))
+    assert verify_chain().unsealed == 4
+    assert seal().count == 4
+    assert verify_chain() == chain.ChainReport(ok=True, checked=4)
