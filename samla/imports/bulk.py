@@ -53,7 +53,12 @@ def insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> list[in
             [meta.db_table, meta.pk.column, len(rows)],
         )
         keys = [key for (key,) in cursor.fetchall()]
-        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+        # The driver's own cursor: its errors are turned into Django's (IntegrityError, ...)
+        # here, as Django's cursor does for every other statement.
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy,
+        ):
             write_row = copy.write_row
             for key, row in zip(keys, rows, strict=True):
                 write_row((key, *values_of(defaults | row)))
