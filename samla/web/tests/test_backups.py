@@ -184,7 +184,7 @@ def test_pg_dump_restored_into_a_fresh_database_with_the_chain_whole_and_the_sam
             cursor.execute(f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)')
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # a backup sees what is committed
 def test_backup_into_a_directory_is_named_by_the_time_it_was_taken(tmp_path: Path) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("the name's ending differs by database; SQLite's is enough")
@@ -196,3 +196,11 @@ def test_backup_into_a_directory_is_named_by_the_time_it_was_taken(tmp_path: Pat
     with closing(sqlite3.connect(copy)) as opened:
         tables = {name for (name,) in opened.execute("SELECT name FROM sqlite_master")}
     assert {"django_migrations", "audit_auditevent", "people_participant"} <= tables
+
+
+@pytest.mark.django_db
+def test_backup_refuses_to_run_inside_a_transaction(tmp_path: Path) -> None:
+    with pytest.raises(Exception, match="inifrån en transaktion"):
+        call_command("backup", str(tmp_path / "samla.backup"))
+
+    assert list(tmp_path.iterdir()) == []

@@ -42,6 +42,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         target: Path = options["file"]
+        if connection.in_atomic_block:
+            # A backup holds what is committed; SQLite's would wait for this transaction forever.
+            raise CommandError("En säkerhetskopia tas inte inifrån en transaktion.")
         if target.is_dir():
             suffix = "dump" if connection.vendor == "postgresql" else connection.vendor
             target = target / f"samla-{timezone.localtime():%Y%m%d-%H%M%S}.{suffix}"
