@@ -56,5 +56,8 @@ if os.environ.get("SAMLA_LOG_JSON", "1" if _production else "0").strip().lower()
         },
         "formatters": {"json": {"()": "samla.web.logs.JsonFormatter"}},
     }
+# gunicorn's control interface (gunicornc) is not used: without this every gunicorn of one user
+# would share one socket path in the home directory.
+control_socket_disable = True
 max_requests = 2000
 max_requests_jitter = 200
