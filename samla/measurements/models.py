@@ -206,9 +206,15 @@ class IncomeSource(models.Model):
 
 
 def measured_at(occasion: str, field: str) -> Subquery:
-    """The participation's value of ``field`` at the occasion, NULL when not measured."""
+    """The participation's value of ``field`` at the occasion, NULL when not measured.
+
+    Unordered: there is at most one measurement per occasion (a constraint), and the model's
+    default ordering (by referral, which orders by the referral's own ordering) would join the
+    referral again in every one of the dashboard's correlated subqueries (issue 17)."""
     return Subquery(
-        Measurement.objects.filter(referral_id=OuterRef("pk"), occasion=occasion).values(field)[:1]
+        Measurement.objects.filter(referral_id=OuterRef("pk"), occasion=occasion)
+        .order_by()
+        .values(field)[:1]
     )
 
 
