@@ -17,6 +17,7 @@ from samla.accounts.models import Role
 from samla.audit.models import AuditEvent
 from samla.measurements.models import Measurement
 from samla.people.models import Participant
+from samla.people.names import search_name
 from samla.people.tests.cast import Cast, sign_in, user
 from samla.reports import actions
 from samla.reports.esf import EsfMonth
@@ -162,6 +163,7 @@ def test_a_protected_person_is_only_counted_and_their_read_flagged(
         protection=protection,
         first_name="Skyddad",
         last_name="Hemligsson",
+        search_name=search_name("Skyddad", "Hemligsson"),
         street_address="Gömda gatan 7",
         postal_code="13540",
         city="Tyresö",
