@@ -326,11 +326,11 @@ def test_known_strings_translate(swedish: str, english: str) -> None:
 
 def test_plurals_and_placeholders_render_in_english() -> None:
     with translation.override("en"):
-        one = translation.ngettext("%(counter)s deltagare", "%(counter)s deltagare", 1)
-        many = translation.ngettext("%(counter)s deltagare", "%(counter)s deltagare", 3)
+        one = translation.ngettext("%(counter)s insats", "%(counter)s insatser", 1)
+        many = translation.ngettext("%(counter)s insats", "%(counter)s insatser", 3)
         welcome = translation.gettext("Välkommen, %(name)s") % {"name": "Kim"}
-    assert one % {"counter": 1} == "1 participant"
-    assert many % {"counter": 3} == "3 participants"
+    assert one % {"counter": 1} == "1 activity"
+    assert many % {"counter": 3} == "3 activities"
     assert welcome == "Welcome, Kim"
 
 
