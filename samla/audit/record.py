@@ -13,7 +13,7 @@ the same ones (ADR 0003, "The basis of each access").
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -167,7 +167,11 @@ def record(
         summary=summary,
         actor_name=actor_name,
     )
-    event.save()
+    # A plain INSERT rather than Model.save(): this runs on every read of person data.
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_INSERT} RETURNING id", _values(event.__dict__, event.mac))
+        event.pk = cursor.fetchone()[0]
+    event._state.adding, event._state.db = False, connection.alias
     return event
 
 
@@ -209,21 +213,24 @@ def record_each(
             "referral_id": basis.referral_id,
             "flagged": flagged,
         }
-        rows.append([*(content[name] for name in _COLUMNS), chain.compute_mac(content)])
+        rows.append(_values(content, chain.compute_mac(content)))
     if rows:
-        # As the database keeps a time (SQLite: UTC text), like the ORM would send it.
-        at = AuditEvent._meta.get_field("created_at").get_db_prep_value(
-            common["created_at"], connection
-        )
-        place = _COLUMNS.index("created_at")
-        for row in rows:
-            row[place] = at
         with connection.cursor() as cursor:
             cursor.executemany(_INSERT, rows)
     return len(rows)
 
 
+def _values(content: Mapping[str, Any], mac: str) -> list[Any]:
+    """The INSERT's parameters; the time as the database keeps it (SQLite: UTC text), as the
+    ORM would send it."""
+    values = [content[name] for name in _COLUMNS]
+    values[_AT] = _CREATED_AT.get_db_prep_value(values[_AT], connection)
+    return [*values, mac]
+
+
 _COLUMNS = chain.SIGNED_FIELDS
+_AT = _COLUMNS.index("created_at")
+_CREATED_AT = AuditEvent._meta.get_field("created_at")
 _INSERT = (
     f"INSERT INTO {AuditEvent._meta.db_table} ({', '.join(_COLUMNS)}, mac, prev_hash, hash) "  # noqa: S608
     f"VALUES ({', '.join(['%s'] * len(_COLUMNS))}, %s, '', '')"
