@@ -21,6 +21,7 @@ from typing import TypedDict, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -37,6 +38,7 @@ from samla.people.models import (
 )
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,17 @@ def read_list(user: User, rows: Iterable[T], *, purpose: str, role: str = "") ->
         shown = list(rows)
         log_list_read(user, len(shown), purpose=purpose, role=role)
     return shown
+
+
+def read_first(
+    user: User, rows: QuerySet[M], count: int, *, purpose: str, role: str = ""
+) -> tuple[list[M], bool]:
+    """The first ``count`` of a list and whether more follow, read (one more than shown, never
+    the whole list) and logged as ``read_list`` does, with the number shown."""
+    with transaction.atomic():
+        found = list(rows[: count + 1])
+        log_list_read(user, min(len(found), count), purpose=purpose, role=role)
+    return found[:count], len(found) > count
 
 
 def read_search(

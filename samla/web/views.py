@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from samla.accounts.http import AuthedRequest
 from samla.accounts.models import Role, User
 from samla.meetings.access import awaiting_answer, requests_from_people
-from samla.people.access import log_list_read, read_list, visible_participants
+from samla.people.access import read_first, read_list, visible_participants
 from samla.plans.worklists import worklist_for
 from samla.referrals.access import PROVIDER_ROLE, incoming_referrals
 from samla.referrals.models import Referral
@@ -32,11 +32,13 @@ def start(request: AuthedRequest) -> HttpResponse:
             visible_participants(user).newest_on_team_of(user)[:SHOWN],
             purpose="Startsidan",
         )
-    new_referrals = _new_referrals(user) if user.is_activity_staff else None
+    new_referrals, more_referrals = None, False
+    if user.is_activity_staff:
+        new_referrals, more_referrals = _new_referrals(user)
     context = {
         "my_participants": my_participants,
-        "new_referrals": new_referrals[:SHOWN] if new_referrals is not None else None,
-        "more_referrals": new_referrals is not None and len(new_referrals) > SHOWN,
+        "new_referrals": new_referrals,
+        "more_referrals": more_referrals,
         "shown": SHOWN,
         "worklist": worklist_for(user, purpose="Startsidan, arbetslista")
         if user.reaches_person_data
@@ -63,10 +65,9 @@ def worklist(request: AuthedRequest) -> HttpResponse:
     return render(request, "web/worklist.html", context)
 
 
-def _new_referrals(user: User) -> list[Referral]:
-    """The referrals to the activities the user's organisation provides that nobody there has
-    answered yet, oldest first, one more than the page shows (to say that there are more): one
-    query and one audit row, however many wait."""
+def _new_referrals(user: User) -> tuple[list[Referral], bool]:
+    """The first referrals to the activities the user's organisation provides that nobody there
+    has answered yet, oldest first, and whether more wait: one query and one audit row."""
     waiting = (
         incoming_referrals(user)
         .filter(state__in=Referral.AWAITING_ANSWER)
@@ -74,12 +75,7 @@ def _new_referrals(user: User) -> list[Referral]:
         .select_related("participant", "activity", "referring_organisation")
         .order_by("sent_at", "pk")
     )
-    with transaction.atomic():
-        found = list(waiting[: SHOWN + 1])
-        log_list_read(
-            user, min(len(found), SHOWN), purpose="Startsidan, nya remisser", role=PROVIDER_ROLE
-        )
-    return found
+    return read_first(user, waiting, SHOWN, purpose="Startsidan, nya remisser", role=PROVIDER_ROLE)
 
 
 @login_not_required
