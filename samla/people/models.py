@@ -153,9 +153,7 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
     ) -> list[Participant]:
         objs = list(objs)
         for participant in objs:
-            participant.search_name = names.search_name(
-                participant.first_name, participant.last_name
-            )
+            participant.name_for_search()
         return super().bulk_create(objs, *args, **kwargs)
 
     def bulk_update(
@@ -164,9 +162,7 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
         objs, fields = list(objs), list(fields)
         if NAME_FIELDS & set(fields):
             for participant in objs:
-                participant.search_name = names.search_name(
-                    participant.first_name, participant.last_name
-                )
+                participant.name_for_search()
             fields = [*fields, "search_name"]
         return super().bulk_update(objs, fields, *args, **kwargs)
 
@@ -310,8 +306,12 @@ class Participant(models.Model):
             return f"{_('Anonym deltagare')} {self.pk}"
         return f"{self.first_name} {self.last_name}".strip()
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
+    def name_for_search(self) -> None:
+        """Keep ``search_name`` in step with the name: every path that writes a name calls it."""
         self.search_name = names.search_name(self.first_name, self.last_name)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_for_search()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and NAME_FIELDS & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "search_name"}
