@@ -306,10 +306,6 @@ class Participant(models.Model):
             return f"{_('Anonym deltagare')} {self.pk}"
         return f"{self.first_name} {self.last_name}".strip()
 
-    def name_for_search(self) -> None:
-        """Keep ``search_name`` in step with the name: every path that writes a name calls it."""
-        self.search_name = names.search_name(self.first_name, self.last_name)
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.name_for_search()
         update_fields = kwargs.get("update_fields")
@@ -319,6 +315,10 @@ class Participant(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("people:participant", kwargs={"pk": self.pk})
+
+    def name_for_search(self) -> None:
+        """Keep ``search_name`` in step with the name: every path that writes a name calls it."""
+        self.search_name = names.search_name(self.first_name, self.last_name)
 
     @property
     def is_anonymous(self) -> bool:
