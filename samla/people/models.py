@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.lookups import IsNull
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -78,15 +79,24 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
             return self.none()
         today = timezone.localdate()
         on_team = TeamMember.objects.current().filter(participant=OuterRef("pk"), user=user)
+        # The role and the consent are asked row by row, as scalar subqueries (one index lookup
+        # each) rather than EXISTS: PostgreSQL may hash an EXISTS over every consent naming the
+        # organisation, and misjudges how many rows pass one on the role, so that a page sorted
+        # the whole caseload instead of walking the list's index until the page is full.
         has_role = RoleAssignment.objects.filter(
             user=user, association=OuterRef("association"), role__in=list(PERSON_ROLES)
+        ).values("pk")[:1]
+        consent_names_org = (
+            Consent.objects.in_force(today)
+            .filter(participant=OuterRef("pk"), organisations=user.organisation_id)
+            .values("pk")[:1]
         )
-        consent_names_org = Consent.objects.in_force(today).filter(
-            participant=OuterRef("pk"), organisations=user.organisation_id
-        )
-        return self.filter(Exists(on_team), Exists(has_role)).filter(
+        return self.filter(Exists(on_team), IsNull(Subquery(has_role), False)).filter(
             Q(controlling_organisation_id=user.organisation_id)
-            | (Q(protection=Participant.Protection.NONE) & Exists(consent_names_org))
+            | (
+                Q(protection=Participant.Protection.NONE)
+                & Q(IsNull(Subquery(consent_names_org), False))
+            )
         )
 
     def controlled_by(self, organisation_id: int) -> ParticipantQuerySet:

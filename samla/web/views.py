@@ -40,7 +40,7 @@ def start(request: AuthedRequest) -> HttpResponse:
         "new_referrals": new_referrals,
         "more_referrals": more_referrals,
         "shown": SHOWN,
-        "worklist": worklist_for(user, purpose="Startsidan, arbetslista")
+        "worklist": worklist_for(user, purpose="Startsidan, arbetslista", shown=SHOWN)
         if user.reaches_person_data
         else None,
         "awaiting": awaiting_answer(user),
@@ -54,10 +54,11 @@ def start(request: AuthedRequest) -> HttpResponse:
 
 @require_GET
 def worklist(request: AuthedRequest) -> HttpResponse:
-    """The worklist: what the plans ask of the user and their organisation, and the meeting
-    invitations waiting for their answer (put together here, where both apps can be read)."""
+    """The worklist: what the plans ask of the user and their organisation, a page of the actions
+    at a time (``?sida=``), and the meeting invitations waiting for their answer (put together
+    here, where both apps can be read)."""
     context = {
-        "worklist": worklist_for(request.user),
+        "worklist": worklist_for(request.user, cursor=request.GET.get("sida")),
         "awaiting": awaiting_answer(request.user),
         "story_suggestions": suggestions_waiting_for(request.user),
         "person_requests": requests_from_people(request.user),

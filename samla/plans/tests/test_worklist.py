@@ -3,6 +3,8 @@ and plans waiting for their organisation's confirmation."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -14,12 +16,13 @@ from django.utils import timezone
 
 from samla.audit.models import AuditEvent
 from samla.people import actions as people_actions
+from samla.people.access import get_participant_for_user
 from samla.people.models import Consent, InformationCategory, Participant, TeamMember
 from samla.people.tests.cast import Cast, sign_in
 from samla.plans import actions
 from samla.plans.models import Plan, PlanAction
 from samla.plans.tests.matrix import FK_ACTION, HEALTH_ACTION, PiasPlan, build_agreed_plan
-from samla.plans.worklists import responsible_users, worklist_for
+from samla.plans.worklists import PAGE_SIZE, responsible_users, worklist_for
 
 
 @pytest.fixture
@@ -218,8 +221,85 @@ def test_the_worklist_keeps_its_query_count_from_5_to_50_people(
     assert body.count("Insats 1-") == 2
     add_people_with_plans(cast, 23)
     large, body = count_queries(client, "/arbetslista/")
-    assert body.count('id="worklist-action-') == 1 + 2 * 25
+    assert body.count('id="worklist-action-') == PAGE_SIZE  # of 1 + 2 * 25
     assert small == large
+    next_page = re.search(r'href="(\?sida=[^"]+)" rel="next"', body)
+    assert next_page is not None
+    last, body = count_queries(client, "/arbetslista/" + html.unescape(next_page[1]))
+    assert body.count('id="worklist-action-') == 1 and 'rel="next"' not in body
+    assert last == large
+
+
+def test_the_start_page_shows_the_first_of_each_part_and_leads_to_the_whole_worklist(
+    cast: Cast, client: Client, pias: PiasPlan
+) -> None:
+    add_people_with_plans(cast, 25)  # 51 actions, 25 plans to confirm and to follow up
+    sign_in(client, cast.fia)
+    body = client.get("/").content.decode()
+    assert body.count('id="worklist-action-') == 20  # web.views.SHOWN
+    assert "Insats 0-0" in body  # due yesterday: among the first
+    assert "Här visas de 20 första i varje del." in body
+    assert '<a href="/arbetslista/">Hela arbetslistan</a>' in body
+    audit = AuditEvent.objects.filter(summary__startswith="Startsidan, arbetslista").latest("pk")
+    assert audit.summary == (
+        "Startsidan, arbetslista (20 insatser, 20 uppföljningar, 20 att bekräfta)"
+    )
+
+
+def test_a_forged_page_of_the_worklist_gives_its_first_page(
+    cast: Cast, client: Client, pias: PiasPlan
+) -> None:
+    sign_in(client, cast.fia)
+    body = client.get("/arbetslista/?sida=eyJhZnRlciI6MX0:forged").content.decode()
+    assert FK_ACTION in body and "Första sidan" not in body
+
+
+def test_the_worklist_shows_an_action_of_each_category_the_consent_lets_fk_see(
+    cast: Cast, pias: PiasPlan
+) -> None:
+    """The category filter in SQL (``people.access.allowed_rows``) answers as
+    ``ParticipantAccess.allows`` does, for each category: included, excluded and neither."""
+    people_actions.record_consent(
+        actor=cast.kim,
+        participant=cast.pia,
+        organisations=[cast.fk],
+        categories_included=list(InformationCategory),
+        categories_excluded=[],
+        form="written",
+        given_by="person",
+        valid_from=timezone.localdate(),
+        valid_to=None,
+    )
+    for category in InformationCategory:
+        pias.plan.refresh_from_db()
+        actions.add_plan_action(
+            pias.plan,
+            actor=cast.kim,
+            need="Behov",
+            action=f"Om {category.value}",
+            responsible_organisation=cast.fk,
+            responsible_person=None,
+            due_date=None,
+            category=category,
+        )
+    people_actions.record_consent(
+        actor=cast.kim,
+        participant=cast.pia,
+        organisations=[cast.fk],
+        categories_included=["work_studies", "income", "health"],
+        categories_excluded=["health"],
+        form="written",
+        given_by="person",
+        valid_from=timezone.localdate(),  # later: it decides
+        valid_to=None,
+    )
+    access = get_participant_for_user(cast.fia, cast.pia.pk, purpose="Test")
+    shown = {item.action.action for item in worklist_for(cast.fia).actions}
+    assert (
+        {text for text in shown if text.startswith("Om ")}
+        == {f"Om {category.value}" for category in InformationCategory if access.allows(category)}
+        == {"Om work_studies", "Om income"}
+    )
 
 
 def test_who_hears_about_an_action(cast: Cast, pias: PiasPlan) -> None:
