@@ -364,6 +364,10 @@ SAMLA_DAILY_RUN_AT = os.environ.get("SAMLA_DAILY_RUN_AT", "07:00")
 # How often the scheduler seals the access log's new events into its hash chain (ADR 0017): the
 # longest an event waits, while the scheduler runs, before a removal of it would show.
 SAMLA_AUDIT_SEAL_SECONDS = float(os.environ.get("SAMLA_AUDIT_SEAL_SECONDS", "5"))
+# What the scheduler runs at the same pace, by dotted path, in its own process: the dashboards'
+# rollup takes what changed since (issue 17 item 2), so the figures lag the data by a few seconds
+# at most while the scheduler runs (a dashboard also refreshes a few hundred people itself).
+SAMLA_FREQUENT_TASKS: list[str] = ["samla.indicators.rollups.refresh"]
 SAMLA_DAILY_TASKS: list[str] = [
     "samla.plans.reminders.send_due_reminders",
     "samla.meetings.reminders.send_answer_reminders",

@@ -15,13 +15,15 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 
 from samla.indicators.models import Release
-from samla.indicators.recording import Cells, Recorder, digest, placed, placed_shares
+from samla.indicators.recording import Cells, Group, Recorder, digest, placed, placed_shares
 from samla.organisations.models import Association
 from samla.statistics.tables import Position, ShareTable, Table
 
 
 class Approval:
     """The publisher of every page: hides what ``release`` did not approve."""
+
+    records = False  # a tally of each cell tells whether the release approved its group
 
     def __init__(self, release: Release | None) -> None:
         self.release = release
@@ -37,7 +39,7 @@ class Approval:
             return frozenset()
         return frozenset(self.release.groups.values_list("digest", flat=True))
 
-    def _unapproved(self, placed: Iterable[tuple[Position, str, frozenset[int]]]) -> set[Position]:
+    def _unapproved(self, placed: Iterable[tuple[Position, str, Group]]) -> set[Position]:
         return {
             position
             for position, _where, records in placed
@@ -47,9 +49,7 @@ class Approval:
     def table(self, table: Table, cells: Cells, *, meetings: bool = False) -> Table:
         return table.hiding(self._unapproved(placed(table, cells, meetings=meetings)))
 
-    def shares(
-        self, table: ShareTable, achieved: Mapping[str, frozenset[int]], base: Cells
-    ) -> ShareTable:
+    def shares(self, table: ShareTable, achieved: Mapping[str, Group], base: Cells) -> ShareTable:
         return table.hiding(self._unapproved(placed_shares(table, achieved, base)))
 
 
@@ -64,7 +64,5 @@ class ShownRecorder(Recorder):
         shown = self.approval.table(table, cells, meetings=meetings)
         return super().table(shown, cells, meetings=meetings)
 
-    def shares(
-        self, table: ShareTable, achieved: Mapping[str, frozenset[int]], base: Cells
-    ) -> ShareTable:
+    def shares(self, table: ShareTable, achieved: Mapping[str, Group], base: Cells) -> ShareTable:
         return super().shares(self.approval.shares(table, achieved, base), achieved, base)

@@ -1,5 +1,7 @@
 """What a participation can be counted by: each dimension is a SQL expression that gives every
-participation (a started referral) one key, and the categories those keys are shown under.
+participation (a started referral) one key, and the categories those keys are shown under. The
+rollup (``rollups.py``) keeps each referral's key in a column of its own, which the figures
+group by.
 
 Every dimension is disjoint, so that a table's cells add up to its margins, which is what the
 statistics layer's secondary suppression relies on. A person in several target groups therefore
@@ -74,6 +76,12 @@ class Dimension:
     heading: str | Promise
     expression: Callable[[], Expression]
     categories: Callable[[Context], list[Category]]
+
+    @property
+    def column(self) -> str:
+        """Where the rollup (``models.Rollup``) keeps each referral's key, computed by
+        ``expression`` (``rollups.py``)."""
+        return f"by_{self.slug}"
 
 
 def _choices(choices: Sequence[tuple[object, object]], *extra: Category) -> list[Category]:
@@ -326,3 +334,21 @@ OCCUPATION_BEFORE = _occupation(Occasion.ENTRY, _("Sysselsättning vid start"))
 OCCUPATION_AFTER = _occupation(Occasion.EXIT, _("Sysselsättning vid avslut"))
 INCOME_BEFORE = _income(Occasion.ENTRY, _("Huvudsaklig försörjning vid start"))
 INCOME_AFTER = _income(Occasion.EXIT, _("Huvudsaklig försörjning vid avslut"))
+
+EVERY = (
+    SEX,
+    AGE,
+    TARGET_GROUP,
+    MUNICIPALITY,
+    ACTIVITY,
+    ORGANISATION,
+    QUARTER,
+    EXIT_REASON,
+    STATE,
+    DURATION,
+    WAITING,
+    OCCUPATION_BEFORE,
+    OCCUPATION_AFTER,
+    INCOME_BEFORE,
+    INCOME_AFTER,
+)

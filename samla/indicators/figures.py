@@ -1,9 +1,10 @@
-"""The association's figures: one SQL query per table, grouped by the dimensions in
-``dimensions.py``, every number put through the statistics layer and then through a publisher
-(``recording.py``) before anyone sees it (R7, ADR 0012). The query fetches the ids behind each
-cell, not only their number: the publisher needs to know which group of people a figure counts,
-and by default (``approval.Approval``) shows it only if the association's current release
-approved exactly that group.
+"""The association's figures: one SQL query per table over the rollup (``rollups.py``, one row
+per referral with each dimension's key), grouped by the dimensions in ``dimensions.py``, every
+number put through the statistics layer and then through a publisher (``recording.py``) before
+anyone sees it (R7, ADR 0012). The publisher needs to know which group of people a figure counts:
+a release's recorder gets the ids behind each cell, a page's approval (``approval.Approval``,
+the default) a tally of them summed in the database, and shows a figure only if the association's
+current release approved exactly that group.
 
 A participation is a referral that started (docs/domain.md §5E); each counts on its own,
 anonymous ones included (R5). For a period, a participation *started* in it if its start date
@@ -20,21 +21,20 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any, TypeVar
 
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from samla.activities.models import Activity
 from samla.indicators import dimensions as d
 from samla.indicators.approval import Approval
 from samla.indicators.dimensions import Context, Dimension
-from samla.indicators.models import Programme, Target
-from samla.indicators.recording import Cells, Publisher, current_publisher
-from samla.measurements.models import Measurement, Occasion, measured_at
+from samla.indicators.models import Programme, Rollup, RollupQuerySet, Target
+from samla.indicators.recording import Cells, Group, Publisher, Tally, current_publisher
+from samla.indicators.rollups import refresh_before_counting
 from samla.meetings.figures import held as meetings_held_between
 from samla.meetings.models import Meeting
 from samla.organisations.models import Association
-from samla.referrals.models import ExitReason, Referral, ReferralQuerySet
+from samla.referrals.models import ExitReason, Referral
 from samla.statistics.tables import (
     Category,
     Figure,
@@ -45,7 +45,7 @@ from samla.statistics.tables import (
     share_table,
 )
 
-Tally = TypeVar("Tally", int, frozenset[int])
+Counted = TypeVar("Counted", int, Group)
 
 WORK_OR_STUDIES = (ExitReason.WORK_UNSUBSIDISED, ExitReason.WORK_SUBSIDISED, ExitReason.STUDIES)
 ALL = Category("all", "Alla")
@@ -149,13 +149,13 @@ class Filters:
             scope.ends_on, date(self.year, 12, 31)
         )
 
-    def apply(self, referrals: ReferralQuerySet) -> ReferralQuerySet:
+    def apply(self, referrals: RollupQuerySet) -> RollupQuerySet:
         if self.activity:
             referrals = referrals.filter(activity_id=self.activity)
         if self.municipality:
-            referrals = referrals.filter(participant__home_municipality_id=self.municipality)
+            referrals = referrals.filter(**{d.MUNICIPALITY.column: str(self.municipality)})
         if self.sex:
-            referrals = referrals.filter(participant__sex=self.sex)
+            referrals = referrals.filter(**{d.SEX.column: self.sex})
         return referrals
 
     def as_query(self) -> dict[str, str]:
@@ -184,6 +184,7 @@ class Figures:
     ) -> None:
         self.scope, self.filters = scope, filters
         self.publisher = publisher or current_publisher() or Approval.current(scope.association)
+        refresh_before_counting()
         self.first, self.last = filters.period(scope)
         self.k = scope.association.suppression_k
         self.context = Context(
@@ -196,20 +197,20 @@ class Figures:
     # --- the participations ---
 
     @cached_property
-    def referrals(self) -> ReferralQuerySet:
-        return self.filters.apply(Referral.objects.filter(activity_id__in=self.scope.activity_ids))
+    def referrals(self) -> RollupQuerySet:
+        return self.filters.apply(Rollup.objects.filter(activity_id__in=self.scope.activity_ids))
 
     @cached_property
-    def participations(self) -> QuerySet[Referral]:
+    def participations(self) -> RollupQuerySet:
         return self.referrals.participations()
 
-    def started(self) -> QuerySet[Referral]:
+    def started(self) -> QuerySet[Rollup]:
         return self.participations.filter(started_on__gte=self.first, started_on__lte=self.last)
 
-    def active(self) -> QuerySet[Referral]:
+    def active(self) -> QuerySet[Rollup]:
         return self.referrals.under_way(self.first, self.last)
 
-    def ended(self) -> QuerySet[Referral]:
+    def ended(self) -> QuerySet[Rollup]:
         return self.participations.filter(
             state=Referral.State.ENDED, ended_on__gte=self.first, ended_on__lte=self.last
         )
@@ -222,9 +223,15 @@ class Figures:
         return self._categories[dimension.slug]
 
     def cells(
-        self, referrals: QuerySet[Referral], row: Dimension, column: Dimension | None = None
-    ) -> dict[tuple[str, str], frozenset[int]]:
-        """One query: the referrals per (row key, column key)."""
+        self, referrals: QuerySet[Rollup], row: Dimension, column: Dimension | None = None
+    ) -> dict[tuple[str, str], Group]:
+        """One query: the referrals per (row key, column key), as their ids if the publisher
+        needs them, or else as a tally summed in the database."""
+        if not self.publisher.records:
+            return {
+                self._key(r, column): _tally(r)
+                for r in self._grouped(referrals, row, column).annotate(**TALLY).order_by()
+            }
         found: dict[tuple[str, str], set[int]] = {}
         for r in self._grouped(referrals, row, column, "pk").order_by():
             found.setdefault(self._key(r, column), set()).add(r["pk"])
@@ -232,11 +239,11 @@ class Figures:
 
     @staticmethod
     def _grouped(
-        referrals: QuerySet[Referral], row: Dimension, column: Dimension | None, *more: str
-    ) -> QuerySet[Referral, dict[str, Any]]:
-        grouped = referrals.annotate(_row=row.expression())
+        referrals: QuerySet[Rollup], row: Dimension, column: Dimension | None, *more: str
+    ) -> QuerySet[Rollup, dict[str, Any]]:
+        grouped = referrals.annotate(_row=F(row.column))
         if column is not None:
-            grouped = grouped.annotate(_column=column.expression())
+            grouped = grouped.annotate(_column=F(column.column))
         names = ["_row", "_column"] if column is not None else ["_row"]
         return grouped.values(*names, *more)
 
@@ -246,7 +253,7 @@ class Figures:
 
     def table(
         self,
-        referrals: QuerySet[Referral],
+        referrals: QuerySet[Rollup],
         title: str,
         row: Dimension,
         column: Dimension | None = None,
@@ -281,14 +288,14 @@ class Figures:
         )
 
     def _known(
-        self, counts: Mapping[tuple[str, str], Tally], row: Dimension, column: Dimension | None
-    ) -> dict[tuple[str, str], Tally]:
+        self, counts: Mapping[tuple[str, str], Counted], row: Dimension, column: Dimension | None
+    ) -> dict[tuple[str, str], Counted]:
         """Counts (or sets of ids) whose key has no category (an activity outside the scope's
         list, say) are folded into the dimension's "unknown" category if it has one; a stray key
         is a bug."""
         rows = {c.key for c in self.categories(row)}
         columns = {c.key for c in self.categories(column)} if column else {ALL.key}
-        known: dict[tuple[str, str], Tally] = {}
+        known: dict[tuple[str, str], Counted] = {}
         for (r, c), n in counts.items():
             r = r if r in rows or d.UNKNOWN not in rows else d.UNKNOWN
             c = c if c in columns or d.UNKNOWN not in columns else d.UNKNOWN
@@ -297,35 +304,40 @@ class Figures:
 
     def share(
         self,
-        referrals: QuerySet[Referral],
+        referrals: QuerySet[Rollup],
         achieved: Q,
         title: str,
         achieved_label: str,
         row: Dimension = d.SEX,
     ) -> ShareTable:
-        """The share achieved per category of ``row``: one query for the ids of the base,
-        each flagged whether it achieved."""
+        """The share achieved per category of ``row``: one query for the base, each referral
+        (or each tally) flagged whether it achieved."""
         flagged = referrals.annotate(
-            _row=row.expression(), _got=ExpressionWrapper(achieved, output_field=BooleanField())
-        ).values_list("_row", "pk", "_got")
-        base: dict[str, set[int]] = {}
-        got: dict[str, set[int]] = {}
-        for key, pk, reached in flagged.order_by():
-            base.setdefault(str(key), set()).add(pk)
-            if reached:
-                got.setdefault(str(key), set()).add(pk)
+            _row=F(row.column), _got=ExpressionWrapper(achieved, output_field=BooleanField())
+        )
+        base: dict[str, Group] = {}
+        got: dict[str, Group] = {}
+        if self.publisher.records:
+            ids: dict[bool, dict[str, set[int]]] = {True: {}, False: {}}
+            for key, pk, reached in flagged.values_list("_row", "pk", "_got").order_by():
+                ids[bool(reached)].setdefault(str(key), set()).add(pk)
+            got = {key: frozenset(pks) for key, pks in ids[True].items()}
+            for key in ids[True].keys() | ids[False].keys():
+                base[key] = frozenset(ids[True].get(key, set()) | ids[False].get(key, set()))
+        else:
+            for r in flagged.values("_row", "_got").annotate(**TALLY).order_by():
+                key, tally = str(r["_row"]), _tally(r)
+                base[key] = base.get(key, Tally()) + tally  # type: ignore[operator]
+                if r["_got"]:
+                    got[key] = tally
         table = self._share_table(
-            {key: len(ids) for key, ids in got.items()},
-            {key: len(ids) for key, ids in base.items()},
+            {key: len(group) for key, group in got.items()},
+            {key: len(group) for key, group in base.items()},
             title,
             achieved_label,
             row,
         )
-        return self.publisher.shares(
-            table,
-            {key: frozenset(ids) for key, ids in got.items()},
-            {(key, ""): frozenset(ids) for key, ids in base.items()},
-        )
+        return self.publisher.shares(table, got, {(key, ""): group for key, group in base.items()})
 
     def _share_table(
         self,
@@ -359,10 +371,16 @@ class Figures:
         add up to the group's total, suppressed as one. One GROUP BY query over the
         memberships for all the groups."""
         started = self.started().filter(participant__target_groups__isnull=False)
-        names = ("participant__target_groups", "participant__sex")
-        found: dict[tuple[str, str], set[int]] = {}
-        for group, sex, pk in started.values_list(*names, "pk").order_by():
-            found.setdefault((str(group), str(sex)), set()).add(pk)
+        names = ("participant__target_groups", d.SEX.column)
+        found: dict[tuple[str, str], Group] = {}
+        if self.publisher.records:
+            ids: dict[tuple[str, str], set[int]] = {}
+            for group, sex, pk in started.values_list(*names, "pk").order_by():
+                ids.setdefault((str(group), str(sex)), set()).add(pk)
+            found = {key: frozenset(pks) for key, pks in ids.items()}
+        else:
+            for r in started.values(*names).annotate(**TALLY).order_by():
+                found[(str(r[names[0]]), str(r[names[1]]))] = _tally(r)
         sexes = self.categories(d.SEX)
         tables: dict[str, Table] = {}
         for group in self.categories(d.TARGET_GROUP):
@@ -377,7 +395,7 @@ class Figures:
                 column_label=_("Påbörjade deltaganden"),
                 k=self.k,
             )
-            cells = {(sex.key, ""): frozenset(found.get((group.key, sex.key), ())) for sex in sexes}
+            cells = {(sex.key, ""): found.get((group.key, sex.key), frozenset()) for sex in sexes}
             tables[group.key] = self.publisher.table(table, cells)
         return tables
 
@@ -392,7 +410,11 @@ class Figures:
             ended_on__gte=self.first,
             ended_on__lte=self.last,
         )
-        ids = frozenset(in_error.values_list("pk", flat=True).order_by())
+        ids: Group
+        if self.publisher.records:
+            ids = frozenset(in_error.values_list("pk", flat=True).order_by())
+        else:
+            ids = _tally(in_error.aggregate(**TALLY))
         category = Category(ExitReason.IN_ERROR.value, str(ExitReason.IN_ERROR.label))
         table = one_way_table(
             {category.key: len(ids)},
@@ -406,21 +428,14 @@ class Figures:
 
     # --- outcomes ---
 
-    def rated(self, field_name: str) -> QuerySet[Referral]:
+    def rated(self, field_name: str) -> QuerySet[Rollup]:
         """Ended participations rated on the scale both at entry and at exit."""
-        return (
-            self.ended()
-            .annotate(
-                _entry=measured_at(Occasion.ENTRY, field_name),
-                _exit=measured_at(Occasion.EXIT, field_name),
-            )
-            .filter(_entry__isnull=False, _exit__isnull=False)
-        )
+        return self.ended().filter(**{f"{field_name}_better__isnull": False})
 
     def feel_better(self, row: Dimension = d.SEX) -> ShareTable:
         return self.share(
             self.rated("wellbeing"),
-            Q(_exit__gt=F("_entry")),
+            Q(wellbeing_better=True),
             _("Andel som mår bättre vid avslut än vid start"),
             _("Mår bättre"),
             row,
@@ -429,7 +444,7 @@ class Figures:
     def closer(self, row: Dimension = d.SEX) -> ShareTable:
         return self.share(
             self.rated("closeness"),
-            Q(_exit__gt=F("_entry")),
+            Q(closeness_better=True),
             _("Andel som känner sig närmare arbete eller studier vid avslut än vid start"),
             _("Närmare arbete eller studier"),
             row,
@@ -445,17 +460,13 @@ class Figures:
         )
 
     def learning_goals(self, row: Dimension = d.SEX) -> Table:
-        reached = self.active().filter(
-            pk__in=Measurement.objects.filter(ocn_points__gt=0).values("referral_id")
-        )
+        reached = self.active().filter(learned=True)
         return self.table(reached, _("Deltaganden som nått lärandemål med OCN-poäng"), row)
 
     # --- referrals and meetings ---
 
-    def referrals_sent(self) -> QuerySet[Referral]:
-        return self.referrals.annotate(_sent_on=TruncDate("sent_at")).filter(
-            _sent_on__gte=self.first, _sent_on__lte=self.last
-        )
+    def referrals_sent(self) -> QuerySet[Rollup]:
+        return self.referrals.filter(sent_on__gte=self.first, sent_on__lte=self.last)
 
     def meetings_held(self) -> Table:
         held = meetings_held_between(self.scope.association, self.first, self.last)
@@ -479,12 +490,21 @@ class Figures:
         return self.publisher.table(table, cells, meetings=True)
 
 
-def _together(first: Tally, second: Tally) -> Tally:
-    """Two counts added, or two sets of ids joined."""
+# A group's tally, summed in the database beside its count.
+TALLY = {"_count": Count("pk"), "_high": Sum("hash_high"), "_low": Sum("hash_low")}
+
+
+def _tally(values: Mapping[str, Any]) -> Tally:
+    # PostgreSQL sums bigints as numeric: exact, returned as Decimal.
+    return Tally(values["_count"], int(values["_high"] or 0), int(values["_low"] or 0))
+
+
+def _together(first: Counted, second: Counted) -> Counted:
+    """Two counts added, two tallies added, or two sets of ids joined."""
     if isinstance(first, frozenset) and isinstance(second, frozenset):
         return first | second
-    assert isinstance(first, int) and isinstance(second, int)
-    return first + second
+    assert type(first) is type(second)
+    return first + second  # type: ignore[operator]
 
 
 def percent(part: int, whole: int) -> Decimal:

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from samla.activities.models import Activity
 from samla.organisations.models import Association, Municipality
-from samla.people.models import Sex, TargetGroup
+from samla.people.models import Participant, Sex, TargetGroup
+from samla.referrals.models import Referral, is_participation, is_under_way
 
 
 class Programme(models.Model):
@@ -295,3 +296,78 @@ class ReleasedGroup(models.Model):
 
     def __str__(self) -> str:
         return self.digest
+
+
+class RollupQuerySet(models.QuerySet["Rollup"]):
+    def participations(self) -> RollupQuerySet:
+        return self.filter(is_participation())
+
+    def under_way(self, first: date, last: date) -> RollupQuerySet:
+        return self.filter(is_participation(), is_under_way(first, last))
+
+
+class Rollup(models.Model):
+    """One referral as the dashboards count it (issue 17 item 2): the key each dimension gives
+    it (``dimensions.py``, column ``by_<slug>``), the dates and flags the figures filter on, and
+    two 40-bit parts of a hash of its id, whose sums over a group fingerprint the group
+    (``recording.Tally``) without its ids leaving the database.
+
+    Nothing here is typed by anyone: ``rollups.py`` computes each row from the referral, its
+    participant and its measurements with the dimensions' own expressions, whenever a database
+    trigger has marked the participant stale (``StaleParticipant``). Person-level data, but never
+    shown: only counts over it leave Samla, through the statistics layer (R7)."""
+
+    referral = models.OneToOneField(
+        Referral, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=10)
+    exit_reason = models.CharField(max_length=20, blank=True)
+    sent_on = models.DateField()
+    started_on = models.DateField(null=True)
+    ended_on = models.DateField(null=True)
+    by_sex = models.CharField(max_length=32)
+    by_age = models.CharField(max_length=32)
+    by_target_group = models.CharField(max_length=32)
+    by_municipality = models.CharField(max_length=32)
+    by_activity = models.CharField(max_length=32)
+    by_organisation = models.CharField(max_length=32)
+    by_quarter = models.CharField(max_length=32)
+    by_exit_reason = models.CharField(max_length=32)
+    by_state = models.CharField(max_length=32)
+    by_duration = models.CharField(max_length=32)
+    by_waiting = models.CharField(max_length=32)
+    by_occupation_entry = models.CharField(max_length=32)
+    by_occupation_exit = models.CharField(max_length=32)
+    by_income_entry = models.CharField(max_length=32)
+    by_income_exit = models.CharField(max_length=32)
+    # Rated at entry and at exit: whether the exit's rating is higher. NULL when not rated both.
+    wellbeing_better = models.BooleanField(null=True)
+    closeness_better = models.BooleanField(null=True)
+    learned = models.BooleanField()  # OCN points at some measurement
+    hash_high = models.BigIntegerField()
+    hash_low = models.BigIntegerField()
+
+    objects = RollupQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["activity", "started_on"], name="indicators_rollup_started"),
+            models.Index(fields=["activity", "ended_on"], name="indicators_rollup_ended"),
+        ]
+
+    def __str__(self) -> str:
+        return f"rollup of referral {self.referral_id}"
+
+
+class StaleParticipant(models.Model):
+    """A participant whose rows in ``Rollup`` must be computed again: written by database
+    triggers on every change to their referrals, measurements, target groups or the fields of
+    theirs the dashboards count by, read and removed by ``rollups.refresh``. The same participant
+    may be marked many times before a refresh."""
+
+    participant_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"participant {self.participant_id}"

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from samla.indicators import rollups
 from samla.indicators.models import Release, ReleasedGroup
 from samla.indicators.recording import Recorder, digest
 from samla.organisations.models import Association
@@ -60,6 +61,7 @@ def build(release_id: int) -> str:
         Release.objects.filter(pk=release_id).update(progress=percent, step=step)
 
     try:
+        rollups.refresh()  # count everything registered until now
         figures = collect(release.association, Recorder(), progress)
         progress(50, Release.Step.PROTECTING)
         protected = protect(figures, k=release.association.suppression_k)

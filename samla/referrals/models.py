@@ -59,6 +59,19 @@ def answer_deadline(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) - timedelta(days=settings.SAMLA_REFERRAL_ANSWER_DAYS)
 
 
+def is_participation() -> Q:
+    """The condition ``ReferralQuerySet.participations`` filters by, on any model with the
+    referral's state, start date and exit reason (the dashboards' rollup has them too)."""
+    return Q(
+        state__in=[Referral.State.STARTED, Referral.State.ENDED], started_on__isnull=False
+    ) & ~Q(exit_reason=ExitReason.IN_ERROR)
+
+
+def is_under_way(first: date, last: date) -> Q:
+    """Of participations: started by the last day, and not ended before the first."""
+    return Q(started_on__lte=last) & (Q(ended_on__isnull=True) | Q(ended_on__gte=first))
+
+
 class ReferralQuerySet(models.QuerySet["Referral"]):
     def unanswered(self, now: datetime | None = None) -> ReferralQuerySet:
         """Sent (or received) longer ago than ``SAMLA_REFERRAL_ANSWER_DAYS`` and still without
@@ -78,9 +91,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
     def participations(self) -> ReferralQuerySet:
         """Referrals that became participations: started, or ended after starting. One ended as
         registered in error never was a participation, and counts in no figure or file."""
-        return self.filter(
-            state__in=[Referral.State.STARTED, Referral.State.ENDED], started_on__isnull=False
-        ).exclude(exit_reason=ExitReason.IN_ERROR)
+        return self.filter(is_participation())
 
     def with_sharing(self, on: date | None = None) -> ReferralQuerySet:
         """Annotate ``shares``: whether the referral still shares the person's name and the note
@@ -100,11 +111,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
     def under_way(self, first: date, last: date) -> ReferralQuerySet:
         """Participations under way at some time from the first day to the last: started by
         the last, and not ended before the first."""
-        return (
-            self.participations()
-            .filter(started_on__lte=last)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
-        )
+        return self.filter(is_participation(), is_under_way(first, last))
 
 
 class Referral(models.Model):

@@ -1,5 +1,6 @@
 """Samla's clock: seals the access log's new events into its hash chain every
-``SAMLA_AUDIT_SEAL_SECONDS`` (ADR 0017), and queues Samla's daily work once a day at
+``SAMLA_AUDIT_SEAL_SECONDS`` (ADR 0017), runs each function ``SAMLA_FREQUENT_TASKS`` lists at the
+same pace (the dashboards' rollup), and queues Samla's daily work once a day at
 ``SAMLA_DAILY_RUN_AT`` (local time). ``make run`` starts it beside the task worker; in
 production, run it as one long-lived process (or call ``run_scheduler --once`` and
 ``seal_audit`` from cron)."""
@@ -13,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from samla.audit.sealing import seal
 from samla.notifications.tasks import run_daily
@@ -43,11 +45,14 @@ class Command(BaseCommand):
             return
         at = time.fromisoformat(settings.SAMLA_DAILY_RUN_AT)
         every = timedelta(seconds=settings.SAMLA_AUDIT_SEAL_SECONDS)
+        frequent = [import_string(path) for path in settings.SAMLA_FREQUENT_TASKS]
         due = self._next(at)
         while True:
             sealed = seal()
             if sealed.refused:  # seal() logs each; say it where the operator looks too
                 self.stderr.write(f"Ej förseglade, kontrollsumman stämmer inte: {sealed.refused}")
+            for task in frequent:
+                task()
             if timezone.now() >= due:
                 run_daily.enqueue()
                 due = self._next(at)
