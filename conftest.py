@@ -30,6 +30,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Generator, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -98,6 +99,47 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+# Seconds a module takes, for the modules that take far longer than their number of tests says
+# (the larger of the two passes' figures, `-n 2` on the 2-core machine while other work ran,
+# 2026-12-07). ModuleScheduling starts the longest modules first. Only the order depends on these
+# figures: a stale one can cost minutes of the run, never a result. Any other module counts a
+# fifth of a second a test, a browser module's (by its name) fifteen seconds.
+SLOW_MODULES = {
+    "samla/reports/tests/test_annual_report.py": 870,  # a release of the statistics, built once
+    "samla/indicators/tests/test_browser_dashboard.py": 700,
+    "samla/reports/tests/test_browser_report.py": 690,
+    LOADED_DEMO: 335,  # the demo loaded once per day it checks
+    "samla/reports/tests/test_followup.py": 265,
+    "samla/indicators/tests/test_releases.py": 195,
+    "samla/indicators/tests/test_released_views.py": 180,
+    "samla/web/tests/test_permission_matrix.py": 130,
+    "samla/indicators/tests/test_views.py": 120,
+    "samla/web/tests/test_browser_widths.py": 115,
+    "samla/web/tests/test_serving.py": 95,  # collectstatic and gunicorn
+    "samla/indicators/tests/test_targets_overlap.py": 90,
+    "samla/finance/tests/test_browser_finance.py": 85,
+    "samla/web/tests/test_scale_out.py": 70,  # nginx, two gunicorns, two workers, a replica
+    "samla/web/tests/test_hostile_input.py": 50,
+    "samla/web/tests/test_permission_matrix_associations.py": 45,
+    "samla/web/tests/test_browser_pages.py": 40,
+    "samla/web/tests/test_hostile_input_more.py": 40,
+    "samla/meetings/tests/test_browser_council.py": 35,
+    "samla/web/tests/test_permission_matrix_persons.py": 30,
+    "samla/plans/tests/test_browser_plan.py": 25,
+    "samla/finance/tests/test_access.py": 20,
+    "samla/plans/tests/test_worklist.py": 20,
+    "samla/accounts/tests/test_accessibility.py": 20,  # browser tests
+}
+SECONDS_A_TEST = 0.2
+SECONDS_A_BROWSER_TEST = 15
+
+
+def expected_seconds(scope: str, tests: int) -> float:
+    if scope in SLOW_MODULES:
+        return SLOW_MODULES[scope]
+    return tests * (SECONDS_A_BROWSER_TEST if "browser" in scope else SECONDS_A_TEST)
+
+
 class ModuleScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist publishes no types
     """pytest-xdist's scheduling for ``make test`` (``-n 2``): each test module goes whole to one
     worker, so what a module builds once (``module_db`` in samla/conftest.py) is built once, and
@@ -105,11 +147,38 @@ class ModuleScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist publ
 
     (xdist's own ``--dist loadgroup`` would say this with marks, but it renames the test items,
     which pytest 9 no longer allows: the marks are silently ignored.)
+
+    The longest modules go first (``SLOW_MODULES``), and a worker gets its next module only when
+    it is down to its last test, so the run ends with short modules on both workers. xdist's own
+    order is by number of tests, which puts the one-test browser journeys of ten minutes last,
+    and it hands a worker its next module while two of its tests are left: a worker could hold
+    two such journeys in a row while the other one had nothing left to do (minutes of the run).
     """
+
+    workqueue: OrderedDict[str, dict[str, bool]]
 
     def _split_scope(self, nodeid: str) -> str:
         module = nodeid.split("::", 1)[0]
         return LOADED_DEMO if module.startswith(LOADED_DEMO) else module
+
+    def _assign_work_unit(self, node: object) -> None:
+        self.workqueue = OrderedDict(
+            sorted(
+                self.workqueue.items(), key=lambda unit: -expected_seconds(unit[0], len(unit[1]))
+            )
+        )
+        super()._assign_work_unit(node)
+
+    def _reschedule(self, node: Any) -> None:
+        # The worker holds its last test until it knows the next one (or that none follows), so
+        # "one left" is the moment it needs more; xdist's own rule is two.
+        if (
+            self.workqueue
+            and not node.shutting_down
+            and self._pending_of(self.assigned_work[node]) > 1
+        ):
+            return
+        super()._reschedule(node)
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> ModuleScheduling:

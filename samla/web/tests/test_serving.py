@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from django.test import Client
+from pytest_django import DjangoDbBlocker
 
 from samla.web.tests import processes
 
@@ -35,9 +36,13 @@ def test_whitenoise_serves_the_sources_outside_production(client: Client) -> Non
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """collectstatic into a fresh directory, a migrated SQLite file, and gunicorn on a free port
-    with Samla's own configuration, as `make run` starts it."""
+def served(
+    tmp_path_factory: pytest.TempPathFactory,
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+) -> Iterator[str]:
+    """collectstatic into a fresh directory, a migrated SQLite file (processes.migrated_sqlite),
+    and gunicorn on a free port with Samla's own configuration, as `make run` starts it."""
     work = tmp_path_factory.mktemp("served")
     port = processes.free_port()
     env = processes.own_env(
@@ -47,9 +52,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         SAMLA_BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY="1",
     )
-    for command in (["collectstatic", "--noinput", "-v", "0"], ["migrate", "-v", "0"]):
-        done = processes.manage(*command, env=env)
-        assert done.returncode == 0, done.stderr
+    done = processes.manage("collectstatic", "--noinput", "-v", "0", env=env)
+    assert done.returncode == 0, done.stderr
+    with django_db_blocker.unblock():
+        processes.migrated_sqlite(work / "db.sqlite3", env)
     process = processes.start_gunicorn(env)
     url = f"http://127.0.0.1:{port}"
     try:
