@@ -33,7 +33,8 @@ from samla.indicators.recording import hash_parts
 from samla.measurements.models import Measurement, Occasion, measured_at
 from samla.referrals.models import Referral
 
-BATCH = 2000  # marks per transaction
+BATCH = 2000  # participants per transaction
+MARKS_EACH = 8  # marks read per participant taken, at most
 PAGE_ROUNDS = 5  # what a page refreshes before it counts, at most: this many batches
 LOCK = 0x53414D4C41  # "SAMLA": the advisory lock's key
 
@@ -119,22 +120,26 @@ def _locked(wait: bool) -> bool:
 
 
 def refresh_batch(batch: int = BATCH, *, wait: bool = True) -> int:
-    """Refresh the participants of the oldest ``batch`` marks, in one transaction. Returns how
-    many marks it took: 0 when there were none, or when ``wait`` is false and another refresh
-    holds the lock."""
+    """Refresh up to ``batch`` participants of the oldest marks, in one transaction. Returns
+    how many marks it took: 0 when there were none, or when ``wait`` is false and another
+    refresh holds the lock."""
     with transaction.atomic(using=DEFAULT_DB_ALIAS):
         if not _locked(wait):
             return 0
-        marks = list(
-            StaleParticipant.objects.using(DEFAULT_DB_ALIAS)
-            .order_by("pk")
-            .values_list("pk", "participant_id")[:batch]
-        )
+        # A bulk write marks each participant several times (a referral, its measurements, its
+        # income sources): the oldest marks of up to ``batch`` participants are taken together.
+        read = StaleParticipant.objects.using(DEFAULT_DB_ALIAS).order_by("pk")
+        participants: set[int] = set()
+        marks = []
+        for pk, participant in read.values_list("pk", "participant_id")[: batch * MARKS_EACH]:
+            if participant not in participants and len(participants) == batch:
+                continue
+            participants.add(participant)
+            marks.append((pk, participant))
         if not marks:
             return 0
         # The marks are read before the rows are computed: whatever change made a mark is in
         # the computation. A mark made after this read stays for the next refresh.
-        participants = {participant for _pk, participant in marks}
         Rollup.objects.filter(participant_id__in=participants).delete()
         Rollup.objects.bulk_create(rows_of(participants), batch_size=1000)
         StaleParticipant.objects.filter(pk__in=[pk for pk, _participant in marks]).delete()
@@ -155,5 +160,5 @@ def refresh_before_counting() -> None:
     if not StaleParticipant.objects.exists():
         return
     for _round in range(PAGE_ROUNDS):
-        if refresh_batch(wait=False) < BATCH:
+        if not refresh_batch(wait=False) or not StaleParticipant.objects.exists():
             return
