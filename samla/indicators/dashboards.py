@@ -229,6 +229,7 @@ class Dashboard:
         return ", ".join(parts)
 
     def sections(self) -> list[Section]:
+        self._count_together()
         return [
             section
             for section in (
@@ -248,6 +249,31 @@ class Dashboard:
 
     def item(self, slug: str) -> Item | None:
         return next((item for item in self.items() if item.slug == slug), None)
+
+    def _count_together(self) -> None:
+        """The tables below of the same participations, each set counted in one scan."""
+        f = self.figures
+        f.count_together(
+            f.started(),
+            [
+                (d.MUNICIPALITY, d.SEX),
+                (d.AGE, d.SEX),
+                (d.TARGET_GROUP, d.SEX),
+                (d.WAITING, d.SEX),
+                (d.QUARTER, None),
+                (d.SEX, None),
+            ],
+        )
+        f.count_together(
+            f.ended(),
+            [
+                (d.EXIT_REASON, d.SEX),
+                (d.OCCUPATION_BEFORE, d.OCCUPATION_AFTER),
+                (d.INCOME_BEFORE, d.INCOME_AFTER),
+                (d.DURATION, d.SEX),
+            ],
+        )
+        f.count_together(f.referrals_sent(), [(d.STATE, d.ACTIVITY), (d.ORGANISATION, None)])
 
     # --- sections ---
 

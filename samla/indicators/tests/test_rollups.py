@@ -9,7 +9,7 @@ is shown of it)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
@@ -36,13 +36,22 @@ from samla.indicators import dimensions as d
 from samla.indicators.dashboards import Dashboard
 from samla.indicators.figures import Figures, Filters, Scope
 from samla.indicators.models import Rollup, StaleParticipant
-from samla.indicators.recording import Recorder, Tally, digest
+from samla.indicators.recording import (
+    Cells,
+    Group,
+    Recorder,
+    Tally,
+    digest,
+    placed,
+    placed_shares,
+)
 from samla.indicators.rollups import refresh
 from samla.indicators.tests.builders import TODAY, DataSet, data_set
 from samla.measurements.models import IncomeSource, Measurement, Occasion, measured_at
 from samla.people.models import Participant, TargetGroup
 from samla.people.tests.cast import Cast
 from samla.referrals.models import ExitReason, Referral
+from samla.statistics.tables import ShareTable, Table
 
 pytestmark = pytest.mark.django_db
 
@@ -240,6 +249,36 @@ def test_a_tally_summed_in_the_database_has_the_digest_of_the_ids(cast: Cast) ->
 
 class _Tallying(Recorder):
     records = False
+
+
+class DigestRecorder:
+    """Keeps the digest of every figure's group and what is shown: what a page's approval
+    compares, counted as tallies (on PostgreSQL several tables in one scan) or as ids."""
+
+    def __init__(self, *, records: bool) -> None:
+        self.records = records
+        self.figures: list[tuple[str, str, int | None]] = []
+
+    def table(self, table: Table, cells: Cells, *, meetings: bool = False) -> Table:
+        for position, where, group in placed(table, cells, meetings=meetings):
+            self.figures.append((where, digest(group), table.figure(position).value))
+        return table
+
+    def shares(self, table: ShareTable, achieved: Mapping[str, Group], base: Cells) -> ShareTable:
+        for position, where, group in placed_shares(table, achieved, base):
+            self.figures.append((where, digest(group), table.figure(position).value))
+        return table
+
+
+def test_every_figure_a_page_counts_as_a_tally_has_the_digest_of_its_ids(cast: Cast) -> None:
+    data_set(cast, count=120, seed=9)
+    scope = Scope.of_association(cast.association, today=TODAY)
+    for filters in (Filters(), Filters(year=2025, sex="F")):
+        tallied, listed = DigestRecorder(records=False), DigestRecorder(records=True)
+        Dashboard(scope, filters, publisher=tallied).sections()
+        Dashboard(scope, filters, publisher=listed).sections()
+        assert len(tallied.figures) > 200
+        assert tallied.figures == listed.figures
 
 
 def test_a_change_waits_in_the_rollup_until_the_next_refresh(cast: Cast) -> None:
