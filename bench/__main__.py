@@ -50,14 +50,26 @@ def configure() -> str:
     return url.split(":", 1)[0]
 
 
-def median_ms(action: Callable[[], object], repeats: int = REPEATS) -> float:
-    action()  # warm caches and connections
+def timings_ms(action: Callable[[], object], repeats: int = REPEATS) -> list[float]:
+    """``repeats`` timings of ``action`` after a first run that warms caches and connections,
+    in ms, sorted."""
+    action()
     samples = []
     for _ in range(repeats):
         started = time.perf_counter()
         action()
         samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
+    return sorted(samples)
+
+
+def median_ms(action: Callable[[], object], repeats: int = REPEATS) -> float:
+    return statistics.median(timings_ms(action, repeats))
+
+
+def percentiles(action: Callable[[], object], repeats: int) -> tuple[float, float]:
+    """p50 and p95 in ms."""
+    samples = timings_ms(action, repeats)
+    return statistics.median(samples), samples[min(len(samples) - 1, round(0.95 * len(samples)))]
 
 
 def main() -> int:

@@ -11,9 +11,7 @@ Run alone with ``BENCH_ONLY=indicators python -m bench`` (``BENCH_INDICATOR_ROWS
 from __future__ import annotations
 
 import os
-import statistics
 import time
-from collections.abc import Callable
 from datetime import date
 
 ROWS = int(os.environ.get("BENCH_INDICATOR_ROWS", "100000"))
@@ -69,7 +67,7 @@ def run() -> None:
     from django.db import connection
     from django.test import Client
 
-    from bench.__main__ import median_ms
+    from bench.__main__ import median_ms, percentiles
     from samla.accounts.models import User
     from samla.activities.models import Activity
     from samla.demo.outcomes import Spec, generate_rows, write_rows
@@ -178,14 +176,3 @@ def run() -> None:
 
     p50, p95 = percentiles(annual_figures, 5)
     print(f"  {'annual report 2024, its figures':46} {p50:8.1f} {p95:8.1f} {p95 / floor:8.2f}")
-
-
-def percentiles(action: Callable[[], object], repeats: int) -> tuple[float, float]:
-    action()  # warm caches and connections
-    samples = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[min(len(samples) - 1, round(0.95 * len(samples)))]
