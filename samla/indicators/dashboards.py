@@ -272,6 +272,7 @@ class Dashboard:
                 (d.INCOME_BEFORE, d.INCOME_AFTER),
                 (d.DURATION, d.SEX),
             ],
+            flagged=[(d.SEX, "wellbeing_better"), (d.SEX, "closeness_better")],
         )
         f.count_together(f.referrals_sent(), [(d.STATE, d.ACTIVITY), (d.ORGANISATION, None)])
 

@@ -195,7 +195,7 @@ class Figures:
         )
         self._categories: dict[str, list[Category]] = {}
         # Tables counted ahead in one scan (``count_together``), by what and how they count.
-        self._counted: dict[tuple[object, ...], dict[tuple[str, str], Group]] = {}
+        self._counted: dict[tuple[object, ...], dict[tuple[object, ...], Tally]] = {}
 
     # --- the participations ---
 
@@ -231,9 +231,12 @@ class Figures:
         """One query: the referrals per (row key, column key), as their ids if the publisher
         needs them, or else as a tally summed in the database."""
         if not self.publisher.records:
-            counted = self._counted.get(_counting(referrals, row, column))
+            counted = self._counted.get(_counting(referrals, _columns(row, column)))
             if counted is not None:
-                return counted
+                return {
+                    (str(values[0]), str(values[1]) if column is not None else ALL.key): tally
+                    for values, tally in counted.items()
+                }
             return {
                 self._key(r, column): _tally(r)
                 for r in self._grouped(referrals, row, column).annotate(**TALLY).order_by()
@@ -244,23 +247,29 @@ class Figures:
         return {key: frozenset(ids) for key, ids in found.items()}
 
     def count_together(
-        self, referrals: QuerySet[Rollup], tables: Sequence[tuple[Dimension, Dimension | None]]
+        self,
+        referrals: QuerySet[Rollup],
+        tables: Sequence[tuple[Dimension, Dimension | None]],
+        *,
+        flagged: Sequence[tuple[Dimension, str]] = (),
     ) -> None:
-        """Count several tables of the same referrals in one scan, for ``cells`` to find: one
-        query with PostgreSQL's GROUPING SETS instead of one per table. Only where it pays: on
+        """Count several tables of the same referrals in one scan, for ``cells`` (and the
+        shares, by ``flagged``: a dimension and a flag column of the rollup) to find: one query
+        with PostgreSQL's GROUPING SETS instead of one per table. Only where it pays: on
         PostgreSQL, for a publisher that needs tallies, not ids; elsewhere each table is its
         own query, as before."""
         database = connections[referrals.db]
         if self.publisher.records or database.vendor != "postgresql":
             return
-        wanted = [
-            (row, column)
-            for row, column in tables
-            if _counting(referrals, row, column) not in self._counted
+        wanted = [_columns(row, column) for row, column in tables]
+        wanted += [(row.column, flag) for row, flag in flagged]
+        sets = [
+            names
+            for names in dict.fromkeys(wanted)
+            if _counting(referrals, names) not in self._counted
         ]
-        if not wanted:
+        if not sets:
             return
-        sets = list(dict.fromkeys(_columns(row, column) for row, column in wanted))
         columns = sorted({name for names in sets for name in names})
         inner, params = (
             referrals.values(*columns, "hash_high", "hash_low").order_by().query.sql_with_params()
@@ -268,27 +277,25 @@ class Figures:
         quote = database.ops.quote_name
         listed = ", ".join(quote(name) for name in columns)
         grouping = ", ".join("(" + ", ".join(quote(name) for name in names) + ")" for names in sets)
-        # The names are the dimensions' own columns, quoted; every value is a parameter.
+        # The names are the rollup's own columns, quoted; every value is a parameter.
         sql = (
             f"SELECT GROUPING({listed}), {listed}, COUNT(*), SUM(hash_high), SUM(hash_low) "  # noqa: S608
             f"FROM ({inner}) AS counted GROUP BY GROUPING SETS ({grouping})"
         )
         # GROUPING() sets a bit, first column highest, for each column a row is not grouped by.
         bits = {name: 1 << (len(columns) - 1 - i) for i, name in enumerate(columns)}
-        found: dict[int, list[tuple[tuple[str, ...], int, int, int]]] = {}
+        found: dict[int, list[tuple[tuple[object, ...], int, int, int]]] = {}
         with database.cursor() as cursor:
             cursor.execute(sql, params)
             for mask, *values, count, high, low in cursor.fetchall():
                 found.setdefault(mask, []).append((tuple(values), count, high, low))
-        for row, column in wanted:
-            names = _columns(row, column)
+        for names in sets:
             mask = sum(bit for name, bit in bits.items() if name not in names)
             at = [columns.index(name) for name in names]
-            cells: dict[tuple[str, str], Group] = {}
-            for values, count, high, low in found.get(mask, []):
-                key = (str(values[at[0]]), str(values[at[1]]) if column is not None else ALL.key)
-                cells[key] = Tally(count, int(high), int(low))
-            self._counted[_counting(referrals, row, column)] = cells
+            self._counted[_counting(referrals, names)] = {
+                tuple(values[i] for i in at): Tally(count, int(high), int(low))
+                for values, count, high, low in found.get(mask, [])
+            }
 
     @staticmethod
     def _grouped(
@@ -383,6 +390,16 @@ class Figures:
                 base[key] = base.get(key, Tally()) + tally  # type: ignore[operator]
                 if r["_got"]:
                     got[key] = tally
+        return self._published_share(got, base, title, achieved_label, row)
+
+    def _published_share(
+        self,
+        got: Mapping[str, Group],
+        base: Mapping[str, Group],
+        title: str,
+        achieved_label: str,
+        row: Dimension,
+    ) -> ShareTable:
         table = self._share_table(
             {key: len(group) for key, group in got.items()},
             {key: len(group) for key, group in base.items()},
@@ -391,6 +408,22 @@ class Figures:
             row,
         )
         return self.publisher.shares(table, got, {(key, ""): group for key, group in base.items()})
+
+    def _flag_share(self, flag: str, title: str, achieved_label: str, row: Dimension) -> ShareTable:
+        """Of ended participations with ``flag`` set either way, the share where it is true:
+        from the tallies counted ahead if there are, else one query."""
+        counted = self._counted.get(_counting(self.ended(), (row.column, flag)))
+        if self.publisher.records or counted is None:
+            rated = self.ended().filter(**{f"{flag}__isnull": False})
+            return self.share(rated, Q(**{flag: True}), title, achieved_label, row)
+        base: dict[str, Tally] = {}
+        got: dict[str, Group] = {}
+        for (key, value), tally in counted.items():
+            if value is not None:
+                base[str(key)] = base.get(str(key), Tally()) + tally
+                if value:
+                    got[str(key)] = tally
+        return self._published_share(got, dict(base), title, achieved_label, row)
 
     def _share_table(
         self,
@@ -481,36 +514,36 @@ class Figures:
 
     # --- outcomes ---
 
-    def rated(self, field_name: str) -> QuerySet[Rollup]:
-        """Ended participations rated on the scale both at entry and at exit."""
-        return self.ended().filter(**{f"{field_name}_better__isnull": False})
-
     def feel_better(self, row: Dimension = d.SEX) -> ShareTable:
-        return self.share(
-            self.rated("wellbeing"),
-            Q(wellbeing_better=True),
+        return self._flag_share(
+            "wellbeing_better",
             _("Andel som mår bättre vid avslut än vid start"),
             _("Mår bättre"),
             row,
         )
 
     def closer(self, row: Dimension = d.SEX) -> ShareTable:
-        return self.share(
-            self.rated("closeness"),
-            Q(closeness_better=True),
+        return self._flag_share(
+            "closeness_better",
             _("Andel som känner sig närmare arbete eller studier vid avslut än vid start"),
             _("Närmare arbete eller studier"),
             row,
         )
 
     def work_or_studies(self, row: Dimension = d.SEX) -> ShareTable:
-        return self.share(
-            self.ended(),
-            Q(exit_reason__in=WORK_OR_STUDIES),
-            _("Andel som avslutats till arbete eller studier"),
-            _("Till arbete eller studier"),
-            row,
-        )
+        title = _("Andel som avslutats till arbete eller studier")
+        label = _("Till arbete eller studier")
+        counted = self._counted.get(_counting(self.ended(), _columns(d.EXIT_REASON, row)))
+        if self.publisher.records or counted is None:
+            return self.share(self.ended(), Q(exit_reason__in=WORK_OR_STUDIES), title, label, row)
+        # From the exit reasons counted ahead: each reason's tally, added up per category.
+        base: dict[str, Tally] = {}
+        got: dict[str, Tally] = {}
+        for (reason, key), tally in counted.items():
+            base[str(key)] = base.get(str(key), Tally()) + tally
+            if reason in WORK_OR_STUDIES:
+                got[str(key)] = got.get(str(key), Tally()) + tally
+        return self._published_share(dict(got), dict(base), title, label, row)
 
     def learning_goals(self, row: Dimension = d.SEX) -> Table:
         reached = self.active().filter(learned=True)
@@ -547,12 +580,10 @@ def _columns(row: Dimension, column: Dimension | None) -> tuple[str, ...]:
     return (row.column,) if column is None else (row.column, column.column)
 
 
-def _counting(
-    referrals: QuerySet[Rollup], row: Dimension, column: Dimension | None
-) -> tuple[object, ...]:
-    """What a table counts and how: the referrals' query and the two dimensions."""
+def _counting(referrals: QuerySet[Rollup], columns: tuple[str, ...]) -> tuple[object, ...]:
+    """What a count ahead counted: the referrals' query and the columns grouped by."""
     sql, params = referrals.order_by().values("pk").query.sql_with_params()
-    return (sql, tuple(params), *_columns(row, column))
+    return (sql, tuple(params), *columns)
 
 
 # A group's tally, summed in the database beside its count.
