@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -268,7 +269,7 @@ class Figures:
             for names in dict.fromkeys(wanted)
             if _counting(referrals, names) not in self._counted
         ]
-        if not sets:
+        if not sets or _counting(referrals, ())[0] == "":
             return
         columns = sorted({name for names in sets for name in names})
         inner, params = (
@@ -582,7 +583,10 @@ def _columns(row: Dimension, column: Dimension | None) -> tuple[str, ...]:
 
 def _counting(referrals: QuerySet[Rollup], columns: tuple[str, ...]) -> tuple[object, ...]:
     """What a count ahead counted: the referrals' query and the columns grouped by."""
-    sql, params = referrals.order_by().values("pk").query.sql_with_params()
+    try:
+        sql, params = referrals.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # no activity in the scope: nothing to count, nothing counted ahead
+        return ("", (), *columns)
     return (sql, tuple(params), *columns)
 
 
