@@ -395,7 +395,7 @@ def test_the_dashboards_counts_come_from_the_replica_a_persons_page_never(
     dashboard = office.get(f"/statistik/forbund/{cast.association.pk}/")
     assert dashboard.status_code == 200
     read_on_replica = replica.statements_since(before, database)
-    assert any("referrals_referral" in line for line in read_on_replica)
+    assert any("indicators_rollup" in line for line in read_on_replica)  # the counts (ADR 0019)
 
     before = replica.log_size()
     page = coordinator.get(f"/deltagare/{cast.pia.pk}/")
