@@ -88,6 +88,11 @@ def visible_participants(user: User) -> ParticipantQuerySet:
     return Participant.objects.visible_to(user)
 
 
+def visible_at(user: User, participant: str = "participant") -> Exists:
+    """For rows about a person (``participant``: the path to them): the user may see them."""
+    return Exists(visible_participants(user).filter(pk=OuterRef(participant)))
+
+
 def allowed_rows(user: User, *, participant: str, category: str) -> Q:
     """``ParticipantAccess.allows`` in SQL, for rows about a person that carry a category of
     information (a plan's actions): the person is one the user may see, and the user's
@@ -96,10 +101,11 @@ def allowed_rows(user: User, *, participant: str, category: str) -> Q:
     the field. So that a list shows its first rows with a LIMIT instead of reading every row of
     the caseload to filter them in Python."""
     organisation_id = user.organisation_id
+    assert organisation_id is not None
     deciding = (
-        Consent.objects.in_force(timezone.localdate())
-        .filter(participant=OuterRef(OuterRef(participant)), organisations=organisation_id)
-        .order_by("-valid_from", "-recorded_at")
+        _naming(organisation_id, timezone.localdate())
+        .filter(participant=OuterRef(OuterRef(participant)))
+        .order_by(*LATEST_FIRST)
         .values("pk")[:1]
     )
     allowing = Consent.objects.filter(
@@ -107,8 +113,7 @@ def allowed_rows(user: User, *, participant: str, category: str) -> Q:
         ~_Holds("categories_excluded", OuterRef(category)),
         pk=Subquery(deciding),
     )
-    visible = visible_participants(user).filter(pk=OuterRef(participant))
-    return Q(Exists(visible)) & (
+    return Q(visible_at(user, participant)) & (
         Q(**{f"{participant}__controlling_organisation_id": organisation_id}) | Q(Exists(allowing))
     )
 
@@ -223,6 +228,14 @@ def _record_read(access: ParticipantAccess, action: AuditEvent.Action, purpose: 
     )
 
 
+# Of the consents in force that name an organisation, the one that decides comes first.
+LATEST_FIRST = ("-valid_from", "-recorded_at")
+
+
+def _naming(organisation_id: int, on: date) -> QuerySet[Consent]:
+    return Consent.objects.in_force(on).filter(organisations=organisation_id)
+
+
 def deciding_consents(
     organisation_id: int, participant_ids: Iterable[int], on: date
 ) -> dict[int, Consent]:
@@ -230,9 +243,9 @@ def deciding_consents(
     in force that names it. One query for any number of people."""
     chosen: dict[int, Consent] = {}
     consents = (
-        Consent.objects.in_force(on)
-        .filter(participant_id__in=list(participant_ids), organisations=organisation_id)
-        .order_by("participant_id", "-valid_from", "-recorded_at")
+        _naming(organisation_id, on)
+        .filter(participant_id__in=list(participant_ids))
+        .order_by("participant_id", *LATEST_FIRST)
     )
     for consent in consents:
         chosen.setdefault(consent.participant_id, consent)

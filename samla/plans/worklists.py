@@ -27,7 +27,7 @@ from django.utils import timezone
 from samla.accounts.models import Role, User
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
-from samla.people.access import allowed_rows, visible_participants, would_allow
+from samla.people.access import allowed_rows, visible_at, visible_participants, would_allow
 from samla.people.models import InformationCategory, Participant, TeamMember
 from samla.plans.models import Plan, PlanAction, PlanApproval, PlanConfirmation, PlanDeferral
 
@@ -153,10 +153,6 @@ def _my_actions(
     return [action_item(a, today) for a in found[:shown]], len(found) > shown
 
 
-def _seen(user: User, participant: str = "participant") -> Exists:
-    return Exists(visible_participants(user).filter(pk=OuterRef(participant)))
-
-
 def _awaiting(user: User, shown: int) -> list[Plan]:
     org = user.organisation_id
     assert org is not None
@@ -169,7 +165,7 @@ def _awaiting(user: User, shown: int) -> list[Plan]:
         plan=OuterRef("pk"), revision=OuterRef("revision"), organisation_id=org
     )
     return list(
-        Plan.objects.filter(_seen(user), state=Plan.State.INVITED)
+        Plan.objects.filter(visible_at(user), state=Plan.State.INVITED)
         .filter(has_part)
         .exclude(Exists(confirmed))
         .select_related("participant", "lead_organisation")
@@ -237,7 +233,7 @@ def worklist_for(
         worklist.later_page = after is not None
         follow_ups = list(
             Plan.objects.active()
-            .filter(_seen(user), follow_up_date__lte=today)
+            .filter(visible_at(user), follow_up_date__lte=today)
             .select_related("participant", "lead_organisation")
             .order_by("follow_up_date", "pk")[: shown + 1]
         )
