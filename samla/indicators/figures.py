@@ -14,7 +14,7 @@ date falls in it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -269,12 +269,17 @@ class Figures:
             for names in dict.fromkeys(wanted)
             if _counting(referrals, names) not in self._counted
         ]
-        if not sets or _counting(referrals, ())[0] == "":
+        if not sets:
             return
         columns = sorted({name for names in sets for name in names})
-        inner, params = (
-            referrals.values(*columns, "hash_high", "hash_low").order_by().query.sql_with_params()
-        )
+        try:
+            inner, params = (
+                referrals.values(*columns, "hash_high", "hash_low")
+                .order_by()
+                .query.sql_with_params()
+            )
+        except EmptyResultSet:  # no activity in the scope: each table's own query finds none
+            return
         quote = database.ops.quote_name
         listed = ", ".join(quote(name) for name in columns)
         grouping = ", ".join("(" + ", ".join(quote(name) for name in names) + ")" for names in sets)
@@ -417,14 +422,27 @@ class Figures:
         if self.publisher.records or counted is None:
             rated = self.ended().filter(**{f"{flag}__isnull": False})
             return self.share(rated, Q(**{flag: True}), title, achieved_label, row)
+        flagged = ((str(key), value, tally) for (key, value), tally in counted.items())
+        return self._counted_share(flagged, title, achieved_label, row)
+
+    def _counted_share(
+        self,
+        flagged: Iterable[tuple[str, object, Tally]],
+        title: str,
+        achieved_label: str,
+        row: Dimension,
+    ) -> ShareTable:
+        """A share from tallies counted ahead, each with its category's key and whether it
+        achieved (None: not in the base)."""
         base: dict[str, Tally] = {}
-        got: dict[str, Group] = {}
-        for (key, value), tally in counted.items():
-            if value is not None:
-                base[str(key)] = base.get(str(key), Tally()) + tally
-                if value:
-                    got[str(key)] = tally
-        return self._published_share(got, dict(base), title, achieved_label, row)
+        got: dict[str, Tally] = {}
+        for key, achieved, tally in flagged:
+            if achieved is None:
+                continue
+            base[key] = base.get(key, Tally()) + tally
+            if achieved:
+                got[key] = got.get(key, Tally()) + tally
+        return self._published_share(got, base, title, achieved_label, row)
 
     def _share_table(
         self,
@@ -538,13 +556,10 @@ class Figures:
         if self.publisher.records or counted is None:
             return self.share(self.ended(), Q(exit_reason__in=WORK_OR_STUDIES), title, label, row)
         # From the exit reasons counted ahead: each reason's tally, added up per category.
-        base: dict[str, Tally] = {}
-        got: dict[str, Tally] = {}
-        for (reason, key), tally in counted.items():
-            base[str(key)] = base.get(str(key), Tally()) + tally
-            if reason in WORK_OR_STUDIES:
-                got[str(key)] = got.get(str(key), Tally()) + tally
-        return self._published_share(dict(got), dict(base), title, label, row)
+        flagged = (
+            (str(key), reason in WORK_OR_STUDIES, tally) for (reason, key), tally in counted.items()
+        )
+        return self._counted_share(flagged, title, label, row)
 
     def learning_goals(self, row: Dimension = d.SEX) -> Table:
         reached = self.active().filter(learned=True)
