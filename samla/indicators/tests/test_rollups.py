@@ -9,12 +9,14 @@ is shown of it)."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import transaction
 from django.db.models import (
     BooleanField,
@@ -35,7 +37,7 @@ from samla.demo.outcomes import Spec, generate_rows, write_rows
 from samla.indicators import dimensions as d
 from samla.indicators.dashboards import Dashboard
 from samla.indicators.figures import Figures, Filters, Scope
-from samla.indicators.models import Rollup, StaleParticipant
+from samla.indicators.models import Release, ReleasedGroup, Rollup, StaleParticipant
 from samla.indicators.recording import (
     Cells,
     Group,
@@ -315,3 +317,16 @@ def test_the_rows_written_are_the_generated_participations(cast: Cast) -> None:
     )
     refresh()
     assert Rollup.objects.filter(activity__association=association).count() == 20
+
+
+def test_the_upgrade_forgets_releases_whose_digests_no_longer_match(cast: Cast) -> None:
+    """Migration 0005: a release of the old digest would claim to be the current figures while
+    approving nothing; without it the page says there is no release yet."""
+    data_set(cast, count=20, seed=2)
+    release = Release.objects.create(association=cast.association, state=Release.State.DONE)
+    ReleasedGroup.objects.create(release=release, digest="0" * 32)
+    migration = importlib.import_module(
+        "samla.indicators.migrations.0005_forget_releases_of_the_old_digest"
+    )
+    migration.forget_releases(django_apps, None)
+    assert not Release.objects.exists() and not ReleasedGroup.objects.exists()
