@@ -18,6 +18,7 @@ from samla.indicators import dimensions as d
 from samla.indicators.figures import Figures, Filters, Scope, percent
 from samla.indicators.models import Target
 from samla.indicators.recording import Publisher
+from samla.indicators.year_counts import ENDED, IN_ERROR, SENT, STARTED, UNDER_WAY
 from samla.organisations.models import Municipality
 from samla.people.models import Sex
 from samla.statistics.charts import Chart, bar_chart, line_chart, share_chart
@@ -251,10 +252,10 @@ class Dashboard:
         return next((item for item in self.items() if item.slug == slug), None)
 
     def _count_together(self) -> None:
-        """The tables below of the same participations, each set counted in one scan."""
+        """The tables below, counted ahead: each event's tables in one go (``count_ahead``)."""
         f = self.figures
-        f.count_together(
-            f.started(),
+        f.count_ahead(
+            STARTED,
             [
                 (d.MUNICIPALITY, d.SEX),
                 (d.AGE, d.SEX),
@@ -264,8 +265,8 @@ class Dashboard:
                 (d.SEX, None),
             ],
         )
-        f.count_together(
-            f.ended(),
+        f.count_ahead(
+            ENDED,
             [
                 (d.EXIT_REASON, d.SEX),
                 (d.OCCUPATION_BEFORE, d.OCCUPATION_AFTER),
@@ -274,7 +275,9 @@ class Dashboard:
             ],
             flagged=[(d.SEX, "wellbeing_better"), (d.SEX, "closeness_better")],
         )
-        f.count_together(f.referrals_sent(), [(d.STATE, d.ACTIVITY), (d.ORGANISATION, None)])
+        f.count_ahead(SENT, [(d.STATE, d.ACTIVITY), (d.ORGANISATION, None)])
+        f.count_ahead(UNDER_WAY, [(d.ACTIVITY, d.SEX)], flagged=[(d.SEX, "learned")])
+        f.count_ahead(IN_ERROR, [(d.SEX, None)])
 
     # --- sections ---
 
@@ -421,9 +424,18 @@ class Dashboard:
         if target.year == self.filters.year:
             return self.figures
         if target.year not in self._by_year:
-            self._by_year[target.year] = Figures(
+            figures = Figures(
                 self.scope, replace(self.filters, year=target.year), publisher=self.publisher
             )
+            # What a target's actual is counted from (``_target_row``).
+            figures.count_ahead(STARTED, [(d.MUNICIPALITY, d.SEX), (d.SEX, None)])
+            figures.count_ahead(
+                ENDED,
+                [(d.EXIT_REASON, d.SEX)],
+                flagged=[(d.SEX, "wellbeing_better"), (d.SEX, "closeness_better")],
+            )
+            figures.count_ahead(UNDER_WAY, [], flagged=[(d.SEX, "learned")])
+            self._by_year[target.year] = figures
         return self._by_year[target.year]
 
     def _target_row(self, target: Target) -> TargetRow:

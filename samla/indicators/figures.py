@@ -28,15 +28,17 @@ from django.utils.translation import gettext as _
 
 from samla.activities.models import Activity
 from samla.indicators import dimensions as d
+from samla.indicators import year_counts
 from samla.indicators.approval import Approval
 from samla.indicators.dimensions import Context, Dimension
-from samla.indicators.models import Programme, Rollup, RollupQuerySet, Target
+from samla.indicators.models import Programme, Rollup, RollupQuerySet, Target, YearCount
 from samla.indicators.recording import Cells, Group, Publisher, Tally, current_publisher
 from samla.indicators.rollups import refresh_before_counting
+from samla.indicators.year_counts import ENDED, IN_ERROR, SENT, STARTED, UNDER_WAY, Event
 from samla.meetings.figures import held as meetings_held_between
 from samla.meetings.models import Meeting
 from samla.organisations.models import Association
-from samla.referrals.models import ExitReason, Referral
+from samla.referrals.models import ExitReason
 from samla.statistics.tables import (
     Category,
     Figure,
@@ -48,6 +50,9 @@ from samla.statistics.tables import (
 )
 
 Counted = TypeVar("Counted", int, Group)
+Counting = TypeVar("Counting", bound=QuerySet[Any])
+# Tallies counted ahead: per grouping (the rollup's columns), per their values.
+Tallies = dict[tuple[object, ...], Tally]
 
 WORK_OR_STUDIES = (ExitReason.WORK_UNSUBSIDISED, ExitReason.WORK_SUBSIDISED, ExitReason.STUDIES)
 ALL = Category("all", "Alla")
@@ -151,14 +156,15 @@ class Filters:
             scope.ends_on, date(self.year, 12, 31)
         )
 
-    def apply(self, referrals: RollupQuerySet) -> RollupQuerySet:
+    def apply(self, rows: Counting) -> Counting:
+        """Of the rollup, or of the year counts (``YearCount``), which keep the same columns."""
         if self.activity:
-            referrals = referrals.filter(activity_id=self.activity)
+            rows = rows.filter(activity_id=self.activity)
         if self.municipality:
-            referrals = referrals.filter(**{d.MUNICIPALITY.column: str(self.municipality)})
+            rows = rows.filter(**{d.MUNICIPALITY.column: str(self.municipality)})
         if self.sex:
-            referrals = referrals.filter(**{d.SEX.column: self.sex})
-        return referrals
+            rows = rows.filter(**{d.SEX.column: self.sex})
+        return rows
 
     def as_query(self) -> dict[str, str]:
         values = {
@@ -195,8 +201,8 @@ class Figures:
             quarters=quarters(self.first, self.last),
         )
         self._categories: dict[str, list[Category]] = {}
-        # Tables counted ahead in one scan (``count_together``), by what and how they count.
-        self._counted: dict[tuple[object, ...], dict[tuple[object, ...], Tally]] = {}
+        # Tables counted ahead (``count_ahead``), by what and how they count.
+        self._counted: dict[tuple[object, ...], Tallies] = {}
 
     # --- the participations ---
 
@@ -208,16 +214,17 @@ class Figures:
     def participations(self) -> RollupQuerySet:
         return self.referrals.participations()
 
+    def counted(self, event: Event) -> QuerySet[Rollup]:
+        return self.referrals.filter(event.within(self.first, self.last))
+
     def started(self) -> QuerySet[Rollup]:
-        return self.participations.filter(started_on__gte=self.first, started_on__lte=self.last)
+        return self.counted(STARTED)
 
     def active(self) -> QuerySet[Rollup]:
-        return self.referrals.under_way(self.first, self.last)
+        return self.counted(UNDER_WAY)
 
     def ended(self) -> QuerySet[Rollup]:
-        return self.participations.filter(
-            state=Referral.State.ENDED, ended_on__gte=self.first, ended_on__lte=self.last
-        )
+        return self.counted(ENDED)
 
     # --- counting ---
 
@@ -247,21 +254,22 @@ class Figures:
             found.setdefault(self._key(r, column), set()).add(r["pk"])
         return {key: frozenset(ids) for key, ids in found.items()}
 
-    def count_together(
+    def count_ahead(
         self,
-        referrals: QuerySet[Rollup],
+        event: Event,
         tables: Sequence[tuple[Dimension, Dimension | None]],
         *,
         flagged: Sequence[tuple[Dimension, str]] = (),
     ) -> None:
-        """Count several tables of the same referrals in one scan, for ``cells`` (and the
-        shares, by ``flagged``: a dimension and a flag column of the rollup) to find: one query
-        with PostgreSQL's GROUPING SETS instead of one per table. Only where it pays: on
-        PostgreSQL, for a publisher that needs tallies, not ids; elsewhere each table is its
-        own query, as before."""
-        database = connections[referrals.db]
-        if self.publisher.records or database.vendor != "postgresql":
+        """Count several tables of the same referrals ahead, for ``cells`` (and the shares, by
+        ``flagged``: a dimension and a flag column of the rollup) to find. The whole years of
+        the period are added up from the year counts (``year_counts.py``), and only a partial
+        first or last year is counted from the rollup, on PostgreSQL in one scan with
+        GROUPING SETS. Only for a publisher that needs tallies: a release's recorder needs the
+        ids, which each table's own query finds."""
+        if self.publisher.records:
             return
+        referrals = self.counted(event)
         wanted = [_columns(row, column) for row, column in tables]
         wanted += [(row.column, flag) for row, flag in flagged]
         sets = [
@@ -271,37 +279,28 @@ class Figures:
         ]
         if not sets:
             return
-        columns = sorted({name for names in sets for name in names})
-        try:
-            inner, params = (
-                referrals.values(*columns, "hash_high", "hash_low")
-                .order_by()
-                .query.sql_with_params()
+        years = year_counts.whole_years(self.first, self.last)
+        found: dict[tuple[str, ...], Tallies] = {}
+        if years is not None:
+            kept = self.filters.apply(
+                YearCount.objects.filter(activity_id__in=self.scope.activity_ids)
             )
-        except EmptyResultSet:  # no activity in the scope: each table's own query finds none
-            return
-        quote = database.ops.quote_name
-        listed = ", ".join(quote(name) for name in columns)
-        grouping = ", ".join("(" + ", ".join(quote(name) for name in names) + ")" for names in sets)
-        # The names are the rollup's own columns, quoted; every value is a parameter.
-        sql = (
-            f"SELECT GROUPING({listed}), {listed}, COUNT(*), SUM(hash_high), SUM(hash_low) "  # noqa: S608
-            f"FROM ({inner}) AS counted GROUP BY GROUPING SETS ({grouping})"
+            for names in sets:
+                summed = year_counts.tallies(event, names, years, kept)
+                if summed is not None:
+                    found[names] = summed
+        partial = years is None or (self.first, self.last) != (
+            date(years[0], 1, 1),
+            date(years[1], 12, 31),
         )
-        # GROUPING() sets a bit, first column highest, for each column a row is not grouped by.
-        bits = {name: 1 << (len(columns) - 1 - i) for i, name in enumerate(columns)}
-        found: dict[int, list[tuple[tuple[object, ...], int, int, int]]] = {}
-        with database.cursor() as cursor:
-            cursor.execute(sql, params)
-            for mask, *values, count, high, low in cursor.fetchall():
-                found.setdefault(mask, []).append((tuple(values), count, high, low))
+        if found and partial and years is not None:
+            rest = _scan(referrals.filter(event.rest(years)), list(found))
+            for names, tallies in rest.items():
+                for values, tally in tallies.items():
+                    found[names][values] = found[names].get(values, Tally()) + tally
+        found.update(_scan(referrals, [names for names in sets if names not in found]))
         for names in sets:
-            mask = sum(bit for name, bit in bits.items() if name not in names)
-            at = [columns.index(name) for name in names]
-            self._counted[_counting(referrals, names)] = {
-                tuple(values[i] for i in at): Tally(count, int(high), int(low))
-                for values, count, high, low in found.get(mask, [])
-            }
+            self._counted[_counting(referrals, names)] = found.get(names, {})
 
     @staticmethod
     def _grouped(
@@ -324,7 +323,16 @@ class Figures:
         row: Dimension,
         column: Dimension | None = None,
     ) -> Table:
-        cells: Cells = self._known(self.cells(referrals, row, column), row, column)
+        return self._published(self.cells(referrals, row, column), title, row, column)
+
+    def _published(
+        self,
+        found: Mapping[tuple[str, str], Group],
+        title: str,
+        row: Dimension,
+        column: Dimension | None,
+    ) -> Table:
+        cells: Cells = self._known(found, row, column)
         counts = {key: len(ids) for key, ids in cells.items()}
         return self.publisher.table(self._table(counts, title, row, column), cells)
 
@@ -509,15 +517,13 @@ class Figures:
         were participations and count in no table (``ReferralQuerySet.participations``); the
         exit-reason table says how many were left out. Published alone, as a table of one row:
         under k it is hidden like any small count."""
-        in_error = self.referrals.filter(
-            state=Referral.State.ENDED,
-            exit_reason=ExitReason.IN_ERROR,
-            ended_on__gte=self.first,
-            ended_on__lte=self.last,
-        )
+        in_error = self.counted(IN_ERROR)
+        counted = self._counted.get(_counting(in_error, (d.SEX.column,)))
         ids: Group
         if self.publisher.records:
             ids = frozenset(in_error.values_list("pk", flat=True).order_by())
+        elif counted is not None:
+            ids = sum(counted.values(), Tally())
         else:
             ids = _tally(in_error.aggregate(**TALLY))
         category = Category(ExitReason.IN_ERROR.value, str(ExitReason.IN_ERROR.label))
@@ -562,13 +568,19 @@ class Figures:
         return self._counted_share(flagged, title, label, row)
 
     def learning_goals(self, row: Dimension = d.SEX) -> Table:
-        reached = self.active().filter(learned=True)
-        return self.table(reached, _("Deltaganden som nått lärandemål med OCN-poäng"), row)
+        title = _("Deltaganden som nått lärandemål med OCN-poäng")
+        counted = self._counted.get(_counting(self.active(), (row.column, "learned")))
+        if self.publisher.records or counted is None:
+            return self.table(self.active().filter(learned=True), title, row)
+        reached = {
+            (str(key), ALL.key): tally for (key, learned), tally in counted.items() if learned
+        }
+        return self._published(reached, title, row, None)
 
     # --- referrals and meetings ---
 
     def referrals_sent(self) -> QuerySet[Rollup]:
-        return self.referrals.filter(sent_on__gte=self.first, sent_on__lte=self.last)
+        return self.counted(SENT)
 
     def meetings_held(self) -> Table:
         held = meetings_held_between(self.scope.association, self.first, self.last)
@@ -603,6 +615,55 @@ def _counting(referrals: QuerySet[Rollup], columns: tuple[str, ...]) -> tuple[ob
     except EmptyResultSet:  # no activity in the scope: nothing to count, nothing counted ahead
         return ("", (), *columns)
     return (sql, tuple(params), *columns)
+
+
+def _scan(
+    referrals: QuerySet[Rollup], sets: Sequence[tuple[str, ...]]
+) -> dict[tuple[str, ...], Tallies]:
+    """The referrals' tally per value of each set of columns: on PostgreSQL in one scan with
+    GROUPING SETS, elsewhere one query per set."""
+    if not sets:
+        return {}
+    database = connections[referrals.db]
+    if database.vendor != "postgresql":
+        return {
+            names: {
+                tuple(r[name] for name in names): _tally(r)
+                for r in referrals.values(*names).annotate(**TALLY).order_by()
+            }
+            for names in sets
+        }
+    columns = sorted({name for names in sets for name in names})
+    try:
+        inner, params = (
+            referrals.values(*columns, "hash_high", "hash_low").order_by().query.sql_with_params()
+        )
+    except EmptyResultSet:  # no activity in the scope: nothing to count
+        return {names: {} for names in sets}
+    quote = database.ops.quote_name
+    listed = ", ".join(quote(name) for name in columns)
+    grouping = ", ".join("(" + ", ".join(quote(name) for name in names) + ")" for names in sets)
+    # The names are the rollup's own columns, quoted; every value is a parameter.
+    sql = (
+        f"SELECT GROUPING({listed}), {listed}, COUNT(*), SUM(hash_high), SUM(hash_low) "  # noqa: S608
+        f"FROM ({inner}) AS counted GROUP BY GROUPING SETS ({grouping})"
+    )
+    # GROUPING() sets a bit, first column highest, for each column a row is not grouped by.
+    bits = {name: 1 << (len(columns) - 1 - i) for i, name in enumerate(columns)}
+    found: dict[int, list[tuple[tuple[object, ...], int, int, int]]] = {}
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
+        for mask, *values, count, high, low in cursor.fetchall():
+            found.setdefault(mask, []).append((tuple(values), count, high, low))
+    tallies: dict[tuple[str, ...], Tallies] = {}
+    for names in sets:
+        mask = sum(bit for name, bit in bits.items() if name not in names)
+        at = [columns.index(name) for name in names]
+        tallies[names] = {
+            tuple(values[i] for i in at): Tally(count, int(high), int(low))
+            for values, count, high, low in found.get(mask, [])
+        }
+    return tallies
 
 
 # A group's tally, summed in the database beside its count.

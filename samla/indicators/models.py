@@ -317,11 +317,22 @@ class Rollup(models.Model):
     trigger has marked the participant stale (``StaleParticipant``). Person-level data, but never
     shown: only counts over it leave Samla, through the statistics layer (R7)."""
 
+    # Without a foreign key constraint, and left in place when what they point to is deleted:
+    # the trigger's mark brings ``refresh`` to the participant, which subtracts the old rows
+    # from ``YearCount`` before it removes them.
     referral = models.OneToOneField(
-        Referral, on_delete=models.CASCADE, primary_key=True, related_name="+"
+        Referral,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="+",
     )
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
     state = models.CharField(max_length=10)
     exit_reason = models.CharField(max_length=20, blank=True)
     sent_on = models.DateField()
@@ -355,10 +366,61 @@ class Rollup(models.Model):
         indexes = [
             models.Index(fields=["activity", "started_on"], name="indicators_rollup_started"),
             models.Index(fields=["activity", "ended_on"], name="indicators_rollup_ended"),
+            models.Index(fields=["activity", "sent_on"], name="indicators_rollup_sent"),
         ]
 
     def __str__(self) -> str:
         return f"rollup of referral {self.referral_id}"
+
+
+class YearCount(models.Model):
+    """The rollup counted per calendar year (ADR 0019, its second level; ``year_counts.py``):
+    for one kind of count (``event``: started, ended, …) and one set of the rollup's columns
+    (``columns``, their values in ``first`` and ``second``), how many referrals of an activity
+    fall in a year, per municipality and sex, with the sums of their hash parts. Additive: a
+    refresh subtracts a participant's old rollup rows and adds their new ones, in the same
+    transaction, so a dashboard over whole years adds up these rows instead of reading every
+    referral. The under-way count is kept by the years of start (``year``) and of end
+    (``until``, ``STILL_UNDER_WAY`` while not ended); every other count has ``until = year``."""
+
+    STILL_UNDER_WAY = 9999
+
+    event = models.CharField(max_length=10)
+    columns = models.CharField(max_length=64)
+    activity_id = models.BigIntegerField()
+    year = models.SmallIntegerField()
+    until = models.SmallIntegerField()
+    by_municipality = models.CharField(max_length=32)
+    by_sex = models.CharField(max_length=32)
+    first = models.CharField(max_length=32)
+    second = models.CharField(max_length=32)
+    count = models.IntegerField()
+    hash_high = models.BigIntegerField()
+    hash_low = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "event",
+                    "columns",
+                    "activity_id",
+                    "year",
+                    "until",
+                    "by_municipality",
+                    "by_sex",
+                    "first",
+                    "second",
+                ],
+                name="indicators_yearcount_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(count__gte=0), name="indicators_yearcount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.columns} {self.year}: {self.count}"
 
 
 class StaleParticipant(models.Model):

@@ -28,6 +28,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncDate
 
 from samla.indicators import dimensions as d
+from samla.indicators import year_counts
 from samla.indicators.models import Rollup, StaleParticipant
 from samla.indicators.recording import hash_parts
 from samla.measurements.models import Measurement, Occasion, measured_at
@@ -140,10 +141,21 @@ def refresh_batch(batch: int = BATCH, *, wait: bool = True) -> int:
             return 0
         # The marks are read before the rows are computed: whatever change made a mark is in
         # the computation. A mark made after this read stays for the next refresh.
-        Rollup.objects.filter(participant_id__in=participants).delete()
+        theirs = Rollup.objects.filter(participant_id__in=participants)
+        year_counts.subtract(theirs)
+        theirs.delete()
         Rollup.objects.bulk_create(rows_of(participants), batch_size=1000)
+        year_counts.add(theirs)
         StaleParticipant.objects.filter(pk__in=[pk for pk, _participant in marks]).delete()
         return len(marks)
+
+
+def rebuild_year_counts() -> None:
+    """Count every year again from the whole rollup (``year_counts.rebuild``), with no refresh
+    in between."""
+    with transaction.atomic(using=DEFAULT_DB_ALIAS):
+        _locked(wait=True)
+        year_counts.rebuild()
 
 
 def refresh() -> int:

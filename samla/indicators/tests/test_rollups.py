@@ -35,12 +35,14 @@ from hypothesis import strategies as st
 
 from samla.demo.outcomes import Spec, generate_rows, write_rows
 from samla.indicators import dimensions as d
+from samla.indicators import year_counts
 from samla.indicators.dashboards import Dashboard
 from samla.indicators.figures import Figures, Filters, Scope
-from samla.indicators.models import Release, ReleasedGroup, Rollup, StaleParticipant
+from samla.indicators.models import Release, ReleasedGroup, Rollup, StaleParticipant, YearCount
 from samla.indicators.recording import (
     Cells,
     Group,
+    Publisher,
     Recorder,
     Tally,
     digest,
@@ -90,11 +92,11 @@ class RawFigures(Figures):
         raw = raw.annotate(
             wellbeing_better=_better("wellbeing"), closeness_better=_better("closeness")
         )
-        return self.filters.apply(raw)  # type: ignore[arg-type]
+        return self.filters.apply(raw)
 
 
 class RawDashboard(Dashboard):
-    def __init__(self, scope: Scope, filters: Filters, *, publisher: Recorder) -> None:
+    def __init__(self, scope: Scope, filters: Filters, *, publisher: Publisher) -> None:
         super().__init__(scope, filters, publisher=publisher)
         self.figures = RawFigures(scope, filters, publisher=publisher)
 
@@ -117,12 +119,52 @@ def every_figure(dashboard: type[Dashboard], data: DataSet) -> list[tuple[str, A
     return found
 
 
+def every_digest(dashboard: type[Dashboard], data: DataSet, *, records: bool) -> list[Any]:
+    """Every figure of the dashboard as a page counts it (as tallies, from the year counts where
+    the period has whole years) or as a release does (as ids), over periods that are whole
+    years, cut in the middle of years at both ends, and within one year, unfiltered and
+    filtered: where it stands, its group's digest, and what is shown."""
+    association = data.cast.association
+    activity_ids = tuple(a.pk for a in data.activities)
+    periods = [
+        (date(2024, 1, 1), date(2026, 12, 31)),
+        (date(2024, 3, 15), date(2026, 2, 10)),
+        (date(2024, 5, 1), date(2024, 10, 31)),
+    ]
+    views = [Filters(), Filters(municipality=data.municipalities[1].pk, sex="M")]
+    found = []
+    for first, last in periods:
+        scope = Scope(association, "period", activity_ids, first, last)
+        for filters in views:
+            recorder = DigestRecorder(records=records)
+            dashboard(scope, filters, publisher=recorder).sections()
+            found += recorder.figures
+    return found
+
+
 def assert_same_as_raw(data: DataSet) -> None:
     from_rollup = every_figure(Dashboard, data)
     from_raw = every_figure(RawDashboard, data)
     assert len(from_rollup) == len(from_raw) > 300
     for rolled, raw in zip(from_rollup, from_raw, strict=True):
         assert rolled == raw
+    tallied = every_digest(Dashboard, data, records=False)
+    listed = every_digest(RawDashboard, data, records=True)
+    assert len(tallied) == len(listed) > 300
+    for counted, raw in zip(tallied, listed, strict=True):
+        assert counted == raw
+
+
+def year_counts_now() -> list[tuple[Any, ...]]:
+    fields = [f.name for f in YearCount._meta.fields if f.name != "id"]
+    return sorted(YearCount.objects.values_list(*fields))
+
+
+def assert_year_counts_are_the_rollup_counted_again() -> None:
+    kept = year_counts_now()
+    year_counts.rebuild()
+    assert kept == year_counts_now()
+    assert all(count > 0 for *_key, count, _high, _low in kept)
 
 
 def _participant(referral: Referral) -> Any:
@@ -196,6 +238,7 @@ def test_every_figure_from_the_rollup_is_the_figure_from_the_raw_rows(
             change(data, what, n)
         refresh()
         assert not StaleParticipant.objects.exists()
+        assert_year_counts_are_the_rollup_counted_again()
         assert_same_as_raw(data)
         transaction.set_rollback(True)
 

@@ -1,13 +1,16 @@
-"""``manage.py refresh_rollups``: bring the dashboards' rollup up to date now (issue 17 item 2).
+"""``manage.py refresh_rollups``: bring the dashboards' rollup and its year counts up to date now
+(issue 17 item 2, ADR 0019).
 
 The scheduler does it every few seconds; this is for an operator after an upgrade that marked
-every participant (migration indicators 0004), or with the scheduler stopped."""
+every participant (migrations indicators 0004 and 0006), or with the scheduler stopped.
+``--rebuild`` then counts every year again from the whole rollup (``year_counts.rebuild``): after
+an upgrade that changes what is counted per year, or if the year counts were changed by hand."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from samla.indicators import rollups
 
@@ -15,6 +18,16 @@ from samla.indicators import rollups
 class Command(BaseCommand):
     help = "Räknar om statistikens sammanställning (rollup) för alla ändrade deltagare."
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--rebuild",
+            action="store_true",
+            help="Räkna därefter om årssummorna från hela sammanställningen.",
+        )
+
+    def handle(self, *args: Any, rebuild: bool = False, **options: Any) -> None:
         taken = rollups.refresh()
         self.stdout.write(f"Sammanställningen är aktuell ({taken} ändringar inräknade).")
+        if rebuild:
+            rollups.rebuild_year_counts()
+            self.stdout.write("Årssummorna är omräknade från hela sammanställningen.")
