@@ -13,10 +13,12 @@ import importlib
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from functools import cached_property
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.management import call_command
 from django.db import transaction
 from django.db.models import (
     BooleanField,
@@ -26,6 +28,7 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    Sum,
     Value,
     When,
 )
@@ -54,7 +57,7 @@ from samla.indicators.tests.builders import TODAY, DataSet, data_set
 from samla.measurements.models import IncomeSource, Measurement, Occasion, measured_at
 from samla.people.models import Participant, TargetGroup
 from samla.people.tests.cast import Cast
-from samla.referrals.models import ExitReason, Referral
+from samla.referrals.models import ExitReason, Referral, ReferralEvent
 from samla.statistics.tables import ShareTable, Table
 
 pytestmark = pytest.mark.django_db
@@ -175,6 +178,14 @@ def _referral(referral: Referral) -> Any:
     return Referral.objects.filter(pk=referral.pk)
 
 
+def _deleted(referral: Referral) -> None:
+    """As a gallring will: what protects the referral first."""
+    IncomeSource.objects.filter(measurement__referral=referral).delete()
+    Measurement.objects.filter(referral=referral).delete()
+    ReferralEvent.objects.filter(referral=referral).delete()
+    _referral(referral).delete()
+
+
 # Each a way of changing what the dashboards count, given a referral and a number.
 WAYS: dict[str, Callable[[DataSet, Referral, int], object]] = {
     "sex": lambda data, r, n: _participant(r).update(sex="X" if r.participant.sex != "X" else "F"),
@@ -204,6 +215,7 @@ WAYS: dict[str, Callable[[DataSet, Referral, int], object]] = {
         exit_reason=ExitReason.IN_ERROR,
         ended_on=r.started_on or TODAY,
     ),
+    "referral_deleted": lambda data, r, n: _deleted(r),
     "to_work": lambda data, r, n: _referral(r).update(
         state=Referral.State.ENDED,
         exit_reason=ExitReason.WORK_UNSUBSIDISED,
@@ -373,3 +385,30 @@ def test_the_upgrade_forgets_releases_whose_digests_no_longer_match(cast: Cast) 
     )
     migration.forget_releases(django_apps, None)
     assert not Release.objects.exists() and not ReleasedGroup.objects.exists()
+
+
+def test_a_deleted_referral_stays_counted_until_the_refresh_subtracts_it(cast: Cast) -> None:
+    data = data_set(cast, count=40, seed=8)
+    refresh()
+    rows = Rollup.objects.count()
+    started = YearCount.objects.filter(event="started", columns="").aggregate(n=Sum("count"))
+    change(data, "referral_deleted", 7)
+    assert Rollup.objects.count() == rows  # no cascade: the refresh must see the old row
+    refresh()
+    assert Rollup.objects.count() == rows - 1
+    after = YearCount.objects.filter(event="started", columns="").aggregate(n=Sum("count"))
+    assert after["n"] == started["n"] - 1
+    assert_year_counts_are_the_rollup_counted_again()
+    assert_same_as_raw(data)
+
+
+def test_the_operator_counts_the_years_again_from_the_rollup(cast: Cast) -> None:
+    """``refresh_rollups --rebuild`` mends year counts changed by hand."""
+    data_set(cast, count=20, seed=1)
+    refresh()
+    kept = year_counts_now()
+    YearCount.objects.filter(event="started").update(count=F("count") + 1)
+    out = StringIO()
+    call_command("refresh_rollups", "--rebuild", stdout=out)
+    assert "Årssummorna är omräknade" in out.getvalue()
+    assert year_counts_now() == kept
