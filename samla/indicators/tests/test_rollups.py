@@ -219,7 +219,7 @@ WAYS: dict[str, Callable[[DataSet, Referral, int], object]] = {
     "to_work": lambda data, r, n: _referral(r).update(
         state=Referral.State.ENDED,
         exit_reason=ExitReason.WORK_UNSUBSIDISED,
-        ended_on=TODAY - timedelta(days=n % 400),
+        ended_on=max(TODAY - timedelta(days=n % 400), r.started_on or date.min),
     ),
 }
 CHANGES = st.lists(
