@@ -230,7 +230,7 @@ class Dashboard:
         return ", ".join(parts)
 
     def sections(self) -> list[Section]:
-        self._count_together()
+        self._count_ahead()
         return [
             section
             for section in (
@@ -251,7 +251,7 @@ class Dashboard:
     def item(self, slug: str) -> Item | None:
         return next((item for item in self.items() if item.slug == slug), None)
 
-    def _count_together(self) -> None:
+    def _count_ahead(self) -> None:
         """The tables below, counted ahead: each event's tables in one go (``count_ahead``)."""
         f = self.figures
         f.count_ahead(
