@@ -142,10 +142,12 @@ def refresh_batch(batch: int = BATCH, *, wait: bool = True) -> int:
         # The marks are read before the rows are computed: whatever change made a mark is in
         # the computation. A mark made after this read stays for the next refresh.
         theirs = Rollup.objects.filter(participant_id__in=participants)
-        year_counts.subtract(theirs)
+        changes = year_counts.Changes()
+        changes.subtract(theirs)
         theirs.delete()
         Rollup.objects.bulk_create(rows_of(participants), batch_size=1000)
-        year_counts.add(theirs)
+        changes.add(theirs)
+        changes.save()
         StaleParticipant.objects.filter(pk__in=[pk for pk, _participant in marks]).delete()
         return len(marks)
 

@@ -17,14 +17,12 @@ municipality and sex, and their tally (``recording.Tally``): a few thousand rows
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db import connections
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Sum
 
 from samla.indicators import dimensions as d
 from samla.indicators.models import Rollup, YearCount
@@ -152,7 +150,7 @@ def tallies(
 
 
 def _as_rollup(name: str, value: object) -> object:
-    """A kept value as the rollup's column holds it."""
+    """A kept value as the rollup's column holds it (``_kept`` the other way)."""
     if name in FLAGS:
         return {"true": True, "false": False}.get(str(value))
     return str(value)
@@ -160,110 +158,132 @@ def _as_rollup(name: str, value: object) -> object:
 
 # --- keeping them current ---
 
+# A year count's key: event, columns, activity, year, until, municipality, sex, first, second.
+Key = tuple[str, str, int, int, int, str, str, str, str]
+KEPT_BY = (
+    "event",
+    "columns",
+    "activity_id",
+    "year",
+    "until",
+    "by_municipality",
+    "by_sex",
+    "first",
+    "second",
+)
+SUMS = ("count", "hash_high", "hash_low")
 
-def _key(name: str | None) -> Any:
-    if name is None:
-        return Value("")
-    if name in FLAGS:
-        return Case(
-            When(**{name: True}, then=Value("true")),
-            When(**{name: False}, then=Value("false")),
-            default=Value(""),
-            output_field=CharField(),
+
+class OutOfStep(Exception):
+    """The year counts do not count rows the rollup holds: mend with ``refresh_rollups
+    --rebuild``."""
+
+
+class Changes:
+    """What a refresh changes in the year counts: the rollup's rows it removes, subtracted, and
+    those it writes, added, netted per year count, so a participant computed again unchanged
+    changes nothing. Which event counts a row is asked of the database with the event's own
+    condition (``Event.counts``)."""
+
+    def __init__(self) -> None:
+        self.net: dict[Key, list[int]] = {}
+
+    def subtract(self, rows: QuerySet[Rollup]) -> None:
+        self._count(rows, -1)
+
+    def add(self, rows: QuerySet[Rollup]) -> None:
+        self._count(rows, 1)
+
+    def _count(self, rows: QuerySet[Rollup], sign: int) -> None:
+        events = {f"_{event.name}": event for event in SUMMED}
+        asked = {
+            name: ExpressionWrapper(event.counts(), output_field=BooleanField())
+            for name, event in events.items()
+            if event.counts()
+        }
+        kept = {name for column_sets in SUMMED.values() for names in column_sets for name in names}
+        dates = {event.on for event in SUMMED} | {event.until for event in SUMMED if event.until}
+        read = rows.annotate(**asked).values(
+            "activity_id", "hash_high", "hash_low", *ALWAYS, *kept, *dates, *asked
         )
-    return F(name)
+        net = self.net
+        for row in read.order_by().iterator(chunk_size=2000):
+            municipality, sex = row[d.MUNICIPALITY.column], row[d.SEX.column]
+            high, low = sign * row["hash_high"], sign * row["hash_low"]
+            for name, event in events.items():
+                on = row[event.on]
+                if on is None or not row.get(name, True):
+                    continue
+                if event.until:
+                    ended = row[event.until]
+                    until = ended.year if ended is not None else YearCount.STILL_UNDER_WAY
+                else:
+                    until = on.year
+                for columns in SUMMED[event]:
+                    values = [_kept(row[column]) for column in columns]
+                    values += [""] * (2 - len(values))
+                    key: Key = (
+                        event.name,
+                        ",".join(columns),
+                        row["activity_id"],
+                        on.year,
+                        until,
+                        municipality,
+                        sex,
+                        values[0],
+                        values[1],
+                    )
+                    counted = net.setdefault(key, [0, 0, 0])
+                    counted[0] += sign
+                    counted[1] += high
+                    counted[2] += low
+
+    def save(self, using: str = "default") -> None:
+        """Apply the net changes: what grows by an upsert, what shrinks (or changes only its
+        sums) by an update that must find its row, and remove what came to nothing."""
+        grows: list[tuple[str | int, ...]] = [
+            (*key, *sums) for key, sums in self.net.items() if sums[0] > 0
+        ]
+        shrinks: list[tuple[str | int, ...]] = [
+            (*sums, *key) for key, sums in self.net.items() if sums[0] <= 0 and any(sums)
+        ]
+        self.net = {}
+        database = connections[using]
+        quote = database.ops.quote_name
+        table = quote(YearCount._meta.db_table)
+        kept = ", ".join(quote(name) for name in KEPT_BY)
+        placeholders = ", ".join(["%s"] * (len(KEPT_BY) + len(SUMS)))
+        added = ", ".join(f"{quote(n)} = {table}.{quote(n)} + excluded.{quote(n)}" for n in SUMS)
+        changed = ", ".join(f"{quote(n)} = {quote(n)} + %s" for n in SUMS)
+        same = " AND ".join(f"{quote(n)} = %s" for n in KEPT_BY)
+        with database.cursor() as cursor:
+            if shrinks:
+                # Not an upsert: SQLite checks ``count >= 0`` before it finds the conflict.
+                cursor.executemany(f"UPDATE {table} SET {changed} WHERE {same}", shrinks)  # noqa: S608
+                if cursor.rowcount != len(shrinks):
+                    raise OutOfStep(f"{len(shrinks) - cursor.rowcount} year counts missing")
+                YearCount.objects.using(using).filter(count=0).delete()
+            if grows:
+                cursor.executemany(
+                    f"INSERT INTO {table} ({kept}, {', '.join(quote(n) for n in SUMS)}) "  # noqa: S608
+                    f"VALUES ({placeholders}) ON CONFLICT ({kept}) DO UPDATE SET {added}",
+                    grows,
+                )
 
 
-def _counted(
-    event: Event, columns: Sequence[str], rows: QuerySet[Rollup]
-) -> QuerySet[Rollup, dict[str, Any]]:
-    padded = [*columns, None, None][:2]
-    year = ExtractYear(event.on)
-    return (
-        rows.filter(event.counts())
-        .annotate(
-            _activity=F("activity_id"),
-            _year=year,
-            _until=Coalesce(ExtractYear(event.until), Value(YearCount.STILL_UNDER_WAY))
-            if event.until
-            else year,
-            _municipality=F(d.MUNICIPALITY.column),
-            _sex=F(d.SEX.column),
-            _first=_key(padded[0]),
-            _second=_key(padded[1]),
-        )
-        .values("_activity", "_year", "_until", "_municipality", "_sex", "_first", "_second")
-        .annotate(_count=Count("pk"), _high=Sum("hash_high"), _low=Sum("hash_low"))
-        .order_by()
-    )
-
-
-# YearCount's columns a row is kept by, beside ``event`` and ``columns``: each ``_counted``'s
-# name for it.
-KEPT_BY = {
-    "activity_id": "_activity",
-    "year": "_year",
-    "until": "_until",
-    "by_municipality": "_municipality",
-    "by_sex": "_sex",
-    "first": "_first",
-    "second": "_second",
-}
-SUMS = {"count": "_count", "hash_high": "_high", "hash_low": "_low"}
-
-
-def add(rows: QuerySet[Rollup]) -> None:
-    """Add the rollup's ``rows`` to the year counts: one INSERT … ON CONFLICT DO UPDATE per event
-    and columns. Then the counts that came to nothing (after a ``subtract``) are removed."""
-    database = connections[rows.db]
-    quote = database.ops.quote_name
-    table = quote(YearCount._meta.db_table)
-    kept = ", ".join(quote(name) for name in ("event", "columns", *KEPT_BY))
-    sums = ", ".join(quote(name) for name in SUMS)
-    added = ", ".join(f"{quote(n)} = {table}.{quote(n)} + excluded.{quote(n)}" for n in SUMS)
-    values = ", ".join([*KEPT_BY.values(), *SUMS.values()])
-    with database.cursor() as cursor:
-        for event, columns, inner, params in _each_count(rows):
-            # The names are YearCount's own columns, quoted; every value is a parameter.
-            # (WHERE true: SQLite's parser needs it before ON CONFLICT after a SELECT.)
-            cursor.execute(
-                f"INSERT INTO {table} ({kept}, {sums}) "  # noqa: S608
-                f"SELECT %s, %s, {values} FROM ({inner}) AS counted "
-                f"WHERE true ON CONFLICT ({kept}) DO UPDATE SET {added}",
-                [event.name, ",".join(columns), *params],
-            )
-    YearCount.objects.using(rows.db).filter(count=0).delete()
-
-
-def subtract(rows: QuerySet[Rollup]) -> None:
-    """Subtract the rollup's ``rows`` from the year counts, which count them: one UPDATE … FROM
-    per event and columns. (Not an upsert: SQLite checks ``count >= 0`` before it finds the
-    conflict.)"""
-    database = connections[rows.db]
-    quote = database.ops.quote_name
-    table = quote(YearCount._meta.db_table)
-    less = ", ".join(f"{quote(n)} = {table}.{quote(n)} - counted.{a}" for n, a in SUMS.items())
-    same = " AND ".join(f"{table}.{quote(n)} = counted.{a}" for n, a in KEPT_BY.items())
-    with database.cursor() as cursor:
-        for event, columns, inner, params in _each_count(rows):
-            # The names are YearCount's own columns, quoted; every value is a parameter.
-            cursor.execute(
-                f"UPDATE {table} SET {less} FROM ({inner}) AS counted "  # noqa: S608
-                f"WHERE {table}.{quote('event')} = %s AND {table}.{quote('columns')} = %s "
-                f"AND {same}",
-                [*params, event.name, ",".join(columns)],
-            )
-
-
-def _each_count(rows: QuerySet[Rollup]) -> Iterator[tuple[Event, tuple[str, ...], str, Any]]:
-    for event, column_sets in SUMMED.items():
-        for columns in column_sets:
-            inner, params = _counted(event, columns, rows).query.sql_with_params()
-            yield event, columns, inner, params
+def _kept(value: object) -> str:
+    """A rollup value as a year count keeps it: flags as text, '' for NULL."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return "" if value is None else str(value)
 
 
 def rebuild(using: str = "default") -> None:
     """Count every year again from the whole rollup: after an upgrade that changes ``SUMMED``,
     or to mend counts that were changed by hand."""
     YearCount.objects.using(using).all().delete()
-    add(Rollup.objects.using(using).all())
+    changes = Changes()
+    changes.add(Rollup.objects.using(using).all())
+    changes.save(using)

@@ -412,3 +412,17 @@ def test_the_operator_counts_the_years_again_from_the_rollup(cast: Cast) -> None
     call_command("refresh_rollups", "--rebuild", stdout=out)
     assert "Årssummorna är omräknade" in out.getvalue()
     assert year_counts_now() == kept
+
+
+def test_a_refresh_that_finds_the_year_counts_out_of_step_stops(cast: Cast) -> None:
+    """A subtraction with nothing to subtract from is an error, never a silent miscount."""
+    data = data_set(cast, count=10, seed=2)
+    refresh()
+    YearCount.objects.all().delete()  # changed by hand
+    change(data, "sex", 3)  # moves the person's counts from one sex to another
+    with pytest.raises(year_counts.OutOfStep), transaction.atomic():
+        refresh()
+    assert StaleParticipant.objects.exists()  # nothing of the refresh was kept
+    call_command("refresh_rollups", "--rebuild", stdout=StringIO())
+    assert not StaleParticipant.objects.exists()
+    assert_year_counts_are_the_rollup_counted_again()
