@@ -141,15 +141,36 @@ def refresh_batch(batch: int = BATCH, *, wait: bool = True) -> int:
             return 0
         # The marks are read before the rows are computed: whatever change made a mark is in
         # the computation. A mark made after this read stays for the next refresh.
-        theirs = Rollup.objects.filter(participant_id__in=participants)
-        changes = year_counts.Changes()
-        changes.subtract(theirs)
-        theirs.delete()
-        Rollup.objects.bulk_create(rows_of(participants), batch_size=1000)
-        changes.add(theirs)
-        changes.save()
+        _replace(participants)
         StaleParticipant.objects.filter(pk__in=[pk for pk, _participant in marks]).delete()
         return len(marks)
+
+
+def _replace(participants: set[int]) -> None:
+    """Replace the participants' rows that changed, and only those, in the rollup and in the
+    year counts (a participant marked again by a later write of the same import is mostly
+    unchanged)."""
+    kept = {
+        values[0]: values
+        for values in Rollup.objects.filter(participant_id__in=participants).values_list(*FIELDS)
+    }
+    computed = {row.referral_id: row for row in rows_of(participants)}
+    gone = [pk for pk, values in kept.items() if _values(computed.get(pk)) != values]
+    written = [row for pk, row in computed.items() if _values(row) != kept.get(pk)]
+    changes = year_counts.Changes()
+    changes.subtract(Rollup.objects.filter(pk__in=gone))
+    Rollup.objects.filter(pk__in=gone).delete()
+    Rollup.objects.bulk_create(written, batch_size=1000)
+    changes.add(Rollup.objects.filter(pk__in=[row.referral_id for row in written]))
+    changes.save()
+
+
+# Every column of the rollup, its key first.
+FIELDS = [field.attname for field in Rollup._meta.concrete_fields]
+
+
+def _values(row: Rollup | None) -> tuple[Any, ...] | None:
+    return None if row is None else tuple(getattr(row, name) for name in FIELDS)
 
 
 def rebuild_year_counts() -> None:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -33,6 +33,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import TruncDate
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -425,4 +426,25 @@ def test_a_refresh_that_finds_the_year_counts_out_of_step_stops(cast: Cast) -> N
     assert StaleParticipant.objects.exists()  # nothing of the refresh was kept
     call_command("refresh_rollups", "--rebuild", stdout=StringIO())
     assert not StaleParticipant.objects.exists()
+    assert_year_counts_are_the_rollup_counted_again()
+
+
+def test_a_participant_marked_again_unchanged_is_not_written_again(cast: Cast) -> None:
+    """An import marks each person once per table it writes; only the first refresh of them
+    changes anything."""
+    data = data_set(cast, count=12, seed=6)
+    refresh()
+    for participant in Rollup.objects.values_list("participant_id", flat=True):
+        StaleParticipant.objects.create(participant_id=participant)
+    with CaptureQueriesContext(connection) as queries:
+        assert refresh() == 12
+    written = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
+    assert not [sql for sql in written if "indicators_rollup" in sql or "yearcount" in sql]
+    change(data, "sex", 1)
+    with CaptureQueriesContext(connection) as queries:
+        refresh()
+    assert any(
+        "INSERT INTO" in q["sql"] and "indicators_rollup" in q["sql"]
+        for q in queries.captured_queries
+    )
     assert_year_counts_are_the_rollup_counted_again()
