@@ -373,6 +373,20 @@ class Rollup(models.Model):
         return f"rollup of referral {self.referral_id}"
 
 
+# What a year count is kept by: one row for each.
+YEAR_COUNT_KEY = (
+    "event",
+    "columns",
+    "activity_id",
+    "year",
+    "until",
+    "by_municipality",
+    "by_sex",
+    "first",
+    "second",
+)
+
+
 class YearCount(models.Model):
     """The rollup counted per calendar year (ADR 0019, its second level; ``year_counts.py``):
     for one kind of count (``event``: started, ended, …) and one set of the rollup's columns
@@ -400,20 +414,7 @@ class YearCount(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=[
-                    "event",
-                    "columns",
-                    "activity_id",
-                    "year",
-                    "until",
-                    "by_municipality",
-                    "by_sex",
-                    "first",
-                    "second",
-                ],
-                name="indicators_yearcount_once",
-            ),
+            models.UniqueConstraint(fields=YEAR_COUNT_KEY, name="indicators_yearcount_once"),
             models.CheckConstraint(
                 condition=models.Q(count__gte=0), name="indicators_yearcount_not_negative"
             ),

@@ -25,7 +25,7 @@ from django.db import connections
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Sum
 
 from samla.indicators import dimensions as d
-from samla.indicators.models import Rollup, YearCount
+from samla.indicators.models import YEAR_COUNT_KEY, Rollup, YearCount
 from samla.indicators.recording import Tally
 from samla.referrals.models import ExitReason, Referral, is_participation, is_under_way
 
@@ -158,21 +158,11 @@ def _as_rollup(name: str, value: object) -> object:
 
 # --- keeping them current ---
 
-# A year count's key: event, columns, activity, year, until, municipality, sex, first, second.
+# A year count's key (``models.YEAR_COUNT_KEY``): event, columns, activity, year, until,
+# municipality, sex, first, second.
 Key = tuple[str, str, int, int, int, str, str, str, str]
-KEPT_BY = (
-    "event",
-    "columns",
-    "activity_id",
-    "year",
-    "until",
-    "by_municipality",
-    "by_sex",
-    "first",
-    "second",
-)
 SUMS = ("count", "hash_high", "hash_low")
-# Each column's type, in the order of KEPT_BY and SUMS, for PostgreSQL's unnest.
+# Each column's type, in the order of YEAR_COUNT_KEY and SUMS, for PostgreSQL's unnest.
 ARRAY_TYPES = (
     *("text", "text", "bigint", "int", "int", "text", "text", "text", "text"),
     *("int", "bigint", "bigint"),
@@ -256,11 +246,11 @@ class Changes:
         database = connections[using]
         quote = database.ops.quote_name
         table = quote(YearCount._meta.db_table)
-        kept = ", ".join(quote(name) for name in KEPT_BY)
-        placeholders = ", ".join(["%s"] * (len(KEPT_BY) + len(SUMS)))
+        kept = ", ".join(quote(name) for name in YEAR_COUNT_KEY)
+        placeholders = ", ".join(["%s"] * (len(YEAR_COUNT_KEY) + len(SUMS)))
         added = ", ".join(f"{quote(n)} = {table}.{quote(n)} + excluded.{quote(n)}" for n in SUMS)
         changed = ", ".join(f"{quote(n)} = {quote(n)} + %s" for n in SUMS)
-        same = " AND ".join(f"{quote(n)} = %s" for n in KEPT_BY)
+        same = " AND ".join(f"{quote(n)} = %s" for n in YEAR_COUNT_KEY)
         with database.cursor() as cursor:
             if shrinks:
                 # Not an upsert: SQLite checks ``count >= 0`` before it finds the conflict.
