@@ -100,6 +100,16 @@ def run() -> None:
         created_by=office,
     )
     programme.activities.set(activities[:2])
+    # A programme that starts and ends within years: its first and last years are counted from
+    # the rollup, the years between from the year counts.
+    within_years = Programme.objects.create(
+        association=association,
+        name="Mitt i året",
+        starts_on=date(2019, 3, 15),
+        ends_on=date(2024, 9, 30),
+        created_by=office,
+    )
+    within_years.activities.set(activities[1:])
     municipalities = [m.pk for m in d.municipalities_of(association)]
     groups = list(association.target_groups.values_list("pk", flat=True))
     spec = Spec(
@@ -171,6 +181,7 @@ def run() -> None:
         "association dashboard, all years": f"/statistik/forbund/{association.pk}/",
         "association dashboard, 2024": f"/statistik/forbund/{association.pk}/?year=2024",
         "programme dashboard": f"/statistik/program/{programme.pk}/",
+        "programme dashboard, mid-year to mid-year": f"/statistik/program/{within_years.pk}/",
         "activity dashboard": f"/statistik/insats/{activity.pk}/",
         "FK follow-up 2024": f"/rapporter/forbund/{association.pk}/uppfoljning/2024/",
         "money page 2024 (cost per outcome)": f"/ekonomi/{association.pk}/2024/",
