@@ -289,13 +289,9 @@ class Figures:
                 summed = year_counts.tallies(event, names, years, kept)
                 if summed is not None:
                     found[names] = summed
-        partial = years is None or (self.first, self.last) != (
-            date(years[0], 1, 1),
-            date(years[1], 12, 31),
-        )
-        if found and partial and years is not None:
-            rest = _scan(referrals.filter(event.rest(years)), list(found))
-            for names, tallies in rest.items():
+        rests = event.rest(self.first, self.last, years) if found and years is not None else []
+        for rest in rests:  # a partial first or last year, from the rollup
+            for names, tallies in _scan(referrals.filter(rest), list(found)).items():
                 for values, tally in tallies.items():
                     found[names][values] = found[names].get(values, Tally()) + tally
         found.update(_scan(referrals, [names for names in sets if names not in found]))

@@ -58,15 +58,20 @@ class Event:
             return Q(year__lte=last, until__gte=first)
         return Q(year__gte=first, year__lte=last)
 
-    def rest(self, years: tuple[int, int]) -> Q:
-        """Of the referrals ``within`` a period, those the whole years ``years`` do not count:
-        those of a partial first or last year."""
-        first, last = years
-        if self.until:
-            return Q(started_on__gt=date(last, 12, 31)) | Q(ended_on__lt=date(first, 1, 1))
-        return Q(**{f"{self.on}__gt": date(last, 12, 31)}) | Q(
-            **{f"{self.on}__lt": date(first, 1, 1)}
-        )
+    def rest(self, first: date, last: date, years: tuple[int, int]) -> list[Q]:
+        """Of the referrals ``within`` the period from ``first`` to ``last``, those the whole
+        ``years`` in it do not count, as disjoint parts that are each one range of dates (an
+        index's range): a partial first year, a partial last year."""
+        start, end = date(years[0], 1, 1), date(years[1], 12, 31)
+        parts = []
+        # Under way: one that ended before the whole years began, or started after they ended;
+        # never both, since it cannot end before it starts.
+        before, after = (self.until, self.on) if self.until else (self.on, self.on)
+        if first < start:
+            parts.append(Q(**{f"{before}__lt": start}))
+        if last > end:
+            parts.append(Q(**{f"{after}__gt": end}))
+        return parts
 
 
 def _ended() -> Q:
