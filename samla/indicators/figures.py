@@ -31,7 +31,7 @@ from samla.indicators import dimensions as d
 from samla.indicators import year_counts
 from samla.indicators.approval import Approval
 from samla.indicators.dimensions import Context, Dimension
-from samla.indicators.models import Programme, Rollup, RollupQuerySet, Target, YearCount
+from samla.indicators.models import Programme, Rollup, Target, YearCount
 from samla.indicators.recording import Cells, Group, Publisher, Tally, current_publisher
 from samla.indicators.rollups import refresh_before_counting
 from samla.indicators.year_counts import ENDED, IN_ERROR, SENT, STARTED, UNDER_WAY, Event
@@ -202,19 +202,16 @@ class Figures:
         )
         self._categories: dict[str, list[Category]] = {}
         # Tables counted ahead (``count_ahead``), by what and how they count.
-        self._counted: dict[tuple[object, ...], Tallies] = {}
+        self._ahead: dict[tuple[object, ...], Tallies] = {}
 
     # --- the participations ---
 
     @cached_property
-    def referrals(self) -> RollupQuerySet:
+    def referrals(self) -> QuerySet[Rollup]:
         return self.filters.apply(Rollup.objects.filter(activity_id__in=self.scope.activity_ids))
 
-    @cached_property
-    def participations(self) -> RollupQuerySet:
-        return self.referrals.participations()
-
     def counted(self, event: Event) -> QuerySet[Rollup]:
+        """The referrals the event counts in the period."""
         return self.referrals.filter(event.within(self.first, self.last))
 
     def started(self) -> QuerySet[Rollup]:
@@ -239,7 +236,7 @@ class Figures:
         """One query: the referrals per (row key, column key), as their ids if the publisher
         needs them, or else as a tally summed in the database."""
         if not self.publisher.records:
-            counted = self._counted.get(_counting(referrals, _columns(row, column)))
+            counted = self._ahead.get(_counting(referrals, _columns(row, column)))
             if counted is not None:
                 return {
                     (str(values[0]), str(values[1]) if column is not None else ALL.key): tally
@@ -275,7 +272,7 @@ class Figures:
         sets = [
             names
             for names in dict.fromkeys(wanted)
-            if _counting(referrals, names) not in self._counted
+            if _counting(referrals, names) not in self._ahead
         ]
         if not sets:
             return
@@ -296,7 +293,7 @@ class Figures:
                     found[names][values] = found[names].get(values, Tally()) + tally
         found.update(_scan(referrals, [names for names in sets if names not in found]))
         for names in sets:
-            self._counted[_counting(referrals, names)] = found.get(names, {})
+            self._ahead[_counting(referrals, names)] = found.get(names, {})
 
     @staticmethod
     def _grouped(
@@ -422,7 +419,7 @@ class Figures:
     def _flag_share(self, flag: str, title: str, achieved_label: str, row: Dimension) -> ShareTable:
         """Of ended participations with ``flag`` set either way, the share where it is true:
         from the tallies counted ahead if there are, else one query."""
-        counted = self._counted.get(_counting(self.ended(), (row.column, flag)))
+        counted = self._ahead.get(_counting(self.ended(), (row.column, flag)))
         if self.publisher.records or counted is None:
             rated = self.ended().filter(**{f"{flag}__isnull": False})
             return self.share(rated, Q(**{flag: True}), title, achieved_label, row)
@@ -514,7 +511,7 @@ class Figures:
         exit-reason table says how many were left out. Published alone, as a table of one row:
         under k it is hidden like any small count."""
         in_error = self.counted(IN_ERROR)
-        counted = self._counted.get(_counting(in_error, (d.SEX.column,)))
+        counted = self._ahead.get(_counting(in_error, (d.SEX.column,)))
         ids: Group
         if self.publisher.records:
             ids = frozenset(in_error.values_list("pk", flat=True).order_by())
@@ -554,7 +551,7 @@ class Figures:
     def work_or_studies(self, row: Dimension = d.SEX) -> ShareTable:
         title = _("Andel som avslutats till arbete eller studier")
         label = _("Till arbete eller studier")
-        counted = self._counted.get(_counting(self.ended(), _columns(d.EXIT_REASON, row)))
+        counted = self._ahead.get(_counting(self.ended(), _columns(d.EXIT_REASON, row)))
         if self.publisher.records or counted is None:
             return self.share(self.ended(), Q(exit_reason__in=WORK_OR_STUDIES), title, label, row)
         # From the exit reasons counted ahead: each reason's tally, added up per category.
@@ -565,7 +562,7 @@ class Figures:
 
     def learning_goals(self, row: Dimension = d.SEX) -> Table:
         title = _("Deltaganden som nått lärandemål med OCN-poäng")
-        counted = self._counted.get(_counting(self.active(), (row.column, "learned")))
+        counted = self._ahead.get(_counting(self.active(), (row.column, "learned")))
         if self.publisher.records or counted is None:
             return self.table(self.active().filter(learned=True), title, row)
         reached = {

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from samla.activities.models import Activity
 from samla.organisations.models import Association, Municipality
 from samla.people.models import Participant, Sex, TargetGroup
-from samla.referrals.models import Referral, is_participation, is_under_way
+from samla.referrals.models import Referral
 
 
 class Programme(models.Model):
@@ -298,14 +298,6 @@ class ReleasedGroup(models.Model):
         return self.digest
 
 
-class RollupQuerySet(models.QuerySet["Rollup"]):
-    def participations(self) -> RollupQuerySet:
-        return self.filter(is_participation())
-
-    def under_way(self, first: date, last: date) -> RollupQuerySet:
-        return self.filter(is_participation(), is_under_way(first, last))
-
-
 class Rollup(models.Model):
     """One referral as the dashboards count it (issue 17 item 2): the key each dimension gives
     it (``dimensions.py``, column ``by_<slug>``), the dates and flags the figures filter on, and
@@ -359,8 +351,6 @@ class Rollup(models.Model):
     learned = models.BooleanField()  # OCN points at some measurement
     hash_high = models.BigIntegerField()
     hash_low = models.BigIntegerField()
-
-    objects = RollupQuerySet.as_manager()
 
     class Meta:
         indexes = [

@@ -146,6 +146,14 @@ def refresh_batch(batch: int = BATCH, *, wait: bool = True) -> int:
         return len(marks)
 
 
+# Every column of the rollup, its key first.
+FIELDS = [field.attname for field in Rollup._meta.concrete_fields]
+
+
+def _values(row: Rollup | None) -> tuple[Any, ...] | None:
+    return None if row is None else tuple(getattr(row, name) for name in FIELDS)
+
+
 def _replace(participants: set[int]) -> None:
     """Replace the participants' rows that changed, and only those, in the rollup and in the
     year counts (a participant marked again by a later write of the same import is mostly
@@ -163,14 +171,6 @@ def _replace(participants: set[int]) -> None:
     Rollup.objects.bulk_create(written, batch_size=1000)
     changes.add(Rollup.objects.filter(pk__in=[row.referral_id for row in written]))
     changes.save()
-
-
-# Every column of the rollup, its key first.
-FIELDS = [field.attname for field in Rollup._meta.concrete_fields]
-
-
-def _values(row: Rollup | None) -> tuple[Any, ...] | None:
-    return None if row is None else tuple(getattr(row, name) for name in FIELDS)
 
 
 def rebuild_year_counts() -> None:

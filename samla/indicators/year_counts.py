@@ -5,10 +5,10 @@ for each table. ``YearCount`` holds, per kind of count (an ``Event``) and per se
 dashboard groups by (``SUMMED``), the number of referrals of each activity in each year, per
 municipality and sex, and their tally (``recording.Tally``): a few thousand rows per table.
 
-- **Kept current with the rollup**: ``rollups.refresh_batch`` calls ``add(participants, -1)``
-  before it removes the participants' rows and ``add(participants, +1)`` after it writes them
-  again, in the same transaction. Tallies are sums, so subtracting the old rows and adding the
-  new ones is exact.
+- **Kept current with the rollup**: a refresh (``rollups.refresh_batch``) gives ``Changes`` the
+  rollup rows it removes and those it writes, in the same transaction, and ``Changes.save``
+  applies the difference. Tallies are sums, so subtracting the old rows and adding the new ones
+  is exact.
 - **Read for whole years**: ``Figures.count_ahead`` adds up the years that lie wholly inside the
   period (``whole_years``) and counts only what is left (``Event.rest``: a partial first or last
   year) from the rollup. The sum is the count over the rollup, cell by cell and tally by tally
