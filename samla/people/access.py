@@ -35,6 +35,7 @@ from samla.people.models import (
     Participant,
     ParticipantQuerySet,
     TeamMember,
+    member_sees,
 )
 
 if TYPE_CHECKING:
@@ -361,11 +362,9 @@ def team_with_access(participant: Participant) -> list[tuple[TeamMember, bool]]:
         TeamMember.objects.current()
         .filter(participant=participant)
         .select_related("user__organisation")
+        .annotate(sees=member_sees(participant))
     )
-    return [
-        (member, Participant.objects.visible_to(member.user).filter(pk=participant.pk).exists())
-        for member in members
-    ]
+    return [(member, member.sees) for member in members]  # type: ignore[attr-defined]
 
 
 # The person's own door (Min Samla, samla.mysamla) -------------------------------------------

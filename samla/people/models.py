@@ -83,12 +83,19 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
         # each) rather than EXISTS: PostgreSQL may hash an EXISTS over every consent naming the
         # organisation, and misjudges how many rows pass one on the role, so that a page sorted
         # the whole caseload instead of walking the list's index until the page is full.
-        has_role = RoleAssignment.objects.filter(
-            user=user, association=OuterRef("association"), role__in=list(PERSON_ROLES)
-        ).values("pk")[:1]
+        # Unordered: any row will do, and the models' default orders would sort (and join the
+        # association's name) for every row the list walks.
+        has_role = (
+            RoleAssignment.objects.filter(
+                user=user, association=OuterRef("association"), role__in=list(PERSON_ROLES)
+            )
+            .order_by()
+            .values("pk")[:1]
+        )
         consent_names_org = (
             Consent.objects.in_force(today)
             .filter(participant=OuterRef("pk"), organisations=user.organisation_id)
+            .order_by()
             .values("pk")[:1]
         )
         return self.filter(Exists(on_team), IsNull(Subquery(has_role), False)).filter(
@@ -546,6 +553,28 @@ class Consent(models.Model):
 class TeamMemberQuerySet(models.QuerySet["TeamMember"]):
     def current(self) -> TeamMemberQuerySet:
         return self.filter(removed_at__isnull=True)
+
+
+def member_sees(participant: Participant) -> models.Case:
+    """For the participant's team members: whether the member may see the person right now.
+    The rule of ``ParticipantQuerySet.visible_to``, asked from the members' side (the membership
+    is the row), so that a team of any size is one query; a test holds the two to the same
+    answer for every member."""
+    has_role = RoleAssignment.objects.filter(
+        user=OuterRef("user_id"),
+        association=participant.association_id,
+        role__in=list(PERSON_ROLES),
+    )
+    sees = Q(user__organisation__isnull=False) & Q(Exists(has_role))
+    in_controller = Q(user__organisation_id=participant.controlling_organisation_id)
+    if participant.protection == Participant.Protection.NONE:
+        named = Consent.objects.in_force(timezone.localdate()).filter(
+            participant=participant, organisations=OuterRef("user__organisation_id")
+        )
+        sees &= in_controller | Q(Exists(named))
+    else:
+        sees &= in_controller
+    return models.Case(models.When(sees, then=True), default=False)
 
 
 class TeamMember(models.Model):

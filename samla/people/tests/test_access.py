@@ -156,3 +156,43 @@ def test_would_allow_follows_the_consents_categories_without_logging(cast: Cast)
     assert not would_allow(cast.fia, cast.pia, InformationCategory.HEALTH)
     assert not would_allow(cast.nils, cast.pia, InformationCategory.WORK_STUDIES)
     assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize("situation", ["as_cast", "withdrawn", "protected", "expired", "no_role"])
+def test_a_team_says_who_of_it_sees_the_person_as_the_rule_does(
+    cast: Cast, situation: str, time_machine
+) -> None:
+    """``team_with_access`` asks the rule from the members' side, in one query: each member's
+    "sees" is what ``visible_to`` answers for that member, whatever has changed."""
+    from samla.accounts.models import RoleAssignment, User
+    from samla.people.access import team_with_access
+    from samla.people.models import TeamMember
+
+    outsider = User.objects.create_user(username="utan", password="x", organisation=None)
+    RoleAssignment.objects.create(user=outsider, role="case_handler", association=cast.association)
+    for member in (cast.tove, cast.olle, cast.bodil, outsider):
+        TeamMember.objects.create(
+            participant=cast.pia, user=member, role="member", added_by=cast.kim
+        )
+    if situation == "withdrawn":
+        actions.withdraw_consent(cast.consent_fk, actor=cast.kim, reason="Pia ångrade sig.")
+    elif situation == "protected":
+        Participant.objects.filter(pk=cast.pia.pk).update(
+            protection=Participant.Protection.PROTECTED_REGISTRATION
+        )
+    elif situation == "expired":
+        assert cast.consent_fk.valid_to is not None
+        time_machine.move_to(cast.consent_fk.valid_to + timedelta(days=1))
+    elif situation == "no_role":
+        RoleAssignment.objects.filter(user=cast.fia).delete()
+    pia = Participant.objects.get(pk=cast.pia.pk)
+
+    team = team_with_access(pia)
+
+    assert len(team) == 8
+    for member, sees in team:
+        assert sees == Participant.objects.visible_to(member.user).filter(pk=pia.pk).exists(), (
+            member.user.username
+        )
+    seeing = {member.user.username for member, sees in team if sees}
+    assert seeing == ({"kim", "tove"} if situation != "as_cast" else {"kim", "tove", "fia"})
