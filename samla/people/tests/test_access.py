@@ -170,9 +170,9 @@ def test_a_team_says_who_of_it_sees_the_person_as_the_rule_does(
 
     outsider = User.objects.create_user(username="utan", password="x", organisation=None)
     RoleAssignment.objects.create(user=outsider, role="case_handler", association=cast.association)
-    for member in (cast.tove, cast.olle, cast.bodil, outsider):
+    for joining in (cast.tove, cast.olle, cast.bodil, outsider):
         TeamMember.objects.create(
-            participant=cast.pia, user=member, role="member", added_by=cast.kim
+            participant=cast.pia, user=joining, role="member", added_by=cast.kim
         )
     if situation == "withdrawn":
         actions.withdraw_consent(cast.consent_fk, actor=cast.kim, reason="Pia ångrade sig.")
