@@ -190,7 +190,7 @@ def run() -> dict[str, float]:
     from samla.imports import actions, writing
     from samla.imports.models import ImportJob
     from samla.imports.reading import read
-    from samla.imports.tasks import run_import
+    from samla.imports.tasks import collecting_at_the_end, run_import
     from samla.imports.validation import Validator
     from samla.referrals.models import Referral
 
@@ -199,15 +199,16 @@ def run() -> dict[str, float]:
     print(f"\nImport of history: {ROWS} rows, {len(content) / 1e6:.1f} MB of CSV")
 
     started = time.perf_counter()
-    sheet = read("bench.csv", content)
-    validator = Validator(
-        organisation_id=importer.organisation_id,
-        association_id=association.pk,
-        today=timezone.localdate(),
-    )
-    assert validator.check_header(sheet.header)
-    for number, cells in sheet.rows:
-        validator.check_row(number, cells)
+    with collecting_at_the_end():  # as the task checks
+        sheet = read("bench.csv", content)
+        validator = Validator(
+            organisation_id=importer.organisation_id,
+            association_id=association.pk,
+            today=timezone.localdate(),
+        )
+        assert validator.check_header(sheet.header)
+        for number, cells in sheet.rows:
+            validator.check_row(number, cells)
     check_s = time.perf_counter() - started
     assert validator.is_clean, validator.errors[:5]
 

@@ -41,7 +41,7 @@ def run_import(job_id: int) -> str:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     with translation.override(settings.LANGUAGE_CODE):
         try:
-            with _collecting_at_the_end():
+            with collecting_at_the_end():
                 return _run(job)
         except Exception:
             writing.reject_job(job, [writing.unexpected_failure()], 1)
@@ -49,7 +49,7 @@ def run_import(job_id: int) -> str:
 
 
 @contextmanager
-def _collecting_at_the_end() -> Iterator[None]:
+def collecting_at_the_end() -> Iterator[None]:
     """Python's cyclic garbage collector paused for the check and the write. They build
     hundreds of thousands of objects and keep them (the plan of what to write), and the
     collector would walk them all again and again as they grow: half the time of the check of
