@@ -35,6 +35,7 @@ from samla.people.models import (
     InformationCategory,
     Participant,
     ParticipantQuerySet,
+    Sees,
     TeamMember,
     member_sees,
 )
@@ -106,9 +107,11 @@ def visible_participants(user: User) -> ParticipantQuerySet:
     return built[1].all()
 
 
-def visible_at(user: User, participant: str = "participant") -> Exists:
+def visible_at(user: User, participant: str = "participant") -> Q:
     """For rows about a person (``participant``: the path to them): the user may see them."""
-    return Exists(visible_participants(user).filter(pk=OuterRef(participant)))
+    if not user.is_authenticated or user.organisation_id is None:
+        return Q(pk__in=[])  # no one
+    return Q(Sees(user.pk, user.organisation_id, timezone.localdate(), path=participant))
 
 
 def allowed_rows(user: User, *, participant: str, category: str) -> Q:
@@ -131,7 +134,7 @@ def allowed_rows(user: User, *, participant: str, category: str) -> Q:
         ~_Holds("categories_excluded", OuterRef(category)),
         pk=Subquery(deciding),
     )
-    return Q(visible_at(user, participant)) & (
+    return visible_at(user, participant) & (
         Q(**{f"{participant}__controlling_organisation_id": organisation_id}) | Q(Exists(allowing))
     )
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 from samla.accounts.models import Role, User
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
-from samla.people.access import allowed_rows, visible_at, visible_participants, would_allow
+from samla.people.access import allowed_rows, visible_at, would_allow
 from samla.people.models import InformationCategory, Participant, TeamMember
 from samla.plans.models import Plan, PlanAction, PlanApproval, PlanConfirmation, PlanDeferral
 
@@ -178,13 +178,12 @@ def _person_answers(user: User, shown: int) -> list[PersonAnswer]:
     newest first, ``shown`` + 1 at most."""
     coordinating = user.role_assignments.filter(role=Role.COORDINATOR).values("association_id")
 
-    def mine(participant: str) -> Exists:
-        return Exists(
-            visible_participants(user).filter(
-                pk=OuterRef(participant),
-                controlling_organisation_id=user.organisation_id,
-                association_id__in=coordinating,
-            )
+    def mine(participant: str) -> Q:
+        return visible_at(user, participant) & Q(
+            **{
+                f"{participant}__controlling_organisation_id": user.organisation_id,
+                f"{participant}__association_id__in": coordinating,
+            }
         )
 
     since = timezone.now() - timedelta(days=PERSON_ANSWER_DAYS)
