@@ -7,13 +7,14 @@ protection level narrows both (R6). ``samla.people.access`` is the only place th
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -73,9 +74,10 @@ class TargetGroup(models.Model):
 
 
 class Sees(models.Expression):
-    """Whether a user may see the participant a row is about (``path`` leads from the row to
-    the participant; none for a participant's own row): the rule of ``visible_to``, as one SQL
-    condition.
+    """Whether a user may see the participant a row is about: the rule of ``visible_to``, as one
+    SQL condition. ``path`` leads from the row to the participant (none for a participant's own
+    row). The user and their organisation are values (``visible_to``), or columns of the row
+    (a team's members, ``member_sees``).
 
     - The user is on the participant's current team.
     - The user holds a role that reaches person data in the participant's association.
@@ -83,74 +85,75 @@ class Sees(models.Expression):
       consent in force names it: given, begun, not ended and not withdrawn on ``today``, the
       conditions of ``ConsentQuerySet.in_force``.
 
-    It is written out as SQL, once per database, and filled in with the user's values for each
-    use: built from querysets, the same condition cost a millisecond or two of Python on every
-    query that asks it, and a start page asks it in eight. The role and the consent are asked
-    row by row, as scalar subqueries (one index lookup each) rather than EXISTS: PostgreSQL may
-    hash an EXISTS over every consent naming the organisation, and misjudges how many rows pass
-    one on the role, so that a page sorted the whole caseload instead of walking the list's
-    index until the page is full. The tests of the rule (``people/tests/test_access.py``, the
-    permission matrix) all go through here.
+    It is written out as SQL, once per database, and filled in for each use: built from
+    querysets, the same condition cost a millisecond or two of Python on every query that asks
+    it, and a start page asks it in eight. The role and the consent are asked row by row, as
+    scalar subqueries (one index lookup each) rather than EXISTS: PostgreSQL may hash an EXISTS
+    over every consent naming the organisation, and misjudges how many rows pass one on the
+    role, so that a page sorted the whole caseload instead of walking the list's index until the
+    page is full. The tests of the rule (``people/tests/test_access.py``, the permission
+    matrix) all go through here.
     """
 
     conditional = True
     output_field = models.BooleanField()
 
-    def __init__(self, user_id: int, organisation_id: int, today: date, path: str = "") -> None:
+    def __init__(
+        self,
+        user: int | models.F,
+        organisation: int | models.F,
+        today: date,
+        path: str = "",
+    ) -> None:
         super().__init__()
-        self.user_id, self.organisation_id, self.today = user_id, organisation_id, today
+        self.today = today
         prefix = f"{path}__" if path else ""
-        self.columns: list[Any] = [
+        self.sources: list[Any] = [
             models.F(path or "pk"),
             models.F(f"{prefix}association_id"),
             models.F(f"{prefix}controlling_organisation_id"),
             models.F(f"{prefix}protection"),
+            user if isinstance(user, models.F) else models.Value(user),
+            organisation if isinstance(organisation, models.F) else models.Value(organisation),
         ]
 
     def get_source_expressions(self) -> list[Any]:
-        return self.columns
+        return self.sources
 
     def set_source_expressions(self, exprs: Sequence[Any]) -> None:
-        self.columns = list(exprs)
+        self.sources = list(exprs)
 
     def as_sql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
     ) -> _AsSqlType:
-        compiled = [compiler.compile(column) for column in self.columns]
-        assert not any(params for _sql, params in compiled)  # columns, not values
-        pk, association, controller, protection = (sql for sql, _params in compiled)
-        on = connection.ops.adapt_datefield_value(self.today)
+        names = ("pk", "association", "controller", "protection", "user", "organisation")
+        parts: dict[str, tuple[str, Sequence[Any]]] = {
+            name: compiler.compile(source) for name, source in zip(names, self.sources, strict=True)
+        }
         roles = sorted(PERSON_ROLES)
-        sql = _sees_sql(connection, len(roles)).format(
-            pk=pk, association=association, controller=controller, protection=protection
-        )
-        params: list[Any] = [
-            self.user_id,
-            self.user_id,
-            *roles,
-            self.organisation_id,
-            Participant.Protection.NONE.value,
-            self.organisation_id,
-            on,
-            on,
-        ]
-        return sql, params
+        on = connection.ops.adapt_datefield_value(self.today)
+        parts["roles"] = (", ".join(["%s"] * len(roles)), roles)
+        parts["unprotected"] = ("%s", [Participant.Protection.NONE.value])
+        parts["on"] = ("%s", [on])
+        template, order = _sees_sql(connection)
+        sql = template.format(**{name: part_sql for name, (part_sql, _) in parts.items()})
+        return sql, [param for name in order for param in parts[name][1]]
 
 
-_SEES_SQL: dict[tuple[str, int], str] = {}
+_SEES_SQL: dict[str, tuple[str, list[str]]] = {}
 
 
-def _sees_sql(connection: BaseDatabaseWrapper, roles: int) -> str:
-    """``Sees``'s SQL on this kind of database, its columns to be filled in and its values as
-    parameters, in the order ``Sees.as_sql`` gives them."""
-    key = (connection.vendor, roles)
-    if key not in _SEES_SQL:
-        _SEES_SQL[key] = _write_sees_sql(connection.ops.quote_name, roles)
-    return _SEES_SQL[key]
+def _sees_sql(connection: BaseDatabaseWrapper) -> tuple[str, list[str]]:
+    """``Sees``'s SQL on this kind of database, with its parts to be filled in, and the parts in
+    the order they come (whose parameters go in that order)."""
+    if connection.vendor not in _SEES_SQL:
+        template = _write_sees_sql(connection.ops.quote_name)
+        order = [name for _text, name, _spec, _conv in string.Formatter().parse(template) if name]
+        _SEES_SQL[connection.vendor] = (template, order)
+    return _SEES_SQL[connection.vendor]
 
 
-def _write_sees_sql(quote: Callable[[str], str], roles: int) -> str:
-
+def _write_sees_sql(quote: Callable[[str], str]) -> str:
     def table(model: type[models.Model], alias: str) -> str:
         return f"{quote(model._meta.db_table)} {alias}"
 
@@ -162,17 +165,17 @@ def _write_sees_sql(quote: Callable[[str], str], roles: int) -> str:
     member, role, consent = TeamMember, RoleAssignment, Consent
     named = Consent.organisations.through
     on_team = (
-        # Names from the models, the values as parameters.
+        # Names from the models; every value a parameter.
         f"EXISTS (SELECT 1 FROM {table(member, 'samla_t')}"  # noqa: S608
         f" WHERE {column(member, 'samla_t', 'participant')} = {{pk}}"
-        f" AND {column(member, 'samla_t', 'user')} = %s"
+        f" AND {column(member, 'samla_t', 'user')} = {{user}}"
         f" AND {column(member, 'samla_t', 'removed_at')} IS NULL)"
     )
     has_role = (
         f"(SELECT 1 FROM {table(role, 'samla_r')}"  # noqa: S608
-        f" WHERE {column(role, 'samla_r', 'user')} = %s"
+        f" WHERE {column(role, 'samla_r', 'user')} = {{user}}"
         f" AND {column(role, 'samla_r', 'association')} = {{association}}"
-        f" AND {column(role, 'samla_r', 'role')} IN ({', '.join(['%s'] * roles)})"
+        f" AND {column(role, 'samla_r', 'role')} IN ({{roles}})"
         " LIMIT 1) IS NOT NULL"
     )
     names_organisation = (
@@ -180,17 +183,17 @@ def _write_sees_sql(quote: Callable[[str], str], roles: int) -> str:
         f" INNER JOIN {table(named, 'samla_o')}"
         f" ON {column(named, 'samla_o', 'consent')} = {column(consent, 'samla_c', 'id')}"
         f" WHERE {column(consent, 'samla_c', 'participant')} = {{pk}}"
-        f" AND {column(named, 'samla_o', 'organisation')} = %s"
+        f" AND {column(named, 'samla_o', 'organisation')} = {{organisation}}"
         f" AND {column(consent, 'samla_c', 'given_at')} IS NOT NULL"
-        f" AND {column(consent, 'samla_c', 'valid_from')} <= %s"
+        f" AND {column(consent, 'samla_c', 'valid_from')} <= {{on}}"
         f" AND ({column(consent, 'samla_c', 'valid_to')} IS NULL"
-        f" OR {column(consent, 'samla_c', 'valid_to')} >= %s)"
+        f" OR {column(consent, 'samla_c', 'valid_to')} >= {{on}})"
         f" AND {column(consent, 'samla_c', 'withdrawn_at')} IS NULL"
         " LIMIT 1) IS NOT NULL"
     )
     return (
-        f"({on_team} AND {has_role} AND ({{controller}} = %s"
-        f" OR ({{protection}} = %s AND {names_organisation})))"
+        f"({on_team} AND {has_role} AND ({{controller}} = {{organisation}}"
+        f" OR ({{protection}} = {{unprotected}} AND {names_organisation})))"
     )
 
 
@@ -654,23 +657,14 @@ class TeamMemberQuerySet(models.QuerySet["TeamMember"]):
 
 def member_sees(participant: Participant) -> models.Case:
     """For the participant's team members: whether the member may see the person right now.
-    The rule of ``ParticipantQuerySet.visible_to``, asked from the members' side (the membership
-    is the row), so that a team of any size is one query; a test holds the two to the same
-    answer for every member."""
-    has_role = RoleAssignment.objects.filter(
-        user=OuterRef("user_id"),
-        association=participant.association_id,
-        role__in=list(PERSON_ROLES),
+    The rule itself (``Sees``), asked with each member's user and organisation, so that a team
+    of any size is one query."""
+    sees = Sees(
+        models.F("user_id"),
+        models.F("user__organisation_id"),
+        timezone.localdate(),
+        path="participant",
     )
-    sees = Q(user__organisation__isnull=False) & Q(Exists(has_role))
-    in_controller = Q(user__organisation_id=participant.controlling_organisation_id)
-    if participant.protection == Participant.Protection.NONE:
-        named = Consent.objects.in_force(timezone.localdate()).filter(
-            participant=participant, organisations=OuterRef("user__organisation_id")
-        )
-        sees &= in_controller | Q(Exists(named))
-    else:
-        sees &= in_controller
     return models.Case(models.When(sees, then=True), default=False)
 
 
