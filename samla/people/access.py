@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
-from weakref import WeakKeyDictionary
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -87,24 +86,8 @@ class ParticipantAccess:
         return ",".join(sorted(roles))
 
 
-# Building the rule's query costs about a millisecond of Python, and a page asks for it several
-# times (each panel of the start page filters by it). It is built once per user, day and
-# organisation, and each use gets a clone, so that nothing evaluated is shared. The query asks
-# the roles, the team and the consents when it runs, so a change to them shows at once.
-_BUILT: WeakKeyDictionary[User, tuple[tuple[date, int | None], ParticipantQuerySet]] = (
-    WeakKeyDictionary()
-)
-
-
 def visible_participants(user: User) -> ParticipantQuerySet:
-    if not user.is_authenticated or user.pk is None:
-        return Participant.objects.visible_to(user)
-    key = (timezone.localdate(), user.organisation_id)
-    built = _BUILT.get(user)
-    if built is None or built[0] != key:
-        built = (key, Participant.objects.visible_to(user))
-        _BUILT[user] = built
-    return built[1].all()
+    return Participant.objects.visible_to(user)
 
 
 def visible_at(user: User, participant: str = "participant") -> Q:
