@@ -176,7 +176,9 @@ def _awaiting(user: User, shown: int) -> list[Plan]:
 def _person_answers(user: User, shown: int) -> list[PersonAnswer]:
     """For a coordinator of the controlling organisation: the people's answers in Min Samla,
     newest first, ``shown`` + 1 at most."""
-    coordinating = user.role_assignments.filter(role=Role.COORDINATOR).values("association_id")
+    coordinating = user.association_ids(Role.COORDINATOR)  # the roles read once per request
+    if not coordinating:
+        return []
 
     def mine(participant: str) -> Q:
         return visible_at(user, participant) & Q(
