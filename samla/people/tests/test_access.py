@@ -196,3 +196,34 @@ def test_a_team_says_who_of_it_sees_the_person_as_the_rule_does(
         )
     seeing = {member.user.username for member, sees in team if sees}
     assert seeing == ({"kim", "tove"} if situation != "as_cast" else {"kim", "tove", "fia"})
+
+
+@pytest.mark.parametrize(
+    "state", ["draft", "upcoming", "in_force", "open_ended", "ended", "withdrawn"]
+)
+def test_the_rule_lets_in_exactly_the_consents_in_force(cast: Cast, state: str) -> None:
+    """``Sees`` writes the conditions of a consent in force out in SQL: it lets the region's
+    handler in exactly when ``Consent.objects.in_force`` holds the consent naming the region."""
+    from samla.people.models import Consent
+
+    today = timezone.localdate()
+    consent = Consent.objects.create(
+        participant=cast.pia,
+        categories_included=[InformationCategory.HEALTH],
+        form=Consent.Form.DIGITAL if state == "draft" else Consent.Form.WRITTEN,
+        given_by=Consent.GivenBy.PERSON,
+        valid_from=today + timedelta(days=2) if state == "upcoming" else today - timedelta(days=5),
+        valid_to={"ended": today - timedelta(days=1), "open_ended": None}.get(
+            state, today + timedelta(days=30)
+        ),
+        given_at=None if state == "draft" else timezone.now(),
+        withdrawn_at=timezone.now() if state == "withdrawn" else None,
+        withdrawal_reason="Nils region ska inte längre se." if state == "withdrawn" else "",
+        recorded_by=cast.kim,
+    )
+    consent.organisations.set([cast.region])
+
+    in_force = Consent.objects.in_force(today).filter(pk=consent.pk).exists()
+
+    assert in_force == (state in {"in_force", "open_ended"})
+    assert visible(cast, "nils") == in_force
