@@ -34,9 +34,9 @@ from samla.people.models import (
     InformationCategory,
     Participant,
     ParticipantQuerySet,
-    Sees,
     TeamMember,
     member_sees,
+    seen_by,
 )
 
 if TYPE_CHECKING:
@@ -92,9 +92,7 @@ def visible_participants(user: User) -> ParticipantQuerySet:
 
 def visible_at(user: User, participant: str = "participant") -> Q:
     """For rows about a person (``participant``: the path to them): the user may see them."""
-    if not user.is_authenticated or user.organisation_id is None:
-        return Q(pk__in=[])  # no one
-    return Q(Sees(user.pk, user.organisation_id, timezone.localdate(), path=participant))
+    return seen_by(user, participant)
 
 
 def allowed_rows(user: User, *, participant: str, category: str) -> Q:

@@ -140,6 +140,14 @@ class Sees(models.Expression):
         return sql, [param for name in order for param in parts[name][1]]
 
 
+def seen_by(user: User, path: str = "") -> Q:
+    """``Sees`` for a signed-in user today, on the participant at ``path`` (none for a
+    participant's own row); no one for a user without an organisation, or no user."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return Q(pk__in=[])
+    return Q(Sees(user.pk, user.organisation_id, timezone.localdate(), path=path))
+
+
 _SEES_SQL: dict[str, tuple[str, list[str]]] = {}
 
 
@@ -202,9 +210,7 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
         """The participants this user may see: on the team, by a role that reaches person data,
         in the controlling organisation or one that a current consent names (R2, R3), and for a
         protected identity only in the controlling organisation (R6)."""
-        if not user.is_authenticated or user.organisation_id is None:
-            return self.none()
-        return self.filter(Sees(user.pk, user.organisation_id, timezone.localdate()))
+        return self.filter(seen_by(user))
 
     def controlled_by(self, organisation_id: int) -> ParticipantQuerySet:
         """The participants the organisation is data controller for, whoever may see them: for
