@@ -1,7 +1,9 @@
 """Pages against a floor at 8 concurrent clients (issue 17 item 3): the participant list, a
 search by name, the start page and a participant's page, each p50/p95 beside a bare view that
 runs one query by primary key and renders a minimal template (``bench/urls.py``, only in the
-benchmark's URLconf). Run with ``BENCH_ONLY=pages``; sizes from ``BENCH_SIZES``.
+benchmark's URLconf). Beside them, the same query as a page of Samla's (the site's layout and
+one audit row): what any page costs before it shows anything of its own. Run with
+``BENCH_ONLY=pages``; sizes from ``BENCH_SIZES``.
 
 Each client is a thread with its own Django test Client (and so its own database connection).
 The pages and the floor are measured interleaved, round by round, so that a busy moment of the
@@ -99,6 +101,7 @@ def run(sizes: list[int]) -> None:
         assert one is not None
         targets: dict[str, tuple[list[Client], str]] = {
             "floor": (as_handler, f"/bench/golv/{one.pk}/"),
+            "bare page (layout + audit)": (as_handler, f"/bench/tom-sida/{one.pk}/"),
             "participant list": (as_handler, "/deltagare/"),
             "search by name": (as_handler, "/deltagare/?q=ander"),
             "start page (coordinator)": (as_coordinator, "/"),

@@ -201,7 +201,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # django-axes first: it refuses a locked-out client before the password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "samla.accounts.backends.UserBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -116,9 +116,11 @@ class User(AbstractUser):
 
     def assignments(self) -> list[RoleAssignment]:
         """The user's roles, read once per user object (once per request for request.user,
-        however many questions the menu and the views ask of them)."""
+        however many questions the menu and the views ask of them), unordered: what asks for
+        an order sorts them itself."""
         if "role_assignments" not in getattr(self, "_prefetched_objects_cache", {}):
-            prefetch_related_objects([self], "role_assignments")
+            unordered = RoleAssignment.objects.order_by()
+            prefetch_related_objects([self], Prefetch("role_assignments", queryset=unordered))
         return list(self.role_assignments.all())
 
     def has_role(self, *roles: Role, association: Association | None = None) -> bool:

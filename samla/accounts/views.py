@@ -145,7 +145,7 @@ def eid_callback(request: HttpRequest, provider: str) -> HttpResponse:
         status = 400 if attempt.refusal.reason is eid.Reason.PROTOCOL else 403
         message = attempt.refusal.reason.message
         return _login_page(request, LoginForm(), next_url, status=status, eid_error=message)
-    auth_login(request, attempt.user, backend="django.contrib.auth.backends.ModelBackend")
+    auth_login(request, attempt.user, backend="samla.accounts.backends.UserBackend")
     request.session[EID_SESSION_KEY] = {"user": attempt.user.pk, "provider": chosen.name}
     return redirect(safe_next(request, next_url, resolve_url(settings.LOGIN_REDIRECT_URL)))
 
@@ -267,7 +267,7 @@ def link_use(request: HttpRequest) -> HttpResponse:
         except ActionRefused:
             return _link_gone(request)
         request.session.pop(LINK_SESSION_KEY, None)
-        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        auth_login(request, user, backend="samla.accounts.backends.UserBackend")
         if not user_has_device(user, confirmed=True):
             request.session[ENROL_SESSION_KEY] = user.pk
         messages.success(request, _("Ditt lösenord är sparat."))

@@ -47,7 +47,7 @@ def start(request: AuthedRequest) -> HttpResponse:
         "is_coordinator": user.has_role(Role.COORDINATOR),
         "is_association_staff": user.has_role(Role.ASSOCIATION_OFFICE, Role.BOARD_MEMBER),
         "is_org_admin": user.is_org_admin,
-        "associations": user.associations(),
+        "associations": user.associations,  # asked only for association staff
     }
     return render(request, "web/start.html", context)
 

@@ -76,7 +76,7 @@ def eid_callback(request: HttpRequest, provider: str) -> HttpResponse:
         status = 400 if refusal.reason is eid.Reason.PROTOCOL else 403
         context = {"providers": _citizen_providers(), "eid_error": refusal.reason.message}
         return render(request, "mysamla/login.html", context, status=status)
-    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    auth_login(request, user, backend="samla.accounts.backends.UserBackend")
     request.session[EID_SESSION_KEY] = {"user": user.pk, "provider": chosen.name}
     # PersonDoorMiddleware ends the session after the idle time, and says so; the stored
     # session goes an hour later in any case.
