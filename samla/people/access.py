@@ -159,8 +159,9 @@ def log_list_read(user: User, shown: int, *, purpose: str, role: str = "") -> No
 
 def read_list(user: User, rows: Iterable[T], *, purpose: str, role: str = "") -> list[T]:
     """Evaluate a list of people (or of their referrals, meetings...) and log that it was shown,
-    in one transaction."""
-    with transaction.atomic():
+    in one transaction: the caller's, if it has one (no savepoint: nothing here recovers from a
+    failure halfway, so the whole of it rolls back)."""
+    with transaction.atomic(savepoint=False):
         shown = list(rows)
         log_list_read(user, len(shown), purpose=purpose, role=role)
     return shown
@@ -171,7 +172,7 @@ def read_first(
 ) -> tuple[list[M], bool]:
     """The first ``count`` of a list and whether more follow, read (one more than shown, never
     the whole list) and logged as ``read_list`` does, with the number shown."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         found = list(rows[: count + 1])
         log_list_read(user, min(len(found), count), purpose=purpose, role=role)
     return found[:count], len(found) > count
@@ -187,7 +188,7 @@ def read_search(
     each of them, so that it is in the person's own access extract (R4)."""
     if not query:
         return read_list(user, rows, purpose="Deltagarlista")
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         shown = list(rows)
         log_list_read(user, len(shown), purpose="Sökning")
         if idnumbers.looks_like_number(query):
