@@ -16,9 +16,10 @@ from samla.referrals.access import PROVIDER_ROLE, incoming_referrals
 from samla.referrals.models import Referral
 from samla.stories.access import suggestions_waiting_for
 
-# How many rows each panel of the start page shows; each fetches no more (one more where it says
-# whether there are more), and "Visa alla" leads to the whole list.
-SHOWN = 20
+# How many rows each panel of the start page shows: the most urgent, for a page read at a glance.
+# Each panel fetches no more (one more where it says whether there are more), and a link leads to
+# the whole list (the worklist page shows 50 at a time).
+SHOWN = 10
 
 
 @require_GET

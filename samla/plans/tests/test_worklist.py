@@ -236,13 +236,13 @@ def test_the_start_page_shows_the_first_of_each_part_and_leads_to_the_whole_work
     add_people_with_plans(cast, 25)  # 51 actions, 25 plans to confirm and to follow up
     sign_in(client, cast.fia)
     body = client.get("/").content.decode()
-    assert body.count('id="worklist-action-') == 20  # web.views.SHOWN
+    assert body.count('id="worklist-action-') == 10  # web.views.SHOWN
     assert "Insats 0-0" in body  # due yesterday: among the first
-    assert "Här visas de 20 första i varje del." in body
+    assert "Här visas de 10 första i varje del." in body
     assert '<a href="/arbetslista/">Hela arbetslistan</a>' in body
     audit = AuditEvent.objects.filter(summary__startswith="Startsidan, arbetslista").latest("pk")
     assert audit.summary == (
-        "Startsidan, arbetslista (20 insatser, 20 uppföljningar, 20 att bekräfta)"
+        "Startsidan, arbetslista (10 insatser, 10 uppföljningar, 10 att bekräfta)"
     )
 
 
