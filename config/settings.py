@@ -152,6 +152,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "options",
         f"-c jit=off -c statement_timeout={env_int('SAMLA_PG_STATEMENT_TIMEOUT_MS', 30_000)}",
     )
+    # Parameters sent apart from the SQL, so that psycopg prepares a statement a connection has
+    # run a few times and PostgreSQL plans it once (ADR 0020, proposed): planning is most of the
+    # database's time on the start page. Off until the two things the ADR names are done.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "server_side_binding", env_bool("SAMLA_PG_SERVER_SIDE_BINDING", default=False)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the task worker share the file without "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})

@@ -33,6 +33,7 @@ from samla.people.forms import (
     WithdrawConsentForm,
 )
 from samla.people.models import Consent, InformationCategory
+from samla.prepared import plan_with_values
 
 STALE_EDIT = gettext_lazy(
     "Någon annan sparade ändringar medan du arbetade. Jämför nedan och spara igen om dina "
@@ -61,6 +62,8 @@ def participant_list(request: AuthedRequest) -> HttpResponse:
         .only(*LIST_COLUMNS)
     )
     with transaction.atomic():
+        if query:
+            plan_with_values()  # how common the words are decides how best to find them
         page = keyset.page_of(participants, request.GET.get("sida"))
         read_search(request.user, page.rows, query=query, found_one=page.is_only_row)
     template = "people/participant_list.html" + ("#results" if is_htmx(request) else "")
