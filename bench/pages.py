@@ -45,7 +45,7 @@ class _Clients:
 
         user = User.objects.get(username=username)
         self._jobs: list[queue.Queue[str | None]] = [queue.Queue() for _ in range(CLIENTS)]
-        self._done: queue.Queue[list[float]] = queue.Queue()
+        self._done: queue.Queue[list[float] | BaseException] = queue.Queue()
         self._barrier = threading.Barrier(CLIENTS)
         self._threads = []
         for jobs in self._jobs:
@@ -59,14 +59,18 @@ class _Clients:
         from django.db import connection
 
         while (url := jobs.get()) is not None:
-            mine = []
+            mine: list[float] = []
             self._barrier.wait()
-            for _ in range(REQUESTS):
-                started = time.perf_counter()
-                response = client.get(url)
-                mine.append((time.perf_counter() - started) * 1000)
-                assert response.status_code == 200, (url, response.status_code)
-            self._done.put(mine)
+            try:
+                for _ in range(REQUESTS):
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    mine.append((time.perf_counter() - started) * 1000)
+                    assert response.status_code == 200, (url, response.status_code)
+            except BaseException as error:  # told to the main thread, which stops the run
+                self._done.put(error)
+            else:
+                self._done.put(mine)
         connection.close()
 
     def hammer(self, url: str, samples: list[float]) -> None:
@@ -74,7 +78,10 @@ class _Clients:
         for jobs in self._jobs:
             jobs.put(url)
         for _ in self._jobs:
-            samples.extend(self._done.get(timeout=600))
+            answer = self._done.get(timeout=600)
+            if isinstance(answer, BaseException):
+                raise answer
+            samples.extend(answer)
 
     def close(self) -> None:
         for jobs in self._jobs:
