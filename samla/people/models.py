@@ -22,6 +22,7 @@ from django_stubs_ext import StrOrPromise
 
 from samla import idnumbers
 from samla.accounts.models import PERSON_ROLES, RoleAssignment
+from samla.addresses import address
 from samla.organisations.models import Association, Municipality, Organisation
 from samla.people import names
 
@@ -437,7 +438,7 @@ class Participant(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("people:participant", kwargs={"pk": self.pk})
+        return address("people:participant", pk=self.pk)  # on every row of every list of people
 
     def name_for_search(self) -> None:
         """Keep ``search_name`` in step with the name: every path that writes a name calls it."""

@@ -1,25 +1,65 @@
-"""``{% menu_url 'people:list' %}``: the address of an entry of the site's menu.
+"""The site's main menu, ``{% main_menu %}``, and the addresses of its entries,
+``{% menu_url 'people:list' %}``.
 
-The menu is on every page and its addresses never change while the process runs, so each is
-reversed once per script prefix and URLconf (the request's, else the setting's, so that a test
-that swaps the setting gets its own) instead of a dozen times on every page."""
+The menu is on every page, and nothing in it is about the user but which entries their roles
+offer and which page they are on. So it is rendered once per process for each such combination,
+language, script prefix and URLconf (the request's, else the setting's, so that a test that swaps
+the setting gets its own), and its addresses are reversed once each (``samla.addresses``),
+instead of a dozen times on every page. Which roles offer which entry is decided where it was:
+the roles read once per request (``User.assignments``) and the filters of the apps that own the
+entries."""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from django import template
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from samla.activities.templatetags.activity_menu import reads_activities
+from samla.addresses import address
+from samla.reports.templatetags.report_menu import makes_esf_files
 
 register = template.Library()
 
 
 @register.simple_tag
 def menu_url(name: str) -> str:
-    return _reversed(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return address(name)
 
 
-@lru_cache(maxsize=128)
-def _reversed(name: str, prefix: str, urlconf: str) -> str:
-    return reverse(name, urlconf=urlconf)  # under ``prefix``, the script prefix of this thread
+@register.simple_tag(takes_context=True)
+def main_menu(context: template.Context) -> SafeString:
+    """The main menu for the signed-in user on the current page."""
+    user = context["user"]
+    match = getattr(context.get("request"), "resolver_match", None)
+    offers = (
+        user.reaches_person_data,
+        user.is_activity_staff,
+        reads_activities(user),
+        user.runs_an_association,
+        makes_esf_files(user),
+        user.is_org_admin,
+    )
+    page = (match.app_name, match.url_name) if match is not None else ("", "")
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _menu(offers, page, get_language(), get_script_prefix(), urlconf)
+
+
+@lru_cache(maxsize=1024)
+def _menu(
+    offers: tuple[bool, ...], page: tuple[str, str | None], language: str, prefix: str, urlconf: str
+) -> SafeString:
+    """Rendered in ``language`` under ``prefix`` and ``urlconf``: those of this thread."""
+    names = [
+        *("reaches_person_data", "is_activity_staff", "reads_activities"),
+        *("runs_an_association", "makes_esf_files", "is_org_admin"),
+    ]
+    menu: dict[str, Any] = dict(zip(names, offers, strict=True))
+    menu["app_name"], menu["url_name"] = page
+    return SafeString(render_to_string("includes/main_menu.html", menu))
