@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "samla.reports",
     "samla.stories",
     "samla.oversight",
+    "samla.retention",
     "samla.web",
     "samla.mysamla",
     "samla.demo",

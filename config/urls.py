@@ -29,6 +29,7 @@ urlpatterns = [
     path("ekonomi/", include("samla.finance.urls")),
     path("rapporter/", include("samla.reports.urls")),
     path("granskning/", include("samla.oversight.urls")),
+    path("gallring/", include("samla.retention.urls")),
     path("aviseringar/", include("samla.notifications.urls")),
     path("enkater/", include("samla.surveys.urls")),
     # A survey round's answering link: open without login, by design (samla.surveys.views).

@@ -207,6 +207,14 @@ def _write_sees_sql(quote: Callable[[str], str]) -> str:
 
 
 class ParticipantQuerySet(models.QuerySet["Participant"]):
+    def with_records_of(self, organisation_id: int) -> ParticipantQuerySet:
+        """The people whose records this organisation keeps: it controls them, or someone of
+        it is or was on their team. For retention (samla.retention), never for reading them."""
+        on_team = TeamMember.objects.filter(
+            participant=models.OuterRef("pk"), user__organisation_id=organisation_id
+        )
+        return self.filter(Q(controlling_organisation_id=organisation_id) | models.Exists(on_team))
+
     def visible_to(self, user: User) -> ParticipantQuerySet:
         """The participants this user may see: on the team, by a role that reaches person data,
         in the controlling organisation or one that a current consent names (R2, R3), and for a

@@ -39,6 +39,7 @@ MUST_REACH = {
     "finance": "/ekonomi/",
     "reports": "/rapporter/",
     "log review": "/granskning/",
+    "retention": "/gallring/",
     "surveys": "/enkater/",
 }
 PAGES_PER_LOGIN = 30

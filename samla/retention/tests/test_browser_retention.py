@@ -1,0 +1,76 @@
+"""Gallring in a real browser, on a phone (issue 18 items 1 and 2): Greta, Tyresö's organisation
+administrator, opens Gallring from the menu, fills in the municipality's proposal, changes the
+story's rule to ten years, tries a period the form refuses and keeps what she typed, puts Pia's
+records on hold by her identity number, and lifts the hold with a reason. axe-core checks every
+page; the harness checks that no page is wider than the phone."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from samla.oversight.references import reference_for
+from samla.oversight.tests.test_references import reviewer
+from samla.people.tests.cast import build_cast
+from samla.retention.models import LegalHold, RetentionRule
+
+
+@pytest.mark.browser
+def test_the_administrator_sets_the_rules_and_holds_a_person(
+    page: Page, live_server, login, assert_accessible, settings
+) -> None:
+    settings.SAMLA_REQUIRE_MFA = False
+    cast = build_cast()
+    greta = reviewer(cast.tyreso, "greta")
+    greta.set_password("Lösenord-för-test-1")
+    greta.save()
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, "greta", "Lösenord-för-test-1")
+
+    page.get_by_role("link", name="Gallring", exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gallring")
+    expect(page.get_by_text("Ingen regel: gallras inte")).to_have_count(9)
+    assert_accessible(page)
+    page.get_by_role("button", name="Fyll i förslaget").click()
+    expect(page.get_by_text("9 regler är tillagda ur förslaget.")).to_be_visible()
+    expect(page.get_by_text("Gallras 5 år efter den sista anteckningen om personen")).to_have_count(
+        8
+    )
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Ändra Berättelsen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gallringsregel: Berättelsen")
+    page.get_by_label("Gallras efter (år)").fill("101")
+    decision = "Socialnämndens beslut 2026-11-20 § 88: berättelsen sparas tio år."
+    page.get_by_label("Beslut eller lagrum").fill(decision)
+    page.get_by_role("button", name="Spara regeln").click()
+    expect(page.get_by_text("mindre än eller lika med 100").first).to_be_visible()
+    expect(page.get_by_label("Beslut eller lagrum")).to_have_value(decision)
+    assert_accessible(page)
+    page.get_by_label("Gallras efter (år)").fill("10")
+    page.get_by_role("button", name="Spara regeln").click()
+    expect(page.get_by_text("Regeln är sparad.")).to_be_visible()
+    ten_years = "Gallras 10 år efter den sista anteckningen om personen"
+    expect(page.get_by_text(ten_years)).to_be_visible()
+    assert RetentionRule.objects.get(record_type="story").decision == decision
+
+    page.get_by_role("link", name="Gallringsstopp").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gallringsstopp")
+    assert_accessible(page)
+    page.get_by_label("Personens referens eller personnummer").fill(cast.pia.formatted_id_number)
+    page.get_by_label("Skäl").select_option(label="Tillsyn (IVO eller JO)")
+    page.get_by_label("Beskrivning").fill("IVO:s tillsyn, dnr 3.5.1-12345/2026")
+    page.get_by_role("button", name="Lägg stoppet").click()
+    reference = reference_for(cast.tyreso.pk, cast.pia.pk)
+    expect(page.get_by_text(f"Gallringsstopp är lagt för {reference}.")).to_be_visible()
+    expect(page.get_by_role("cell", name=reference)).to_be_visible()
+    expect(page.get_by_text("Pia")).to_have_count(0)
+    assert_accessible(page)
+
+    page.get_by_text("Häv stoppet", exact=True).first.click()  # opens the details
+    page.get_by_label("Skäl att häva stoppet").fill("Tillsynen avslutad utan kritik.")
+    page.get_by_role("button", name=f"Häv stoppet {reference}").click()
+    expect(page.get_by_text("Gallringsstoppet är hävt.")).to_be_visible()
+    expect(page.get_by_text("Tillsynen avslutad utan kritik.")).to_be_visible()
+    assert not LegalHold.objects.get().in_force
+    assert_accessible(page)

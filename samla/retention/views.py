@@ -1,0 +1,198 @@
+"""Gallring for an organisation's administrator: the rules per record type, the proposals to
+start from, and the holds (docs/domain.md R8). Everyone else gets 404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from samla.accounts.access import org_admin_required
+from samla.accounts.actions import ActionRefused
+from samla.accounts.http import AuthedRequest
+from samla.concurrency import Stale
+from samla.oversight.references import reference_for
+from samla.retention import actions
+from samla.retention.access import holds_of, person_to_hold, rules_of
+from samla.retention.forms import HoldForm, LiftForm, PresetForm, RuleForm
+from samla.retention.models import LegalHold, RecordType, RetentionRule
+from samla.retention.presets import preset, presets_for
+
+
+@dataclass(frozen=True)
+class Row:
+    record_type: RecordType
+    rule: RetentionRule | None
+
+
+@dataclass(frozen=True)
+class HoldRow:
+    hold: LegalHold
+    reference: str
+
+
+def _status(form: object) -> int:
+    return 422 if getattr(form, "errors", None) else 200
+
+
+@org_admin_required
+@require_http_methods(["GET"])
+def rules(request: AuthedRequest) -> HttpResponse:
+    organisation = request.user.organisation
+    assert organisation is not None
+    kept = {rule.record_type: rule for rule in rules_of(request.user)}
+    context = {
+        "rows": [Row(record_type, kept.get(record_type)) for record_type in RecordType],
+        "presets": presets_for(organisation),
+        "holds_in_force": holds_of(request.user).in_force().count(),
+    }
+    return render(request, "retention/rules.html", context)
+
+
+@org_admin_required
+@require_http_methods(["GET", "POST"])
+def rule(request: AuthedRequest) -> HttpResponse:
+    """One record type's rule (``?typ=``): set, change or remove it."""
+    organisation = request.user.organisation
+    assert organisation is not None
+    try:
+        record_type = RecordType(request.GET.get("typ", ""))
+    except ValueError:
+        raise Http404 from None
+    current = rules_of(request.user).filter(record_type=record_type).first()
+    form = RuleForm(
+        request.POST if request.method == "POST" else None,
+        instance=current,
+        organisation=organisation,
+        record_type=record_type,
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if "remove" in request.POST and current is not None:
+                actions.remove_rule(actor=request.user, rule=current, version=data["version"])
+                messages.success(request, _("Regeln är borttagen. Uppgifterna gallras inte."))
+            else:
+                actions.save_rule(
+                    actor=request.user,
+                    organisation=organisation,
+                    record_type=record_type,
+                    years=data["years"],
+                    starts_from=data["starts_from"],
+                    keeps_research_days=data["keeps_research_days"],
+                    decision=data["decision"],
+                    decided_on=data["decided_on"],
+                    version=data["version"],
+                )
+                messages.success(request, _("Regeln är sparad."))
+        except Stale:
+            form.add_error(
+                None,
+                _(
+                    "Någon annan har ändrat regeln medan du arbetade. "
+                    "Ladda om sidan och gör ändringen igen."
+                ),
+            )
+            return render(
+                request,
+                "retention/rule.html",
+                {"form": form, "record_type": record_type, "rule": current},
+                status=409,
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return redirect("retention:rules")
+    context = {"form": form, "record_type": record_type, "rule": current}
+    return render(request, "retention/rule.html", context, status=_status(form))
+
+
+@org_admin_required
+@require_POST
+def apply_preset(request: AuthedRequest) -> HttpResponse:
+    organisation = request.user.organisation
+    assert organisation is not None
+    form = PresetForm(request.POST)
+    chosen = preset(form.data.get("preset", "")) if form.is_valid() else None
+    if chosen is None or chosen not in presets_for(organisation):
+        messages.error(request, _("Förslaget finns inte för din organisation."))
+        return redirect("retention:rules")
+    added = actions.apply_preset(actor=request.user, organisation=organisation, preset=chosen)
+    if added:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s regel är tillagd ur förslaget. Kontrollera beslutsdatum och beslut.",
+                "%(count)s regler är tillagda ur förslaget. Kontrollera beslutsdatum och beslut.",
+                added,
+            )
+            % {"count": added},
+        )
+    else:
+        messages.info(request, _("Alla uppgifter i förslaget har redan en regel. Inget ändrades."))
+    return redirect("retention:rules")
+
+
+@org_admin_required
+@require_http_methods(["GET", "POST"])
+def holds(request: AuthedRequest) -> HttpResponse:
+    """The organisation's holds, in force first, and a form to place one."""
+    organisation_id = request.user.organisation_id
+    assert organisation_id is not None
+    form = HoldForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        person = person_to_hold(request.user, form.cleaned_data["person"])
+        if person is None:
+            form.add_error(
+                "person",
+                _(
+                    "Ingen person med den referensen eller det numret har uppgifter "
+                    "hos din organisation i Samla."
+                ),
+            )
+        else:
+            data = form.cleaned_data
+            hold = actions.place_hold(
+                actor=request.user,
+                participant=person,
+                record_type=data["record_type"],
+                object_id=data["object_id"],
+                reason=data["reason"],
+                note=data["note"],
+            )
+            messages.success(
+                request,
+                _("Gallringsstopp är lagt för %(reference)s.")
+                % {"reference": reference_for(organisation_id, hold.participant_id)},
+            )
+            return redirect("retention:holds")
+    all_holds = list(holds_of(request.user).order_by("lifted_at", "-placed_at", "-pk"))
+    rows = [HoldRow(h, reference_for(organisation_id, h.participant_id)) for h in all_holds]
+    context = {"form": form, "rows": rows, "lift_form": LiftForm()}
+    return render(request, "retention/holds.html", context, status=_status(form))
+
+
+@org_admin_required
+@require_POST
+def lift_hold(request: AuthedRequest) -> HttpResponse:
+    form = LiftForm(request.POST)
+    hold = None
+    if form.is_valid():
+        hold = holds_of(request.user).filter(pk=form.cleaned_data["hold"]).first()
+    if hold is None:
+        if form.errors.get("lift_note"):
+            messages.error(request, _("Skriv varför stoppet hävs."))
+            return redirect("retention:holds")
+        raise Http404
+    try:
+        actions.lift_hold(actor=request.user, hold=hold, note=form.cleaned_data["lift_note"])
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Gallringsstoppet är hävt."))
+    return redirect("retention:holds")
