@@ -128,8 +128,8 @@ def test_keeping_for_ever_and_changing_a_rule_that_someone_else_changed_first(
     response = client.post("/gallring/regel/?typ=consent", rule_data(years="3", version="1"))
     assert response.status_code == 409
     assert "Någon annan har ändrat regeln medan du arbetade." in response.content.decode()
-    rule.refresh_from_db()
-    assert (rule.years, rule.version, rule.updated_by) == (7, 2, gustav)
+    saved = RetentionRule.objects.get()
+    assert (saved.years, saved.version, saved.updated_by) == (7, 2, gustav)
 
 
 def test_removing_a_rule_is_logged(cast: Cast, client: Client) -> None:
