@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from samla.accounts.access import org_admin_required
 from samla.accounts.actions import ActionRefused
 from samla.accounts.http import AuthedRequest
-from samla.concurrency import Stale
+from samla.concurrency import Stale, changes, refuse
 from samla.oversight.references import reference_for
 from samla.retention import actions
 from samla.retention.access import holds_of, person_to_hold, rules_of
@@ -90,19 +90,18 @@ def rule(request: AuthedRequest) -> HttpResponse:
                     version=data["version"],
                 )
                 messages.success(request, _("Regeln är sparad."))
-        except Stale:
-            form.add_error(
-                None,
-                _(
-                    "Någon annan har ändrat regeln medan du arbetade. "
-                    "Ladda om sidan och gör ändringen igen."
-                ),
-            )
-            return render(
+        except Stale as stale:
+            return refuse(
                 request,
                 "retention/rule.html",
-                {"form": form, "record_type": record_type, "rule": current},
-                status=409,
+                {"record_type": record_type, "rule": stale.current},
+                form=form,
+                stale=stale,
+                message=_(
+                    "Någon annan har ändrat regeln medan du arbetade. Här är regeln som den är "
+                    "sparad nu och dina ändringar. Spara igen om dina ska gälla."
+                ),
+                changed=changes(form, stale.current),
             )
         except ActionRefused as refusal:
             form.add_error(None, str(refusal))

@@ -127,9 +127,18 @@ def test_keeping_for_ever_and_changing_a_rule_that_someone_else_changed_first(
     )
     response = client.post("/gallring/regel/?typ=consent", rule_data(years="3", version="1"))
     assert response.status_code == 409
-    assert "Någon annan har ändrat regeln medan du arbetade." in response.content.decode()
+    body = response.content.decode()
+    assert "Någon annan har ändrat regeln medan du arbetade." in body
+    assert 'name="years" value="3"' in body  # what Greta typed, beside what Gustav saved
+    assert 'name="version" value="2"' in body
     saved = RetentionRule.objects.get()
     assert (saved.years, saved.version, saved.updated_by) == (7, 2, gustav)
+    # Saving again is a deliberate choice, and then it is saved.
+    assert (
+        client.post("/gallring/regel/?typ=consent", rule_data(years="3", version="2")).status_code
+        == 302
+    )
+    assert RetentionRule.objects.get().years == 3
 
 
 def test_removing_a_rule_is_logged(cast: Cast, client: Client) -> None:
