@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from samla import form_fields
 from samla.audit.models import AuditEvent
+from samla.oversight.models import LogReview
 from samla.oversight.references import normalised
 
 
@@ -66,6 +67,33 @@ class ReviewFilterForm(PeriodForm):
     sample = forms.BooleanField(
         label=gettext_lazy("Stickprov: 20 slumpvis valda läsningar"), required=False
     )
+
+
+class LogReviewForm(forms.ModelForm[LogReview]):
+    """The reviewer's record of a review: the period checked, the finding, what was done."""
+
+    period_from = form_fields.DateField(
+        label=gettext_lazy("Granskad period från och med"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    period_to = form_fields.DateField(
+        label=gettext_lazy("Till och med"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = LogReview
+        fields = ["period_from", "period_to", "finding", "note"]
+        widgets = {"finding": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 4})}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("period_from"), cleaned.get("period_to")
+        if start and end and end < start:
+            self.add_error("period_to", _("Slutdatumet kan inte vara före startdatumet."))
+        finding = cleaned.get("finding")
+        if finding and finding != LogReview.Finding.NONE and not cleaned.get("note"):
+            self.add_error("note", _("Beskriv avvikelserna och vad som görs åt dem."))
+        return cleaned
 
 
 class ReferenceForm(forms.Form):

@@ -1,26 +1,38 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
+from samla.accounts.access import org_admin_required
 from samla.accounts.http import AuthedRequest
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
-from samla.oversight.forms import ReferenceForm, ReviewFilterForm
+from samla.oversight.forms import LogReviewForm, ReferenceForm, ReviewFilterForm
 from samla.oversight.logs import (
+    by_user,
     describe_events,
     events_for_review,
     extract_events,
     summarize,
     within_period,
 )
+from samla.oversight.models import LogReview
 from samla.oversight.references import participant_id_of
 from samla.pdf import pdf_response, render_pdf
 from samla.people.access import get_participant_for_user, visible_participants
+
+# The review's summary per user: the most active first, over the last 30 days unless a period is
+# asked for (a monthly check's period).
+SUMMARY_DAYS = 30
+SUMMARY_USERS = 25
 
 
 @require_GET
@@ -33,9 +45,12 @@ def review(request: AuthedRequest) -> HttpResponse:
         raise Http404
     form = ReviewFilterForm(request.GET or None)
     events = events_for_review(organisation)
+    period: tuple[date | None, date | None] = _last_days(SUMMARY_DAYS)
     if form.is_valid():
         data = form.cleaned_data
         events = within_period(events, data["date_from"], data["date_to"])
+        if data["date_from"] or data["date_to"]:
+            period = (data["date_from"], data["date_to"])
         if data["action"]:
             events = events.filter(action=data["action"])
         if data["flagged"]:
@@ -43,8 +58,10 @@ def review(request: AuthedRequest) -> HttpResponse:
         if data["reference"]:
             person = participant_id_of(organisation.pk, data["reference"])
             events = events.filter(participant_id=person) if person else events.none()
-        if data["sample"]:
-            events = events.filter(action=AuditEvent.Action.VIEW).order_by("?")[:20]
+    # Per user before the rows: over the period asked for, else the last 30 days.
+    summary, more_users = by_user(within_period(events, *period), SUMMARY_USERS)
+    if form.is_valid() and form.cleaned_data["sample"]:
+        events = events.filter(action=AuditEvent.Action.VIEW).order_by("?")[:20]
     with transaction.atomic():
         page = Paginator(events, 50).get_page(request.GET.get("sida"))
         rows = describe_events(list(page.object_list), reviewer_organisation_id=organisation.pk)
@@ -55,11 +72,52 @@ def review(request: AuthedRequest) -> HttpResponse:
         .filter(pk__in={row.event.participant_id for row in rows})
         .values_list("pk", flat=True)
     )
-    return render(
-        request,
-        "oversight/review.html",
-        {"form": form, "page": page, "rows": rows, "resolvable": resolvable},
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "resolvable": resolvable,
+        "summary": summary,
+        "more_users": more_users,
+        "period": period,
+        "last_check": LogReview.objects.filter(organisation=organisation).first(),
+    }
+    return render(request, "oversight/review.html", context)
+
+
+@org_admin_required
+@require_http_methods(["GET", "POST"])
+def checks(request: AuthedRequest) -> HttpResponse:
+    """Kontroll dokumenterad: the reviewer records which period they checked, what they found
+    and what is done about it; the organisation's earlier checks below."""
+    organisation = request.user.organisation
+    assert organisation is not None
+    start, end = _last_days(SUMMARY_DAYS)
+    form = LogReviewForm(
+        request.POST if request.method == "POST" else None,
+        initial={"period_from": start, "period_to": end, "finding": LogReview.Finding.NONE},
     )
+    if form.is_valid():
+        with transaction.atomic():
+            check = form.save(commit=False)
+            check.organisation, check.reviewer = organisation, request.user
+            check.save()
+            record(
+                actor=request.user,
+                action=AuditEvent.Action.CREATE,
+                obj=check,
+                summary=f"Loggkontroll dokumenterad ({check.period_from}–{check.period_to})",
+            )
+        messages.success(request, _("Kontrollen är dokumenterad."))
+        return redirect("oversight:checks")
+    done = LogReview.objects.filter(organisation=organisation).select_related("reviewer")
+    context = {"form": form, "checks": done[:100]}
+    return render(request, "oversight/checks.html", context, status=422 if form.errors else 200)
+
+
+def _last_days(days: int) -> tuple[date, date]:
+    today = timezone.localdate()
+    return today - timedelta(days=days - 1), today
 
 
 @require_GET

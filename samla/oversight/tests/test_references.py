@@ -38,7 +38,11 @@ def review(client: Client, **filters: str) -> str:
 
 
 def rows_of(body: str) -> list[str]:
-    return [" ".join(row.split()) for row in body.split("<tr>")[2:]]
+    """The rows of the events table (after the summary per user, if the page has one)."""
+    events = (
+        body[body.index("<caption>Händelser</caption>") :] if "<caption>Händelser" in body else body
+    )
+    return [" ".join(row.split()) for row in events.split("<tr>")[2:]]
 
 
 def assert_not_named(body: str, person: Participant) -> None:

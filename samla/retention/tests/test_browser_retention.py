@@ -1,8 +1,9 @@
 """Gallring in a real browser, on a phone (issue 18 items 1 and 2): Greta, Tyresö's organisation
 administrator, opens Gallring from the menu, fills in the municipality's proposal, changes the
 story's rule to ten years, tries a period the form refuses and keeps what she typed, puts Pia's
-records on hold by her identity number, and lifts the hold with a reason. axe-core checks every
-page; the harness checks that no page is wider than the phone."""
+records on hold by her identity number, and lifts the hold with a reason; then she documents her
+check of the access log (item 5). axe-core checks every page; the harness checks that no page is
+wider than the phone."""
 
 from __future__ import annotations
 
@@ -73,4 +74,20 @@ def test_the_administrator_sets_the_rules_and_holds_a_person(
     expect(page.get_by_text("Gallringsstoppet är hävt.")).to_be_visible()
     expect(page.get_by_text("Tillsynen avslutad utan kritik.")).to_be_visible()
     assert not LegalHold.objects.get().in_force
+    assert_accessible(page)
+
+    # Then she documents the month's check of the access log.
+    page.get_by_role("link", name="Loggranskning", exact=True).first.click()
+    expect(page.get_by_role("heading", name="Per användare")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Dokumentera en kontroll").click()
+    page.get_by_label("Avvikelser som har följts upp").check()
+    page.get_by_role("button", name="Dokumentera kontrollen").click()
+    expect(page.get_by_text("Beskriv avvikelserna och vad som görs åt dem.").first).to_be_visible()
+    assert_accessible(page)
+    finding = f"{reference} lästes utan samtycke; samtalet med handläggaren är hållet."
+    page.get_by_label("Iakttagelser och åtgärder").fill(finding)
+    page.get_by_role("button", name="Dokumentera kontrollen").click()
+    expect(page.get_by_text("Kontrollen är dokumenterad.")).to_be_visible()
+    expect(page.get_by_role("cell", name=finding)).to_be_visible()
     assert_accessible(page)
