@@ -33,6 +33,7 @@ from samla.measurements.models import (
 )
 from samla.measurements.occasions import check_can_record
 from samla.organisations.models import Association
+from samla.referrals.access import basis_for
 from samla.referrals.models import Referral
 
 # 'None' and 'unknown' say there is nothing else to list: no extent, no other source.
@@ -151,6 +152,7 @@ def save_measurement(
         participant_id=locked.participant_id,
         flagged=locked.participant.is_protected,
         summary=f"Mätning ({occasion})",
+        **basis_for(actor, locked),
     )
     return measurement
 

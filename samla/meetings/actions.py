@@ -173,6 +173,7 @@ def _create(
         obj=meeting,
         participant_id=participant.pk,
         summary=f"Begärde möte: {meeting.get_kind_display()}",
+        **basis_of(actor, participant),
     )
     return meeting
 
@@ -368,6 +369,7 @@ def update_preparation(
         obj=locked,
         participant_id=locked.participant_id,
         summary="Förberedde mötet: " + ", ".join(changed),
+        **basis_of(actor, locked.participant),
     )
     return locked
 
@@ -413,6 +415,7 @@ def invite(
         obj=invitation,
         participant_id=locked.participant_id,
         summary=f"Bjöd in {organisation} till mötet",
+        **basis_of(actor, locked.participant),
     )
     if locked.state == Meeting.State.PLANNED:
         summons.send_summons(locked)
@@ -436,6 +439,7 @@ def remove_invitation(invitation: Invitation, *, actor: User) -> None:
         obj=invitation,
         participant_id=locked.participant_id,
         summary=f"Tog bort inbjudan till {invitation.organisation}",
+        **basis_of(actor, locked.participant),
     )
     invitation.delete()
     locked.version += 1
@@ -486,6 +490,7 @@ def summon(
             summary=("Ändrade mötet: " + ", ".join(changed))
             if was_summoned
             else "Kallade till mötet",
+            **basis_of(actor, locked.participant),
         )
     if was_summoned and {"starts_at", "duration_minutes"} & set(changed):
         Invitation.objects.filter(meeting=locked).exclude(user=locked.organiser).update(
@@ -518,6 +523,7 @@ def cancel_meeting(meeting: Meeting, *, actor: User) -> tuple[Meeting, int]:
         obj=locked,
         participant_id=locked.participant_id,
         summary="Ställde in mötet",
+        **basis_of(actor, locked.participant),
     )
     return locked, summons.send_cancellations(locked) if was_summoned else 0
 
@@ -663,6 +669,7 @@ def record_minutes(
         obj=locked,
         participant_id=locked.participant_id,
         summary="Skrev protokoll och närvaro",
+        **basis_of(actor, locked.participant),
     )
     saved = [_decide(locked, actor, d, new_plan) for d in decisions]
     return locked, saved
@@ -706,6 +713,7 @@ def _decide(
         obj=saved,
         participant_id=meeting.participant_id,
         summary="Beslut på mötet blev insats i planen",
+        **basis_of(actor, meeting.participant),
     )
     return saved
 

@@ -281,10 +281,14 @@ class RecordedBasis(TypedDict):
     consent_id: int | None
 
 
-def basis_of(user: User, participant: Participant) -> RecordedBasis:
+def basis_of(user: User | None, participant: Participant) -> RecordedBasis:
     """What allows this user's write about the participant, for its audit row: their roles, and
-    for another organisation the consent that names it. For a write with no read before it in
-    the same request, such as answering an invitation or joining the team."""
+    for another organisation the consent that names it. Every action that writes about a person
+    names it, so that the row says so whether or not a read came before it in the same request
+    (a task, the demo's history, an answer to an invitation). Samla itself (no user) and the
+    person in Min Samla have no role here: the person's own pages name theirs."""
+    if user is None or user.organisation_id is None:
+        return RecordedBasis(role="", consent_id=None)
     access = _access_of(user, participant)
     return RecordedBasis(role=access.role, consent_id=access.consent.pk if access.consent else None)
 

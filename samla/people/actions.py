@@ -106,6 +106,7 @@ def register_participant(
         obj=participant,
         participant_id=participant.pk,
         summary="Registrerade deltagare",
+        **basis_of(actor, participant),
     )
     return participant
 
@@ -141,6 +142,7 @@ def update_participant(
         obj=participant,
         participant_id=participant.pk,
         summary="Ändrade uppgifter: " + ", ".join(sorted(changes)),
+        **basis_of(actor, participant),
     )
     return participant
 
@@ -171,6 +173,7 @@ def link_identity_number(
         obj=participant,
         participant_id=participant.pk,
         summary="Kopplade reservnummer till personnummer",
+        **basis_of(actor, participant),
     )
     return participant
 
@@ -219,6 +222,7 @@ def record_consent(
         obj=consent,
         participant_id=participant.pk,
         summary="Registrerade utkast till samtycke" if draft else "Registrerade samtycke",
+        **basis_of(actor, participant),
     )
     if draft:  # waits for the person in Min Samla; told only if they chose it, and neutrally
         notify_person(participant.id_number, about=consent)
@@ -359,4 +363,5 @@ def remove_team_member(member: TeamMember, *, actor: User) -> None:
         obj=member,
         participant_id=member.participant_id,
         summary="Tog bort teammedlem",
+        **basis_of(actor, member.participant),
     )

@@ -26,6 +26,7 @@ from samla.audit.record import record
 from samla.concurrency import check_version
 from samla.notifications.notices import notify_person
 from samla.organisations.models import Organisation
+from samla.people.access import basis_of
 from samla.people.models import Consent, InformationCategory, Participant, TeamMember
 from samla.plans.access import consent_for_organisation
 from samla.plans.models import (
@@ -193,6 +194,7 @@ def create_plan(
         action=AuditEvent.Action.CREATE,
         obj=plan,
         participant_id=participant.pk,
+        **basis_of(actor, participant),
         summary="Skapade samordnad plan",
     )
     return plan
@@ -228,6 +230,7 @@ def update_plan(
         action=AuditEvent.Action.UPDATE,
         obj=locked,
         participant_id=locked.participant_id,
+        **basis_of(actor, locked.participant),
         summary="Ändrade planen: " + ", ".join(changed),
     )
     return locked
@@ -271,6 +274,7 @@ def add_plan_action(
         action=AuditEvent.Action.CREATE,
         obj=plan_action,
         participant_id=locked.participant_id,
+        **basis_of(actor, locked.participant),
         summary="Lade till insats i planen",
     )
     notify_assigned(plan_action)
@@ -310,6 +314,7 @@ def update_plan_action(
         action=AuditEvent.Action.UPDATE,
         obj=current,
         participant_id=locked.participant_id,
+        **basis_of(actor, locked.participant),
         summary="Ändrade insats i planen: " + ", ".join(changed),
     )
     if "responsible_person" in changed or "responsible_organisation" in changed:
@@ -345,6 +350,7 @@ def change_action_status(
         action=AuditEvent.Action.UPDATE,
         obj=current,
         participant_id=locked.participant_id,
+        **basis_of(actor, locked.participant),
         summary=f"Följde upp insats: {current.get_status_display()}",
     )
     return current
@@ -380,6 +386,7 @@ def invite(plan: Plan, *, actor: User, version: int) -> Plan:
         action=AuditEvent.Action.UPDATE,
         obj=locked,
         participant_id=locked.participant_id,
+        **basis_of(actor, locked.participant),
         summary=f"Skickade planen för bekräftelse (revision {locked.revision})",
     )
     # The proposal waits for the person's approval in Min Samla; told only if they chose it.
@@ -428,6 +435,7 @@ def confirm_plan(plan: Plan, *, actor: User, version: int) -> PlanConfirmation:
         action=AuditEvent.Action.CREATE,
         obj=confirmation,
         participant_id=locked.participant_id,
+        **basis_of(actor, locked.participant),
         summary=f"Bekräftade planen för sin organisation (revision {locked.revision})",
     )
     _agree_if_complete(locked, actor=actor)
@@ -481,6 +489,7 @@ def record_approval(
         action=AuditEvent.Action.CREATE,
         obj=approval,
         participant_id=locked.participant_id,
+        **basis_of(actor, locked.participant),
         summary=summary,
     )
     _agree_if_complete(locked, actor=actor)
@@ -507,6 +516,7 @@ def defer_approval(plan: Plan, *, actor: User, version: int, reason: str) -> Pla
         action=AuditEvent.Action.CREATE,
         obj=deferral,
         participant_id=locked.participant_id,
+        **basis_of(actor, locked.participant),
         summary=f"Svarade ”inte än” på planen (revision {locked.revision})",
     )
     return deferral
@@ -542,6 +552,7 @@ def _agree_if_complete(locked: Plan, *, actor: User) -> None:
         action=AuditEvent.Action.CREATE,
         obj=version,
         participant_id=locked.participant_id,
+        **basis_of(actor, locked.participant),
         summary=f"Planen är överenskommen (version {version.number})",
     )
 
@@ -565,6 +576,7 @@ def close_plan(plan: Plan, *, actor: User, reason: str, note: str = "", signed: 
         action=AuditEvent.Action.UPDATE,
         obj=locked,
         participant_id=locked.participant_id,
+        **basis_of(actor, locked.participant),
         summary=f"Avslutade planen: {locked.get_close_reason_display()}"
         + (f", signerat med {signed}" if signed else ""),
     )

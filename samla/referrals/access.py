@@ -29,7 +29,7 @@ from samla.accounts.models import Role, RoleAssignment, User
 from samla.activities.models import Activity
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
-from samla.people.access import ParticipantAccess, get_participant_for_user
+from samla.people.access import ParticipantAccess, RecordedBasis, basis_of, get_participant_for_user
 from samla.people.models import InformationCategory
 from samla.referrals.models import Referral, ReferralEvent, ReferralQuerySet
 
@@ -103,6 +103,26 @@ def provider_staff(activity: Activity) -> QuerySet[User]:
         role_assignments__role=Role.ACTIVITY_STAFF,
         role_assignments__association_id=activity.association_id,
     ).distinct()
+
+
+class ReferralBasis(RecordedBasis):
+    """``audit.record``'s ``role``, ``consent_id`` and ``referral_id``."""
+
+    referral_id: int | None
+
+
+def basis_for(user: User | None, referral: Referral) -> ReferralBasis:
+    """What allows this user's write about a referral, for its audit row: for the provider's
+    activity staff the referral itself, for anyone else what lets them reach the person
+    (``people.access.basis_of``)."""
+    if (
+        user is not None
+        and user.organisation_id is not None
+        and user.organisation_id == referral.activity.provider_id
+        and user.has_role(Role.ACTIVITY_STAFF, association=referral.activity.association)
+    ):
+        return ReferralBasis(role=PROVIDER_ROLE, consent_id=None, referral_id=referral.pk)
+    return ReferralBasis(**basis_of(user, referral.participant), referral_id=None)
 
 
 def is_provider_staff(user: User, referral: Referral) -> bool:

@@ -24,10 +24,10 @@ from samla.audit.record import record
 from samla.concurrency import check_version
 from samla.notifications.models import Kind
 from samla.notifications.notices import notify
-from samla.people.access import deciding_consents, visible_participants
+from samla.people.access import basis_of, deciding_consents, visible_participants
 from samla.people.actions import register_participant
 from samla.people.models import Consent, Participant
-from samla.referrals.access import provider_staff
+from samla.referrals.access import basis_for, provider_staff
 from samla.referrals.eligibility import check_runs
 from samla.referrals.models import ExitReason, InvalidTransition, Referral, ReferralEvent
 
@@ -121,6 +121,7 @@ def _create(
         participant_id=participant.pk,
         flagged=participant.is_protected,
         summary=summary,
+        **basis_of(actor, participant),
     )
     return referral
 
@@ -259,6 +260,7 @@ def _step(
         participant_id=locked.participant_id,
         flagged=locked.participant.is_protected,
         summary=f"Remiss: {step}",
+        **basis_for(actor, locked),
     )
     if actor is None or actor.pk != locked.referred_by_id:
         notify(

@@ -15,7 +15,7 @@ from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.concurrency import check_version
 from samla.notifications.notices import notify_person
-from samla.people.access import OWN_ROLE
+from samla.people.access import OWN_ROLE, basis_of
 from samla.people.models import Participant
 from samla.stories.models import (
     KIND_ORDER,
@@ -85,6 +85,7 @@ def save_story(
         obj=version,
         participant_id=participant.pk,
         summary=f"Sparade berättelsen, version {version.number}",
+        **basis_of(actor, participant),
     )
     if suggestion is not None:
         _handle(
@@ -124,6 +125,7 @@ def _handle(suggestion: StorySuggestion, *, actor: User, summary: str, **change:
         obj=suggestion,
         participant_id=suggestion.participant_id,
         summary=summary,
+        **basis_of(actor, suggestion.participant),
     )
     # The person sees the answer in Min Samla; told only if they chose it, and neutrally.
     notify_person(suggestion.participant.id_number, about=suggestion)
