@@ -43,4 +43,3 @@ def test_writes_outside_a_request_name_their_ground(cast: Cast, client: Client) 
         "Fia Handläggare" in row and f"Samtycke #{cast.consent_fk.pk}" in row for row in rows
     )
     assert any("Kim Koordinator" in row and "Ansvarig organisation" in row for row in rows)
-
