@@ -375,7 +375,12 @@ SAMLA_AUDIT_SEAL_SECONDS = float(os.environ.get("SAMLA_AUDIT_SEAL_SECONDS", "5")
 # rollup takes what changed since (issue 17 item 2), so the figures lag the data by a few seconds
 # at most while the scheduler runs (a dashboard also refreshes a few hundred people itself).
 SAMLA_FREQUENT_TASKS: list[str] = ["samla.indicators.rollups.refresh"]
+# Where the daily run writes the access log's signed checkpoints (samla/audit/checkpoints.py): a
+# file on another disk or machine than the database, so that a log cut short or wiped together
+# with its chain head shows. Empty: no checkpoints (verify_audit says so).
+SAMLA_AUDIT_CHECKPOINT_FILE = os.environ.get("SAMLA_AUDIT_CHECKPOINT_FILE", "")
 SAMLA_DAILY_TASKS: list[str] = [
+    "samla.audit.checkpoints.write_checkpoint",
     "samla.plans.reminders.send_due_reminders",
     "samla.meetings.reminders.send_answer_reminders",
     "samla.referrals.reminders.withdraw_after_expired_consents",
