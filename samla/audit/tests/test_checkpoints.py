@@ -99,9 +99,7 @@ def test_a_rewritten_chain_is_caught(checkpoints: Path, alice: StubActor) -> Non
     assert "loggen har skrivits om" in result.problem
 
 
-def test_a_checkpoint_someone_wrote_by_hand_is_refused(
-    checkpoints: Path, alice: StubActor
-) -> None:
+def test_a_checkpoint_someone_wrote_by_hand_is_refused(checkpoints: Path, alice: StubActor) -> None:
     reads(alice, 2)
     write_checkpoint()
     line = json.loads(checkpoints.read_text().splitlines()[0])
