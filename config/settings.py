@@ -380,7 +380,6 @@ SAMLA_FREQUENT_TASKS: list[str] = ["samla.indicators.rollups.refresh"]
 # with its chain head shows. Empty: no checkpoints (verify_audit says so).
 SAMLA_AUDIT_CHECKPOINT_FILE = os.environ.get("SAMLA_AUDIT_CHECKPOINT_FILE", "")
 SAMLA_DAILY_TASKS: list[str] = [
-    "samla.audit.checkpoints.write_checkpoint",
     "samla.plans.reminders.send_due_reminders",
     "samla.meetings.reminders.send_answer_reminders",
     "samla.referrals.reminders.withdraw_after_expired_consents",
@@ -388,8 +387,10 @@ SAMLA_DAILY_TASKS: list[str] = [
     "samla.referrals.reminders.offer_waiting_places",
     "samla.referrals.reminders.flag_unanswered",
     "samla.measurements.reminders.send_follow_up_reminders",
-    # Last: a new release of every association's statistics (ADR 0012), with today's changes.
+    # Last: a new release of every association's statistics (ADR 0012), with today's changes,
     "samla.indicators.actions.release_every_association",
+    # and the access log's signed checkpoint, after the day's last events.
+    "samla.audit.checkpoints.write_checkpoint",
 ]
 # Everything Samla publishes of an association's statistics, by dotted path: each records its
 # figures, with the people behind them, for a release (samla.indicators.releases, ADR 0012).

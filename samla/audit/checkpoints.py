@@ -15,11 +15,13 @@ someone who can write to the file cannot make a checkpoint Samla accepts.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import hmac
 import json
+import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -71,16 +73,35 @@ def write_checkpoint() -> Checkpoint | None:
         return None
     checkpoint = Checkpoint(seq=head.last_seq, hash=head.last_hash, at=timezone.now())
     line = json.loads(checkpoint.payload()) | {"sig": _signature(checkpoint)}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as file:
-        file.write(json.dumps(line, sort_keys=True) + "\n")
+    _append(path, (json.dumps(line, sort_keys=True) + "\n").encode())
     return checkpoint
+
+
+def _append(path: Path, data: bytes) -> None:
+    """One whole line at the end, however many write at once (the daily run, a cron job), and on
+    the disk before it returns. A line a crash cut short is ended first, so that the next one is
+    whole; verify_audit reports the broken one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o640)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        size = os.fstat(descriptor).st_size
+        if size and os.pread(descriptor, 1, size - 1) != b"\n":
+            data = b"\n" + data
+        os.write(descriptor, data)
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)  # and with it the lock
 
 
 def _read(path: Path) -> tuple[list[Checkpoint], str]:
     """The file's checkpoints, and what is wrong with the first line that is not one of ours."""
     found: list[Checkpoint] = []
-    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        return found, "Kontrollpunktsfilen är inte text: den har skrivits över."
+    for number, text in enumerate(lines, start=1):
         if not text.strip():
             continue
         try:
@@ -89,7 +110,7 @@ def _read(path: Path) -> tuple[list[Checkpoint], str]:
                 seq=int(line["seq"]), hash=str(line["hash"]), at=datetime.fromisoformat(line["at"])
             )
             signature = str(line["sig"])
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, OverflowError):
             return found, f"Rad {number} i kontrollpunktsfilen går inte att läsa."
         if not hmac.compare_digest(signature, _signature(checkpoint)):
             return found, f"Rad {number} i kontrollpunktsfilen är inte signerad med Samlas nyckel."
@@ -97,14 +118,31 @@ def _read(path: Path) -> tuple[list[Checkpoint], str]:
     return found, ""
 
 
+def _sealed_days_ago() -> bool:
+    """Whether a daily checkpoint should exist by now: events sealed two days ago or earlier
+    (one day, and the daily run's hour, of grace)."""
+    two_days_ago = timezone.now() - timedelta(days=2)
+    return AuditEvent.objects.filter(seq__isnull=False, created_at__lt=two_days_ago).exists()
+
+
 def verify_checkpoints() -> CheckpointReport:
     """Each checkpoint's event is still in the chain with the hash it had."""
     path = checkpoint_file()
-    if path is None or not path.exists():
+    if path is None:
         return CheckpointReport(ok=True, checked=0)
-    checkpoints, unreadable = _read(path)
+    checkpoints, unreadable = _read(path) if path.exists() else ([], "")
     if unreadable:
         return CheckpointReport(ok=False, checked=0, problem=unreadable)
+    if not checkpoints and _sealed_days_ago():
+        return CheckpointReport(
+            ok=False,
+            checked=0,
+            problem=(
+                f"Kontrollpunktsfilen {path} saknas eller är tom, fast loggen har förseglade "
+                "händelser som är mer än två dagar gamla: filen har tagits bort, eller "
+                "kontrollpunkterna skrivs inte (se schemaläggarens logg)."
+            ),
+        )
     hashes = dict(
         AuditEvent.objects.filter(seq__in={c.seq for c in checkpoints}).values_list("seq", "hash")
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -11,6 +13,8 @@ from django_tasks import task
 
 from samla.notifications.links import absolute_url
 from samla.notifications.models import Kind, Notice
+
+logger = logging.getLogger(__name__)
 
 SUBJECTS = {
     Kind.ASSIGNED: "Samla: du har fått en ny uppgift",
@@ -56,12 +60,28 @@ def _method(ics: str) -> str:
     return "PUBLISH"
 
 
+class DailyRunFailed(Exception):
+    """One or more parts of the daily run failed; every other part still ran."""
+
+
 @task()
 def run_daily() -> list[str]:
     """Everything Samla does once a day: each entry of ``SAMLA_DAILY_TASKS`` is a function
-    (given by its dotted path, so this app need not import the apps that do the work)."""
-    done = []
+    (given by its dotted path, so this app need not import the apps that do the work).
+
+    One part that fails (a disk not mounted for the audit checkpoints) must not keep the others
+    from running (a withdrawal after an expired consent, the reminders): each runs, a failure is
+    logged with its traceback, and the run then fails naming every part that did, so that the
+    task's result and the log say so."""
+    done, failed = [], []
     for path in settings.SAMLA_DAILY_TASKS:
-        import_string(path)()
-        done.append(path)
+        try:
+            import_string(path)()
+        except Exception:
+            logger.exception("The daily run's part %s failed; the other parts still run.", path)
+            failed.append(path)
+        else:
+            done.append(path)
+    if failed:
+        raise DailyRunFailed(f"Failed: {', '.join(failed)}. Done: {', '.join(done) or 'none'}.")
     return done

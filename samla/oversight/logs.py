@@ -13,7 +13,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -126,9 +138,16 @@ def by_user(events: AuditEventQuerySet, shown: int) -> tuple[list[UserRow], bool
     reads of protected identities, and how many people; ``shown`` rows and whether more follow.
     One grouping query and one for the organisations' names."""
     Action = AuditEvent.Action
+    own = Q(role=OWN_ROLE)  # people in Min Samla: together, and never by name (ADR 0013)
     groups = list(
         events.order_by()
-        .values("organisation_id", "actor_id", "actor_name")
+        .annotate(
+            who=Case(
+                When(own, then=Value(0)), default=F("actor_id"), output_field=BigIntegerField()
+            ),
+            name=Case(When(own, then=Value("")), default=F("actor_name"), output_field=CharField()),
+        )
+        .values("organisation_id", "who", "name")
         .annotate(
             total=Count("pk"),
             reads=Count("pk", filter=Q(action=Action.VIEW)),
@@ -138,7 +157,7 @@ def by_user(events: AuditEventQuerySet, shown: int) -> tuple[list[UserRow], bool
             people=Count("participant_id", distinct=True),
             last=Max("created_at"),
         )
-        .order_by("-total", "actor_name", "actor_id")[: shown + 1]
+        .order_by("-total", "name", "who")[: shown + 1]
     )
     names = dict(
         Organisation.objects.filter(
@@ -148,7 +167,7 @@ def by_user(events: AuditEventQuerySet, shown: int) -> tuple[list[UserRow], bool
     rows = [
         UserRow(
             organisation=names.get(g["organisation_id"] or 0, ""),
-            actor=g["actor_name"] or (_("Samla, automatiskt") if g["actor_id"] is None else ""),
+            actor=_actor(g["who"], g["name"]),
             reads=g["reads"],
             changes=g["changes"],
             printed=g["printed"],
@@ -159,6 +178,12 @@ def by_user(events: AuditEventQuerySet, shown: int) -> tuple[list[UserRow], bool
         for g in groups[:shown]
     ]
     return rows, len(groups) > shown
+
+
+def _actor(who: int | None, name: str) -> str:
+    if who == 0:
+        return _("Personerna själva, i Min Samla")
+    return name or (_("Samla, automatiskt") if who is None else "")
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ class LogReview(models.Model):
     )
     period_from = models.DateField(_("granskad period från och med"))
     period_to = models.DateField(_("till och med"))
-    finding = models.CharField(_("resultat"), max_length=32, choices=Finding.choices)
+    finding = models.CharField(_("bedömning"), max_length=32, choices=Finding.choices)
     note = models.TextField(
         _("iakttagelser och åtgärder"),
         max_length=4000,

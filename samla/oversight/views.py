@@ -15,6 +15,7 @@ from samla.accounts.access import org_admin_required
 from samla.accounts.http import AuthedRequest
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
+from samla.oversight import actions
 from samla.oversight.forms import LogReviewForm, ReferenceForm, ReviewFilterForm
 from samla.oversight.logs import (
     by_user,
@@ -98,16 +99,7 @@ def checks(request: AuthedRequest) -> HttpResponse:
         initial={"period_from": start, "period_to": end, "finding": LogReview.Finding.NONE},
     )
     if form.is_valid():
-        with transaction.atomic():
-            check = form.save(commit=False)
-            check.organisation, check.reviewer = organisation, request.user
-            check.save()
-            record(
-                actor=request.user,
-                action=AuditEvent.Action.CREATE,
-                obj=check,
-                summary=f"Loggkontroll dokumenterad ({check.period_from}–{check.period_to})",
-            )
+        actions.document_check(actor=request.user, check=form.save(commit=False))
         messages.success(request, _("Kontrollen är dokumenterad."))
         return redirect("oversight:checks")
     done = LogReview.objects.filter(organisation=organisation).select_related("reviewer")

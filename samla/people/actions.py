@@ -23,7 +23,7 @@ from samla.concurrency import Stale
 from samla.notifications.notices import notify_person
 from samla.organisations.models import Association, Organisation
 from samla.people import names
-from samla.people.access import OWN_ROLE, basis_of
+from samla.people.access import OWN_ROLE, RecordedBasis, basis_of
 from samla.people.models import (
     NAME_FIELDS,
     Consent,
@@ -282,8 +282,12 @@ def withdraw_consent(consent: Consent, *, actor: User, reason: str, signature: s
         action=AuditEvent.Action.UPDATE,
         obj=locked,
         participant_id=locked.participant_id,
-        role=OWN_ROLE if signature else "",
         summary=f"{summary} med {signature}" if signature else summary,
+        **(
+            RecordedBasis(role=OWN_ROLE, consent_id=None)
+            if signature
+            else basis_of(actor, locked.participant)
+        ),
     )
     for path in settings.SAMLA_CONSENT_WITHDRAWN:
         import_string(path)(locked)

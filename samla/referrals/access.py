@@ -119,7 +119,7 @@ def basis_for(user: User | None, referral: Referral) -> ReferralBasis:
         user is not None
         and user.organisation_id is not None
         and user.organisation_id == referral.activity.provider_id
-        and user.has_role(Role.ACTIVITY_STAFF, association=referral.activity.association)
+        and referral.activity.association_id in user.association_ids(Role.ACTIVITY_STAFF)
     ):
         return ReferralBasis(role=PROVIDER_ROLE, consent_id=None, referral_id=referral.pk)
     return ReferralBasis(**basis_of(user, referral.participant), referral_id=None)

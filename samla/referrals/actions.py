@@ -215,6 +215,14 @@ def _tell_provider(referral: Referral) -> None:
         )
 
 
+# The steps the provider takes (the referrer withdraws, reopens and takes an offered place): a
+# user who is both the provider's activity staff and on the person's team acts on the referral
+# in the first, on their own ground in the rest.
+PROVIDER_STEPS = frozenset(
+    {State.RECEIVED, State.ACCEPTED, State.WAITLISTED, State.STARTED, State.ENDED, State.DECLINED}
+)
+
+
 def _step(
     referral: Referral,
     to_state: str,
@@ -260,7 +268,11 @@ def _step(
         participant_id=locked.participant_id,
         flagged=locked.participant.is_protected,
         summary=f"Remiss: {step}",
-        **basis_for(actor, locked),
+        **(
+            basis_for(actor, locked)
+            if to_state in PROVIDER_STEPS and not reopening
+            else basis_of(actor, locked.participant)
+        ),
     )
     if actor is None or actor.pk != locked.referred_by_id:
         notify(

@@ -28,6 +28,11 @@ def _organisation_of(admin: User) -> int:
     return admin.organisation_id
 
 
+class SeveralRecords(Exception):
+    """The identity number is on more than one record the organisation keeps (one person in two
+    associations): only the reference says which."""
+
+
 def person_to_hold(admin: User, text: str) -> Participant | None:
     """The person a reference of the organisation's ("P-7K3F-Q9XM") or an identity number names,
     among those whose records the organisation keeps; None if there is no such person."""
@@ -38,4 +43,7 @@ def person_to_hold(admin: User, text: str) -> Participant | None:
     except idnumbers.InvalidIdNumber:
         participant_id = participant_id_of(organisation_id, text)
         return kept.filter(pk=participant_id).first() if participant_id else None
-    return kept.filter(id_number=number.value).first()
+    found = list(kept.filter(id_number=number.value)[:2])
+    if len(found) > 1:
+        raise SeveralRecords
+    return found[0] if found else None

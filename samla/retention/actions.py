@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from samla.accounts.actions import ActionRefused
@@ -18,6 +18,17 @@ from samla.organisations.models import Organisation
 from samla.people.models import Participant
 from samla.retention.models import HoldReason, LegalHold, RecordType, RetentionRule, StartsFrom
 from samla.retention.presets import Preset, fewest_years
+
+
+def _lock_rules_of(organisation: Organisation) -> None:
+    """One writer of an organisation's rules at a time: a rule that does not exist yet has no
+    row to lock, so two creating it at once would collide (a proposal and a save, two tabs)."""
+    list(Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list("pk"))
+
+
+def _summary(what: str, rule: RetentionRule) -> str:
+    with translation.override("sv"):  # the log is kept in Swedish, whoever acts
+        return f"{what}: {RecordType(rule.record_type).label}"
 
 
 def save_rule(
@@ -48,6 +59,7 @@ def save_rule(
         "decided_on": decided_on,
     }
     with transaction.atomic():
+        _lock_rules_of(organisation)
         current = (
             RetentionRule.objects.select_for_update()
             .filter(organisation=organisation, record_type=record_type)
@@ -70,23 +82,22 @@ def save_rule(
             rule.version += 1
             rule.save()
             action = AuditEvent.Action.UPDATE
-        record(
-            actor=actor,
-            action=action,
-            obj=rule,
-            summary=f"Gallringsregel: {RecordType(record_type).label}",
-        )
+        record(actor=actor, action=action, obj=rule, summary=_summary("Gallringsregel", rule))
     return rule
 
 
 def remove_rule(*, actor: User, rule: RetentionRule, version: int) -> None:
     with transaction.atomic():
-        current = check_version(RetentionRule.objects.select_for_update().get(pk=rule.pk), version)
+        _lock_rules_of(rule.organisation)
+        current = RetentionRule.objects.select_for_update().filter(pk=rule.pk).first()
+        if current is None:
+            raise ActionRefused(gettext("Regeln har redan tagits bort av någon annan."))
+        check_version(current, version)
         record(
             actor=actor,
             action=AuditEvent.Action.DELETE,
             obj=current,
-            summary=f"Gallringsregel: {RecordType(current.record_type).label}",
+            summary=_summary("Gallringsregel", current),
         )
         current.delete()
 
@@ -96,6 +107,7 @@ def apply_preset(*, actor: User, organisation: Organisation, preset: Preset) -> 
     today = timezone.localdate()
     added = 0
     with transaction.atomic():
+        _lock_rules_of(organisation)
         taken = set(
             RetentionRule.objects.select_for_update()
             .filter(organisation=organisation)
@@ -118,7 +130,7 @@ def apply_preset(*, actor: User, organisation: Organisation, preset: Preset) -> 
                 actor=actor,
                 action=AuditEvent.Action.CREATE,
                 obj=rule,
-                summary=f"Gallringsregel ur förslag: {proposal.record_type.label}",
+                summary=_summary("Gallringsregel ur förslag", rule),
             )
             added += 1
     return added
@@ -150,6 +162,7 @@ def place_hold(
             obj=hold,
             participant_id=participant.pk,
             role=Role.ORG_ADMIN,
+            flagged=participant.is_protected,
             summary="Gallringsstopp",
         )
     return hold
@@ -168,6 +181,7 @@ def lift_hold(*, actor: User, hold: LegalHold, note: str) -> LegalHold:
             obj=current,
             participant_id=current.participant_id,
             role=Role.ORG_ADMIN,
+            flagged=current.participant.is_protected,
             summary="Gallringsstopp hävt",
         )
     return current

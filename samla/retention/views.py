@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from samla.accounts.http import AuthedRequest
 from samla.concurrency import Stale, changes, refuse
 from samla.oversight.references import reference_for
 from samla.retention import actions
-from samla.retention.access import holds_of, person_to_hold, rules_of
+from samla.retention.access import SeveralRecords, holds_of, person_to_hold, rules_of
 from samla.retention.forms import HoldForm, LiftForm, PresetForm, RuleForm
 from samla.retention.models import LegalHold, RecordType, RetentionRule
 from samla.retention.presets import preset, presets_for
@@ -145,8 +146,18 @@ def holds(request: AuthedRequest) -> HttpResponse:
     assert organisation_id is not None
     form = HoldForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        person = person_to_hold(request.user, form.cleaned_data["person"])
-        if person is None:
+        try:
+            person = person_to_hold(request.user, form.cleaned_data["person"])
+        except SeveralRecords:
+            person = None
+            form.add_error(
+                "person",
+                _(
+                    "Personnumret finns i flera akter hos din organisation. Ange referensen "
+                    "från loggranskningen för den akt stoppet gäller."
+                ),
+            )
+        if person is None and not form.errors:
             form.add_error(
                 "person",
                 _(
@@ -154,7 +165,7 @@ def holds(request: AuthedRequest) -> HttpResponse:
                     "hos din organisation i Samla."
                 ),
             )
-        else:
+        elif person is not None:
             data = form.cleaned_data
             hold = actions.place_hold(
                 actor=request.user,
@@ -170,7 +181,8 @@ def holds(request: AuthedRequest) -> HttpResponse:
                 % {"reference": reference_for(organisation_id, hold.participant_id)},
             )
             return redirect("retention:holds")
-    all_holds = list(holds_of(request.user).order_by("lifted_at", "-placed_at", "-pk"))
+    in_force_first = F("lifted_at").asc(nulls_first=True)  # NULLs sort last on PostgreSQL
+    all_holds = list(holds_of(request.user).order_by(in_force_first, "-placed_at", "-pk"))
     rows = [HoldRow(h, reference_for(organisation_id, h.participant_id)) for h in all_holds]
     context = {"form": form, "rows": rows, "lift_form": LiftForm()}
     return render(request, "retention/holds.html", context, status=_status(form))

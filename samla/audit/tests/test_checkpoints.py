@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
@@ -117,3 +119,36 @@ def test_without_a_file_verify_audit_says_what_it_cannot_see(alice: StubActor) -
         assert "Ingen kontrollpunktsfil är satt" in verify_audit()
         with pytest.raises(CommandError, match="SAMLA_AUDIT_CHECKPOINT_FILE är inte satt"):
             call_command("audit_checkpoint", stdout=StringIO())
+
+
+def test_a_checkpoint_file_that_went_missing_is_caught_once_checkpoints_are_due(
+    checkpoints: Path, alice: StubActor
+) -> None:
+    with time_machine.travel(datetime(2026, 11, 1, 9, 0, tzinfo=UTC), tick=False):
+        reads(alice, 2)
+    with time_machine.travel(datetime(2026, 11, 2, 6, 0, tzinfo=UTC), tick=False):
+        assert verify_checkpoints().ok  # the first daily run has not come yet
+    with time_machine.travel(datetime(2026, 11, 4, 9, 0, tzinfo=UTC), tick=False):
+        result = verify_checkpoints()
+        assert not result.ok
+        assert "saknas eller är tom" in result.problem
+        write_checkpoint()
+        assert verify_checkpoints().ok
+
+
+def test_a_line_a_crash_cut_short_is_reported_and_the_next_line_stays_whole(
+    checkpoints: Path, alice: StubActor
+) -> None:
+    reads(alice, 2)
+    write_checkpoint()
+    whole = checkpoints.read_text()
+    checkpoints.write_text(whole + whole[:40])  # the crash: half a line, no newline
+    reads(alice, 1)
+    write_checkpoint()
+    lines = checkpoints.read_text().splitlines()
+    assert len(lines) == 3 and lines[1] == whole[:40]
+    assert json.loads(lines[2])["seq"] == json.loads(lines[0])["seq"] + 1
+    result = verify_checkpoints()
+    assert not result.ok and result.problem == "Rad 2 i kontrollpunktsfilen går inte att läsa."
+    checkpoints.write_bytes(b"\xff\xfe")
+    assert "inte text" in verify_checkpoints().problem

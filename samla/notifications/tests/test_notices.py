@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -201,3 +202,25 @@ def test_the_check_runs_with_django_s_own() -> None:
     with override_settings(DEBUG=False, SAMLA_BASE_URL=""):
         errors = run_checks(tags=["security"])
     assert "samla.E001" in [error.id for error in errors]
+
+
+def _breaks() -> None:
+    raise OSError("Kontrollpunktsdisken är inte monterad.")
+
+
+def _works() -> None:
+    _works.ran = True  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_a_failing_part_of_the_daily_run_does_not_stop_the_others(
+    settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from samla.notifications.tasks import DailyRunFailed, run_daily
+
+    here = "samla.notifications.tests.test_notices"
+    settings.SAMLA_DAILY_TASKS = [f"{here}._breaks", f"{here}._works"]
+    with pytest.raises(DailyRunFailed, match="_breaks"):
+        run_daily.call()
+    assert getattr(_works, "ran", False)
+    assert "Kontrollpunktsdisken är inte monterad." in caplog.text

@@ -15,7 +15,8 @@ from samla.accounts.models import User
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.oversight.models import LogReview
-from samla.oversight.tests.test_references import reviewer
+from samla.oversight.tests.test_references import assert_not_named, reviewer
+from samla.people.access import read_own
 from samla.people.tests.cast import Cast, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +156,19 @@ def test_the_database_keeps_a_check_whole(cast: Cast, greta: User) -> None:
     ):
         with pytest.raises(IntegrityError), transaction.atomic():
             LogReview.objects.create(**values, **broken)
+
+
+def test_the_review_never_names_a_person_who_read_their_own_records(
+    cast: Cast, greta: User, client: Client
+) -> None:
+    """A person's reads in Min Samla carry their name as the actor's: the review shows them as
+    the persons themselves, in the summary and in the rows (ADR 0013)."""
+    person = User.objects.create_user(username="pia-person", first_name="Pia", last_name="Persson")
+    person.person_number = cast.pia.id_number
+    person.save(update_fields=["person_number"])
+    read_own(person, purpose="Vem har läst om mig")
+    sign_in(client, greta)
+    body = client.get("/granskning/").content.decode()
+    assert "Personerna själva, i Min Samla" in summary_rows(body)[0]
+    assert "Personen själv" in body
+    assert_not_named(body, cast.pia)

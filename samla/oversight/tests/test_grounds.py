@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from samla.accounts.models import Role, RoleAssignment
 from samla.audit.models import AuditEvent
 from samla.oversight.tests.test_references import review, reviewer, rows_of
 from samla.people.tests.cast import Cast, sign_in
@@ -43,3 +44,18 @@ def test_writes_outside_a_request_name_their_ground(cast: Cast, client: Client) 
         "Fia Handläggare" in row and f"Samtycke #{cast.consent_fk.pk}" in row for row in rows
     )
     assert any("Kim Koordinator" in row and "Ansvarig organisation" in row for row in rows)
+
+
+def test_one_user_on_both_sides_acts_on_the_referral_only_as_the_provider(cast: Cast) -> None:
+    """Ulla runs the activity and is also a coordinator on Pia's team: receiving the referral she
+    does as the provider, withdrawing it on her own ground."""
+    setting = build(cast)
+    RoleAssignment.objects.create(
+        user=setting.ulla, role=Role.COORDINATOR, association=cast.association
+    )
+    referral = referral_actions.receive(setting.referral, actor=setting.ulla)
+    referral_actions.withdraw(referral, actor=setting.ulla)
+    received = AuditEvent.objects.get(summary="Remiss: Skickad → Mottagen")
+    withdrawn = AuditEvent.objects.get(summary="Remiss: Mottagen → Återkallad")
+    assert (received.role, received.referral_id) == ("provider", referral.pk)
+    assert (withdrawn.role, withdrawn.referral_id) == ("activity_staff,coordinator", None)

@@ -173,3 +173,38 @@ def test_the_database_keeps_a_hold_whole(cast: Cast, greta: User) -> None:
     ):
         with pytest.raises(IntegrityError), transaction.atomic():
             LegalHold.objects.create(**values, **broken)
+
+
+def test_holds_in_force_come_first_and_a_protected_person_s_rows_are_flagged(
+    cast: Cast, greta: User, client: Client
+) -> None:
+    Participant.objects.filter(pk=cast.pia.pk).update(
+        protection=Participant.Protection.PROTECTED_REGISTRATION
+    )
+    sign_in(client, greta)
+    number = cast.pia.formatted_id_number
+    for note in ("Första stoppet", "Andra stoppet"):
+        client.post("/gallring/gallringsstopp/", hold_data(number, note=note))
+    first = LegalHold.objects.get(note="Första stoppet")
+    client.post("/gallring/gallringsstopp/hav/", {"hold": first.pk, "lift_note": "Klart"})
+    body = client.get("/gallring/gallringsstopp/").content.decode()
+    assert body.index("Andra stoppet") < body.index("Första stoppet")  # in force first
+    events = AuditEvent.objects.filter(summary__startswith="Gallringsstopp")
+    assert events.count() == 3 and all(event.flagged for event in events)
+
+
+def test_a_number_on_two_of_the_organisation_s_records_asks_for_the_reference(
+    cast: Cast, greta: User, client: Client
+) -> None:
+    other = Participant.objects.get(pk=cast.pia.pk)
+    other.pk, other.controlling_organisation = None, cast.fk  # FK's record of the same person,
+    other.save()
+    TeamMember.objects.create(participant=other, user=cast.kim, added_by=cast.fia)  # Kim on it
+    sign_in(client, greta)
+    response = client.post("/gallring/gallringsstopp/", hold_data(cast.pia.formatted_id_number))
+    assert response.status_code == 422
+    assert "Personnumret finns i flera akter hos din organisation." in response.content.decode()
+    assert not LegalHold.objects.exists()
+    data = hold_data(reference_for(cast.tyreso.pk, other.pk))
+    assert client.post("/gallring/gallringsstopp/", data).status_code == 302
+    assert LegalHold.objects.get().participant_id == other.pk

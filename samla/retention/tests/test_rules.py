@@ -181,3 +181,15 @@ def test_the_database_refuses_a_second_rule_or_a_period_out_of_range(cast: Cast)
             RetentionRule.objects.create(
                 organisation=cast.tyreso, record_type=record_type, years=years, **values
             )
+
+
+def test_the_log_is_kept_in_swedish_whatever_language_the_administrator_uses(
+    cast: Cast, client: Client
+) -> None:
+    sign_in(client, reviewer(cast.tyreso, "greta"))
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Retention rules" in client.get("/gallring/").content.decode()
+    client.post("/gallring/regel/?typ=meeting", rule_data())
+    assert AuditEvent.objects.filter(
+        summary="Gallringsregel: Möten och minnesanteckningar"
+    ).exists()

@@ -27,6 +27,9 @@ from samla.reports.templatetags.report_menu import makes_esf_files
 
 register = template.Library()
 
+# The URL names (beside the apps) that templates/includes/main_menu.html marks as the current page.
+MARKED_NAMES = frozenset({"start", "incoming", "users"})
+
 
 @register.simple_tag
 def menu_url(name: str) -> str:
@@ -46,12 +49,18 @@ def main_menu(context: template.Context) -> SafeString:
         makes_esf_files(user),
         user.is_org_admin,
     )
-    page = (match.app_name, match.url_name) if match is not None else ("", "")
+    # Of the page, what the menu's template compares: the app, and these few names (a test
+    # checks the template against them), so that the entries stay few, not one per address.
+    page = (
+        (match.app_name, match.url_name if match.url_name in MARKED_NAMES else "")
+        if match
+        else ("", "")
+    )
     urlconf = get_urlconf() or settings.ROOT_URLCONF
     return _menu(offers, page, get_language(), get_script_prefix(), urlconf)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=2048)
 def _menu(
     offers: tuple[bool, ...], page: tuple[str, str | None], language: str, prefix: str, urlconf: str
 ) -> SafeString:

@@ -4,14 +4,18 @@ user the entries of their own roles, the page they are on marked, in their langu
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.test.utils import override_script_prefix
 from django.urls import NoReverseMatch, reverse
 
 from samla.addresses import address
 from samla.people.tests.cast import Cast, sign_in
-from samla.web.templatetags.menu import menu_url
+from samla.web.templatetags.menu import MARKED_NAMES, menu_url
 
 
 def test_a_menu_address_is_the_one_reverse_gives() -> None:
@@ -81,3 +85,8 @@ def test_an_address_of_anything_but_numbers_is_reversed_every_time() -> None:
         address("people:participant", pk=-1)
     with pytest.raises(NoReverseMatch):
         address("people:no_such_page", pk=1)
+
+
+def test_the_menu_is_kept_per_page_only_by_what_its_template_compares() -> None:
+    source = (Path(settings.BASE_DIR) / "templates/includes/main_menu.html").read_text()
+    assert set(re.findall(r"url_name == '(\w+)'", source)) == MARKED_NAMES
