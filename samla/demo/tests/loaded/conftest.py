@@ -5,8 +5,8 @@ that have broken it before or could: today, weekdays and both days of a weekend 
 still fall on working days, and no organiser be booked twice), the Friday whose meetings a week
 on would fall at Christmas, the Thursday before Easter (four days off before the first council,
 whose preparatory meeting must still come first), New Year's Eve, the days Swedish time
-changes, a leap day, and a time just after midnight, when the day in Sweden is not yet the day
-in UTC. The clock runs on (``tick=True``) from the moment given, as it does when someone runs
+changes, a leap day, a time just after midnight, when the day in Sweden is not yet the day in
+UTC, and a load that runs past midnight. The clock runs on (``tick=True``) from the moment given, as it does when someone runs
 ``make run``.
 
 Loading takes seconds, so it happens once per day, not once per test: the load runs in a
@@ -36,6 +36,11 @@ DAYS = [
     pytest.param(datetime(2026, 12, 6, 10, 0, tzinfo=STOCKHOLM), id="2026-12-06-sun"),
     pytest.param(datetime(2026, 12, 7, 8, 0, tzinfo=STOCKHOLM), id="2026-12-07-mon"),
     pytest.param(datetime(2026, 12, 8, 14, 0, tzinfo=STOCKHOLM), id="2026-12-08-tue"),
+    # Two seconds before midnight: the load's day ends while it runs, and what it does late (the
+    # surveys' rounds) is checked against the next day (it once failed at 00:00).
+    pytest.param(
+        datetime(2026, 12, 7, 23, 59, 58, tzinfo=STOCKHOLM), id="2026-12-07-mon-across-midnight"
+    ),
     pytest.param(datetime(2026, 12, 18, 16, 30, tzinfo=STOCKHOLM), id="2026-12-18-fri-christmas"),
     pytest.param(datetime(2026, 4, 2, 11, 0, tzinfo=STOCKHOLM), id="2026-04-02-thu-easter"),
     pytest.param(datetime(2026, 12, 31, 23, 30, tzinfo=STOCKHOLM), id="2026-12-31-thu"),
