@@ -6,8 +6,8 @@ still fall on working days, and no organiser be booked twice), the Friday whose 
 on would fall at Christmas, the Thursday before Easter (four days off before the first council,
 whose preparatory meeting must still come first), New Year's Eve, the days Swedish time
 changes, a leap day, a time just after midnight, when the day in Sweden is not yet the day in
-UTC, and a load that runs past midnight. The clock runs on (``tick=True``) from the moment given, as it does when someone runs
-``make run``.
+UTC, and a load that runs past midnight. The clock runs on (``tick=True``) from the moment
+given, as it does when someone runs ``make run``.
 
 Loading takes seconds, so it happens once per day, not once per test: the load runs in a
 transaction that is rolled back after the last test of the day, and each test runs in a
