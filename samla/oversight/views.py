@@ -15,6 +15,7 @@ from samla.accounts.access import org_admin_required
 from samla.accounts.http import AuthedRequest
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
+from samla.form_errors import status
 from samla.oversight import actions
 from samla.oversight.forms import LogReviewForm, ReferenceForm, ReviewFilterForm
 from samla.oversight.logs import (
@@ -104,7 +105,7 @@ def checks(request: AuthedRequest) -> HttpResponse:
         return redirect("oversight:checks")
     done = LogReview.objects.filter(organisation=organisation).select_related("reviewer")
     context = {"form": form, "checks": done[:100]}
-    return render(request, "oversight/checks.html", context, status=422 if form.errors else 200)
+    return render(request, "oversight/checks.html", context, status=status(form))
 
 
 def _last_days(days: int) -> tuple[date, date]:
@@ -118,8 +119,7 @@ def resolve_reference(request: AuthedRequest) -> HttpResponse:
     person, logged as a read of them; 404 for everyone else (ADR 0013)."""
     form = ReferenceForm(request.GET if "reference" in request.GET else None)
     if not form.is_valid():
-        status = 422 if form.is_bound else 200
-        return render(request, "oversight/reference.html", {"form": form}, status=status)
+        return render(request, "oversight/reference.html", {"form": form}, status=status(form))
     organisation_id = request.user.organisation_id
     participant_id = (
         participant_id_of(organisation_id, form.cleaned_data["reference"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -17,7 +18,7 @@ from samla.concurrency import check_version
 from samla.organisations.models import Organisation
 from samla.people.models import Participant
 from samla.retention.models import HoldReason, LegalHold, RecordType, RetentionRule, StartsFrom
-from samla.retention.presets import Preset, fewest_years
+from samla.retention.presets import Preset, check_period
 
 
 def _lock_rules_of(organisation: Organisation) -> None:
@@ -45,12 +46,10 @@ def save_rule(
 ) -> RetentionRule:
     """Create the organisation's rule for ``record_type`` (``version`` None: there was none on
     the user's page) or change it (``version``: the one the page showed)."""
-    floor = fewest_years(organisation, record_type)
-    if floor is not None and years is not None and years < floor:
-        raise ActionRefused(
-            gettext("Lagen kräver att de här uppgifterna sparas i minst %(years)s år.")
-            % {"years": floor}
-        )
+    try:
+        check_period(organisation, record_type, years)
+    except ValidationError as refused:
+        raise ActionRefused(refused.messages[0]) from refused
     values = {
         "years": years,
         "starts_from": starts_from,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from samla import form_fields
 from samla.organisations.models import Organisation
 from samla.retention.models import LegalHold, RecordType, RetentionRule
-from samla.retention.presets import fewest_years
+from samla.retention.presets import check_period
 
 
 class RuleForm(forms.ModelForm[RetentionRule]):
@@ -41,12 +41,7 @@ class RuleForm(forms.ModelForm[RetentionRule]):
 
     def clean_years(self) -> int | None:
         years: int | None = self.cleaned_data["years"]
-        floor = fewest_years(self.organisation, self.record_type)
-        if floor is not None and years is not None and years < floor:
-            raise forms.ValidationError(
-                _("Lagen kräver att de här uppgifterna sparas i minst %(years)s år."),
-                params={"years": floor},
-            )
+        check_period(self.organisation, self.record_type, years)
         return years
 
 

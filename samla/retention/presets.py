@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -97,3 +98,14 @@ def fewest_years(organisation: Organisation, record_type: str) -> int | None:
     if organisation.kind == Kind.REGION and record_type == RecordType.AUDIT_LOG:
         return 5
     return None
+
+
+def check_period(organisation: Organisation, record_type: str, years: int | None) -> None:
+    """Refuse a period shorter than the law's floor (``fewest_years``); None keeps for ever."""
+    floor = fewest_years(organisation, record_type)
+    if floor is not None and years is not None and years < floor:
+        raise ValidationError(
+            _("Lagen kräver att de här uppgifterna sparas i minst %(years)s år."),
+            code="below_floor",
+            params={"years": floor},
+        )

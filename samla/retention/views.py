@@ -17,6 +17,7 @@ from samla.accounts.access import org_admin_required
 from samla.accounts.actions import ActionRefused
 from samla.accounts.http import AuthedRequest
 from samla.concurrency import Stale, changes, refuse
+from samla.form_errors import status
 from samla.oversight.references import reference_for
 from samla.retention import actions
 from samla.retention.access import SeveralRecords, holds_of, person_to_hold, rules_of
@@ -35,10 +36,6 @@ class Row:
 class HoldRow:
     hold: LegalHold
     reference: str
-
-
-def _status(form: object) -> int:
-    return 422 if getattr(form, "errors", None) else 200
 
 
 @org_admin_required
@@ -109,7 +106,7 @@ def rule(request: AuthedRequest) -> HttpResponse:
         else:
             return redirect("retention:rules")
     context = {"form": form, "record_type": record_type, "rule": current}
-    return render(request, "retention/rule.html", context, status=_status(form))
+    return render(request, "retention/rule.html", context, status=status(form))
 
 
 @org_admin_required
@@ -185,21 +182,21 @@ def holds(request: AuthedRequest) -> HttpResponse:
     all_holds = list(holds_of(request.user).order_by(in_force_first, "-placed_at", "-pk"))
     rows = [HoldRow(h, reference_for(organisation_id, h.participant_id)) for h in all_holds]
     context = {"form": form, "rows": rows, "lift_form": LiftForm()}
-    return render(request, "retention/holds.html", context, status=_status(form))
+    return render(request, "retention/holds.html", context, status=status(form))
 
 
 @org_admin_required
 @require_POST
 def lift_hold(request: AuthedRequest) -> HttpResponse:
     form = LiftForm(request.POST)
-    hold = None
-    if form.is_valid():
-        hold = holds_of(request.user).filter(pk=form.cleaned_data["hold"]).first()
+    form.is_valid()
+    hold_id = form.cleaned_data.get("hold")
+    hold = holds_of(request.user).filter(pk=hold_id).first() if hold_id is not None else None
     if hold is None:
-        if form.errors.get("lift_note"):
-            messages.error(request, _("Skriv varför stoppet hävs."))
-            return redirect("retention:holds")
         raise Http404
+    if form.errors:  # the page's field asks for a reason, of at most 2 000 characters
+        messages.error(request, _("Skriv varför stoppet hävs."))
+        return redirect("retention:holds")
     try:
         actions.lift_hold(actor=request.user, hold=hold, note=form.cleaned_data["lift_note"])
     except ActionRefused as refusal:

@@ -5,9 +5,8 @@ The menu is on every page, and nothing in it is about the user but which entries
 offer and which page they are on. So it is rendered once per process for each such combination,
 language, script prefix and URLconf (the request's, else the setting's, so that a test that swaps
 the setting gets its own), and its addresses are reversed once each (``samla.addresses``),
-instead of a dozen times on every page. Which roles offer which entry is decided where it was:
-the roles read once per request (``User.assignments``) and the filters of the apps that own the
-entries."""
+instead of a dozen times on every page. Which entries a user is offered is decided from the roles
+read once per request (``User.assignments``, ``activities.access.reading_association_ids``)."""
 
 from __future__ import annotations
 
@@ -21,9 +20,9 @@ from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from samla.activities.templatetags.activity_menu import reads_activities
+from samla.accounts.models import Role
+from samla.activities.access import reading_association_ids
 from samla.addresses import address
-from samla.reports.templatetags.report_menu import makes_esf_files
 
 register = template.Library()
 
@@ -41,14 +40,15 @@ def main_menu(context: template.Context) -> SafeString:
     """The main menu for the signed-in user on the current page."""
     user = context["user"]
     match = getattr(context.get("request"), "resolver_match", None)
-    offers = (
-        user.reaches_person_data,
-        user.is_activity_staff,
-        reads_activities(user),
-        user.runs_an_association,
-        makes_esf_files(user),
-        user.is_org_admin,
-    )
+    offers = {
+        "reaches_person_data": user.reaches_person_data,
+        "is_activity_staff": user.is_activity_staff,
+        # a role in some association: the catalogue, and the statistics (aggregates only)
+        "reads_activities": bool(reading_association_ids(user)),
+        "runs_an_association": user.runs_an_association,
+        "makes_esf_files": user.has_role(Role.ESF_REPORTER),
+        "is_org_admin": user.is_org_admin,
+    }
     # Of the page, what the menu's template compares: the app, and these few names (a test
     # checks the template against them), so that the entries stay few, not one per address.
     page = (
@@ -57,18 +57,18 @@ def main_menu(context: template.Context) -> SafeString:
         else ("", "")
     )
     urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _menu(offers, page, get_language(), get_script_prefix(), urlconf)
+    return _menu(tuple(offers.items()), page, get_language(), get_script_prefix(), urlconf)
 
 
 @lru_cache(maxsize=2048)
 def _menu(
-    offers: tuple[bool, ...], page: tuple[str, str | None], language: str, prefix: str, urlconf: str
+    offers: tuple[tuple[str, bool], ...],
+    page: tuple[str, str | None],
+    language: str,
+    prefix: str,
+    urlconf: str,
 ) -> SafeString:
     """Rendered in ``language`` under ``prefix`` and ``urlconf``: those of this thread."""
-    names = [
-        *("reaches_person_data", "is_activity_staff", "reads_activities"),
-        *("runs_an_association", "makes_esf_files", "is_org_admin"),
-    ]
-    menu: dict[str, Any] = dict(zip(names, offers, strict=True))
+    menu: dict[str, Any] = dict(offers)
     menu["app_name"], menu["url_name"] = page
     return SafeString(render_to_string("includes/main_menu.html", menu))
