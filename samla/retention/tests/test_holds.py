@@ -208,3 +208,15 @@ def test_a_number_on_two_of_the_organisation_s_records_asks_for_the_reference(
     data = hold_data(reference_for(cast.tyreso.pk, other.pk))
     assert client.post("/gallring/gallringsstopp/", data).status_code == 302
     assert LegalHold.objects.get().participant_id == other.pk
+
+
+def test_another_organisation_s_hold_is_not_found_even_without_a_reason(
+    cast: Cast, greta: User, client: Client
+) -> None:
+    sign_in(client, greta)
+    client.post("/gallring/gallringsstopp/", hold_data(cast.pia.formatted_id_number))
+    hold = LegalHold.objects.get()
+    sign_in(client, reviewer(cast.fk, "frans"))
+    assert client.post("/gallring/gallringsstopp/hav/", {"hold": hold.pk}).status_code == 404
+    assert client.post("/gallring/gallringsstopp/hav/", {"hold": "x"}).status_code == 404
+    assert LegalHold.objects.get().in_force
