@@ -387,6 +387,8 @@ SAMLA_DAILY_TASKS: list[str] = [
     "samla.referrals.reminders.offer_waiting_places",
     "samla.referrals.reminders.flag_unanswered",
     "samla.measurements.reminders.send_follow_up_reminders",
+    # Gallring: each organisation's preview of who is due, culled at once where it so chose.
+    "samla.retention.actions.preview_every_organisation",
     # Last: a new release of every association's statistics (ADR 0012), with today's changes,
     "samla.indicators.actions.release_every_association",
     # and the access log's signed checkpoint, after the day's last events.

@@ -40,6 +40,16 @@ class Actor(Protocol):
 
     def get_full_name(self) -> str: ...
 
+    @property
+    def is_person(self) -> bool: ...
+
+
+def _actor_name(actor: Actor) -> str:
+    """The user's name as the log keeps it; none for a person in Min Samla, whose own reads
+    say "Personen själv" (the role says who), so that the log never keeps the name of a person
+    whose records are culled (ADR 0022)."""
+    return "" if actor.is_person else actor.get_full_name()
+
 
 def _fit(value: str, field_name: str) -> str:
     """Cut human text to its column, so a long name never makes the logged operation fail."""
@@ -111,7 +121,7 @@ def _event(
         created_at=timezone.now(),
         actor_id=actor.pk if actor is not None else None,
         actor_name=_fit(
-            (actor.get_full_name() if actor is not None else "") or actor_name, "actor_name"
+            (_actor_name(actor) if actor is not None else "") or actor_name, "actor_name"
         ),
         organisation_id=actor.organisation_id if actor is not None else None,
         role=_fit(basis.role, "role"),
@@ -194,7 +204,7 @@ def record_each(
     common = {
         "created_at": timezone.now(),
         "actor_id": actor.pk,
-        "actor_name": _fit(actor.get_full_name(), "actor_name"),
+        "actor_name": _fit(_actor_name(actor), "actor_name"),
         "organisation_id": actor.organisation_id,
         "action": str(action),
         "object_type": obj._meta.label_lower if obj is not None else "",

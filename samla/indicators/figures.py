@@ -475,18 +475,28 @@ class Figures:
         belong to. The groups overlap, so they are never added up and no total over them is
         published: each group is a table of its own, whose rows (the sexes) are disjoint and
         add up to the group's total, suppressed as one. One GROUP BY query over the
-        memberships for all the groups."""
-        started = self.started().filter(participant__target_groups__isnull=False)
-        names = ("participant__target_groups", d.SEX.column)
-        found: dict[tuple[str, str], Group] = {}
-        if self.publisher.records:
-            ids: dict[tuple[str, str], set[int]] = {}
-            for group, sex, pk in started.values_list(*names, "pk").order_by():
-                ids.setdefault((str(group), str(sex)), set()).add(pk)
-            found = {key: frozenset(pks) for key, pks in ids.items()}
-        else:
+        memberships for all the groups, and one over those kept beside culled rows."""
+        ids: dict[tuple[str, str], set[int]] = {}
+        counted: dict[tuple[str, str], Tally] = {}
+        # A participant's groups, while there is one; a culled row's, kept beside it.
+        for culled, groups in (
+            (False, "participant__target_groups"),
+            (True, "culled_target_groups"),
+        ):
+            started = self.started().filter(culled=culled, **{f"{groups}__isnull": False})
+            names = (groups, d.SEX.column)
+            if self.publisher.records:
+                for group, sex, pk in started.values_list(*names, "pk").order_by():
+                    ids.setdefault((str(group), str(sex)), set()).add(pk)
+                continue
             for r in started.values(*names).annotate(**TALLY).order_by():
-                found[(str(r[names[0]]), str(r[names[1]]))] = _tally(r)
+                key = (str(r[groups]), str(r[d.SEX.column]))
+                counted[key] = counted.get(key, Tally()) + _tally(r)
+        found: dict[tuple[str, str], Group] = (
+            {key: frozenset(pks) for key, pks in ids.items()}
+            if self.publisher.records
+            else dict(counted)
+        )
         sexes = self.categories(d.SEX)
         tables: dict[str, Table] = {}
         for group in self.categories(d.TARGET_GROUP):
@@ -576,13 +586,15 @@ class Figures:
         return self.counted(SENT)
 
     def meetings_held(self) -> Table:
-        held = meetings_held_between(self.scope.association, self.first, self.last)
-        if self.filters.municipality:
-            held = held.filter(participant__home_municipality_id=self.filters.municipality)
-        if self.filters.sex:
-            held = held.filter(participant__sex=self.filters.sex)
+        held = meetings_held_between(
+            self.scope.association,
+            self.first,
+            self.last,
+            municipality=self.filters.municipality,
+            sex=self.filters.sex,
+        )
         found: dict[str, set[int]] = {}
-        for kind, pk in held.values_list("kind", "pk").order_by():
+        for kind, pk in held:
             found.setdefault(kind, set()).add(pk)
         counts = {kind: len(ids) for kind, ids in found.items()}
         table = one_way_table(

@@ -351,6 +351,13 @@ class Rollup(models.Model):
     learned = models.BooleanField()  # OCN points at some measurement
     hash_high = models.BigIntegerField()
     hash_low = models.BigIntegerField()
+    # Culled (gallrad, samla.retention.culling): the referral and its participant are gone,
+    # and this row is all that is left of them, so that past years' figures stay as they were.
+    # A refresh neither computes nor removes it again. The participant's target groups, which
+    # the figures per target group read through the participant while there is one, are kept
+    # beside it, and nothing else of the person.
+    culled = models.BooleanField(default=False)
+    culled_target_groups = models.ManyToManyField(TargetGroup, related_name="+")
 
     class Meta:
         indexes = [

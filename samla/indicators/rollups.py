@@ -32,6 +32,7 @@ from samla.indicators import year_counts
 from samla.indicators.models import Rollup, StaleParticipant
 from samla.indicators.recording import hash_parts
 from samla.measurements.models import Measurement, Occasion, measured_at
+from samla.people.models import Participant
 from samla.referrals.models import Referral
 
 BATCH = 2000  # participants per transaction
@@ -158,10 +159,9 @@ def _replace(participants: set[int]) -> None:
     """Replace the participants' rows that changed, and only those, in the rollup and in the
     year counts (a participant marked again by a later write of the same import is mostly
     unchanged)."""
-    kept = {
-        values[0]: values
-        for values in Rollup.objects.filter(participant_id__in=participants).values_list(*FIELDS)
-    }
+    # A culled row stays as it is: its participant and referral are gone (``Rollup.culled``).
+    live = Rollup.objects.filter(participant_id__in=participants, culled=False)
+    kept = {values[0]: values for values in live.values_list(*FIELDS)}
     computed = {row.referral_id: row for row in rows_of(participants)}
     gone = [pk for pk, values in kept.items() if _values(computed.get(pk)) != values]
     written = [row for pk, row in computed.items() if _values(row) != kept.get(pk)]
@@ -171,6 +171,27 @@ def _replace(participants: set[int]) -> None:
     Rollup.objects.bulk_create(written, batch_size=1000)
     changes.add(Rollup.objects.filter(pk__in=[row.referral_id for row in written]))
     changes.save()
+
+
+def keep_culled(participant_id: int) -> None:
+    """Before a participant is culled (``samla.retention.culling``), in the culling's own
+    transaction: their rows computed from what is there now, then kept as culled, with their
+    target groups beside them, so that no figure of any year changes when they are gone."""
+    assert connection.in_atomic_block, "keep_culled runs in the culling's transaction"
+    _locked(wait=True)
+    _replace({participant_id})
+    rows = Rollup.objects.filter(participant_id=participant_id, culled=False)
+    referral_ids = list(rows.values_list("pk", flat=True))
+    groups = list(
+        Participant.target_groups.through.objects.filter(participant_id=participant_id).values_list(
+            "targetgroup_id", flat=True
+        )
+    )
+    kept = Rollup.culled_target_groups.through
+    kept.objects.bulk_create(
+        [kept(rollup_id=pk, targetgroup_id=group) for pk in referral_ids for group in groups]
+    )
+    rows.update(culled=True)
 
 
 def rebuild_year_counts() -> None:

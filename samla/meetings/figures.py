@@ -2,56 +2,70 @@
 
 Plain counts over all the association's participants, with nothing about any person: the
 indicators put them through the statistics layer's suppression before anyone sees them (R7).
+A meeting about a participant who has since been culled is counted from what culling kept of it
+(``CulledMeeting``), under the same id, so the figures of past years never change.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, QuerySet
+from django.utils import timezone
 
-from samla.meetings.models import Invitation, Meeting
+from samla.meetings.models import CulledMeeting, Meeting
 from samla.organisations.models import Association
 
 
-@dataclass(frozen=True)
-class MeetingsHeld:
-    total: int
-    by_kind: dict[str, int]  # Meeting.Kind value → meetings held
-    digital: int
-    physical: int
-    organisations_present: dict[str, int]  # organisation name → meetings it was present at
-
-
-def held(association: Association, first: date, last: date) -> QuerySet[Meeting]:
-    """The meetings about the association's participants held from the first day to the last
-    (by their local start time)."""
-    return Meeting.objects.filter(
+def held(
+    association: Association,
+    first: date,
+    last: date,
+    *,
+    municipality: int | None = None,
+    sex: str = "",
+) -> list[tuple[str, int]]:
+    """The kind and id of each meeting about the association's participants held from the
+    first day to the last (by its local start time), of participants of the home municipality
+    and the sex if given. Two queries: the meetings there are, and those culling kept."""
+    meetings = Meeting.objects.filter(
         participant__association=association,
         state=Meeting.State.HELD,
         starts_at__date__gte=first,
         starts_at__date__lte=last,
     )
-
-
-def meetings_held(association: Association, year: int) -> MeetingsHeld:
-    """The meetings held in a year about the association's participants: by kind, digital or
-    physical, and how many each organisation was present at."""
-    in_year = held(association, date(year, 1, 1), date(year, 12, 31))
-    by_kind = {k.value: 0 for k in Meeting.Kind}
-    by_kind |= {row["kind"]: row["n"] for row in in_year.values("kind").annotate(n=Count("pk"))}
-    by_mode = {row["mode"]: row["n"] for row in in_year.values("mode").annotate(n=Count("pk"))}
-    present = (
-        Invitation.objects.filter(meeting__in=in_year, attended=True)
-        .values("organisation__name")
-        .annotate(n=Count("meeting", distinct=True))
-        .order_by("organisation__name")
+    culled = CulledMeeting.objects.filter(
+        association=association, held_on__gte=first, held_on__lte=last
     )
-    return MeetingsHeld(
-        total=sum(by_kind.values()),
-        by_kind=by_kind,
-        digital=by_mode.get(Meeting.Mode.DIGITAL, 0),
-        physical=by_mode.get(Meeting.Mode.PHYSICAL, 0),
-        organisations_present={row["organisation__name"]: row["n"] for row in present},
+    if municipality:
+        meetings = meetings.filter(participant__home_municipality_id=municipality)
+        culled = culled.filter(home_municipality_id=municipality)
+    if sex:
+        meetings = meetings.filter(participant__sex=sex)
+        culled = culled.filter(sex=sex)
+    return [
+        *meetings.values_list("kind", "pk").order_by(),
+        *culled.values_list("kind", "pk").order_by(),
+    ]
+
+
+def keep_culled(participant_id: int) -> None:
+    """Before a participant is culled, in the culling's transaction: each meeting about them
+    that was held, kept as a ``CulledMeeting`` with what the figures count it by."""
+    rows = (
+        Meeting.objects.filter(
+            participant_id=participant_id, state=Meeting.State.HELD, starts_at__isnull=False
+        )
+        .select_related("participant")
+        .order_by("pk")
+    )
+    CulledMeeting.objects.bulk_create(
+        CulledMeeting(
+            meeting_id=meeting.pk,
+            association_id=meeting.participant.association_id,
+            kind=meeting.kind,
+            held_on=timezone.localdate(meeting.starts_at),
+            home_municipality_id=meeting.participant.home_municipality_id,
+            sex=meeting.participant.sex,
+        )
+        for meeting in rows
     )

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from samla.organisations.models import Organisation
+from samla.organisations.models import Association, Municipality, Organisation
 from samla.people.models import InformationCategory, Participant
 
 LONGEST_MEETING_MINUTES = 8 * 60
@@ -368,3 +368,28 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class CulledMeeting(models.Model):
+    """A held meeting about a participant who has since been culled (gallrad,
+    ``samla.retention.culling``): only what the association's figures count it by
+    (``samla.meetings.figures``), under the meeting's own id, so that the figures of past years
+    stay as they were. Nothing of the person but their sex and home municipality, the two
+    filters of the figures; nothing of what was said."""
+
+    meeting_id = models.BigIntegerField(primary_key=True)
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Meeting.Kind.choices)
+    held_on = models.DateField()
+    home_municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    sex = models.CharField(max_length=1)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["association", "held_on"], name="meetings_culled_held_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"culled meeting {self.meeting_id}"

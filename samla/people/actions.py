@@ -128,7 +128,7 @@ def update_participant(
             changes.get("last_name", participant.last_name),
         )
     updated = Participant.objects.filter(pk=participant.pk, version=version).update(
-        version=F("version") + 1, **written
+        version=F("version") + 1, changed_at=timezone.now(), **written
     )
     if not updated:
         participant.refresh_from_db()
@@ -164,6 +164,7 @@ def link_identity_number(
         id_number=number.value,
         id_number_kind=number.kind.value,
         birth_date=number.birth_date,
+        changed_at=timezone.now(),
         version=F("version") + 1,
     )
     participant.refresh_from_db()

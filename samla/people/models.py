@@ -227,6 +227,11 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
         that shows a person."""
         return self.filter(controlling_organisation_id=organisation_id)
 
+    def kept_anywhere(self, id_number: str) -> bool:
+        """Whether any organisation keeps a record of the person with this number (culling:
+        their own account in Min Samla goes with the last)."""
+        return bool(id_number) and self.filter(id_number=id_number).exists()
+
     def controllers(self, ids: Iterable[int]) -> dict[int, int]:
         """Each of these participants' controlling organisation, in one query: for records that
         store a participant's id, such as the access log."""
@@ -392,6 +397,9 @@ class Participant(models.Model):
         related_name="+",
         editable=False,
     )
+    # When the details above were last changed: one of the dates the culling run counts the
+    # last entry about the person from (samla.retention.culling). Empty until the first change.
+    changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ParticipantQuerySet.as_manager()

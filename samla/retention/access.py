@@ -10,7 +10,14 @@ from samla import idnumbers
 from samla.accounts.models import User
 from samla.oversight.references import participant_id_of
 from samla.people.models import Participant
-from samla.retention.models import LegalHold, LegalHoldQuerySet, RetentionRule
+from samla.retention.models import (
+    CullingRun,
+    CullingRunQuerySet,
+    CullingSettings,
+    LegalHold,
+    LegalHoldQuerySet,
+    RetentionRule,
+)
 
 
 def rules_of(admin: User) -> QuerySet[RetentionRule]:
@@ -21,6 +28,18 @@ def holds_of(admin: User) -> LegalHoldQuerySet:
     return LegalHold.objects.filter(organisation_id=_organisation_of(admin)).select_related(
         "placed_by", "lifted_by"
     )
+
+
+def runs_of(admin: User) -> CullingRunQuerySet:
+    return CullingRun.objects.filter(organisation_id=_organisation_of(admin)).select_related(
+        "created_by", "approved_by", "discarded_by"
+    )
+
+
+def automatic_culling(admin: User) -> bool:
+    return CullingSettings.objects.filter(
+        organisation_id=_organisation_of(admin), automatic=True
+    ).exists()
 
 
 def _organisation_of(admin: User) -> int:

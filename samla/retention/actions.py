@@ -16,9 +16,20 @@ from samla.audit.models import AuditEvent
 from samla.audit.record import record
 from samla.concurrency import check_version
 from samla.organisations.models import Organisation
+from samla.oversight.references import reference_for
 from samla.people.models import Participant
-from samla.retention.models import HoldReason, LegalHold, RecordType, RetentionRule, StartsFrom
+from samla.retention import culling
+from samla.retention.models import (
+    CullingRun,
+    CullingSettings,
+    HoldReason,
+    LegalHold,
+    RecordType,
+    RetentionRule,
+    StartsFrom,
+)
 from samla.retention.presets import Preset, check_period
+from samla.retention.tasks import carry_out_run
 
 
 def _lock_rules_of(organisation: Organisation) -> None:
@@ -184,3 +195,145 @@ def lift_hold(*, actor: User, hold: LegalHold, note: str) -> LegalHold:
             summary="Gallringsstopp hävt",
         )
     return current
+
+
+# --- the culling run (culling.py says who is due and what goes) ---
+
+SAMPLE_SIZE = 10
+
+
+def start_preview(
+    organisation: Organisation, *, actor: User | None, today: date
+) -> CullingRun | None:
+    """A new preview of who is due under the organisation's rule for people's records, in
+    place of a preview still waiting. None if the organisation has no such rule with a period,
+    or, for the nightly run (no ``actor``), if nobody is due. Refused while an approved run is
+    under way."""
+    with transaction.atomic():
+        _lock_rules_of(organisation)
+        rule = RetentionRule.objects.filter(
+            organisation=organisation, record_type=RecordType.PARTICIPANT, years__isnull=False
+        ).first()
+        if CullingRun.objects.open().filter(
+            organisation=organisation, state=CullingRun.State.APPROVED
+        ):
+            raise ActionRefused(gettext("En godkänd gallring pågår redan."))
+        for waiting in CullingRun.objects.open().filter(organisation=organisation):
+            _discard(waiting, actor=actor)
+        if rule is None or rule.years is None:
+            return None
+        terms = culling.Terms(rule.years, rule.starts_from, rule.keeps_research_days)
+        found = culling.due(organisation.pk, terms, today)
+        if actor is None and not found.people:
+            return None
+        run = CullingRun.objects.create(
+            organisation=organisation,
+            years=rule.years,
+            starts_from=rule.starts_from,
+            keeps_research_days=rule.keeps_research_days,
+            decision=rule.decision,
+            decided_on=rule.decided_on,
+            due_on_or_before=terms.due_on_or_before(today),
+            created_by=actor,
+            due=found.people,
+            counts=culling.counts(found.people),
+            sample=[reference_for(organisation.pk, pk) for pk in found.people[:SAMPLE_SIZE]],
+            people_due=len(found.people),
+            kept_on_hold=found.on_hold,
+            kept_for_research=found.for_research,
+        )
+        record(
+            actor=actor,
+            actor_name="" if actor else "Samla",
+            action=AuditEvent.Action.CREATE,
+            obj=run,
+            role=Role.ORG_ADMIN if actor else "",
+            summary=f"Förhandsgranskning av gallring: {run.people_due} personer",
+        )
+    return run
+
+
+def approve_run(run: CullingRun, *, actor: User | None) -> CullingRun:
+    """Approve a preview (``actor`` None: the organisation culls automatically); the task
+    then culls, person by person."""
+    with transaction.atomic():
+        current = CullingRun.objects.select_for_update().get(pk=run.pk)
+        if current.state != CullingRun.State.PREVIEW:
+            raise ActionRefused(gettext("Förhandsgranskningen är inte längre öppen."))
+        current.state = CullingRun.State.APPROVED
+        current.approved_by, current.approved_at = actor, timezone.now()
+        current.automatic = actor is None
+        current.save(update_fields=["state", "approved_by", "approved_at", "automatic"])
+        record(
+            actor=actor,
+            actor_name="" if actor else "Samla",
+            action=AuditEvent.Action.UPDATE,
+            obj=current,
+            role=Role.ORG_ADMIN if actor else "",
+            summary="Gallring godkänd" if actor else "Gallring godkänd automatiskt",
+        )
+        transaction.on_commit(lambda: carry_out_run.enqueue(current.pk))
+    return current
+
+
+def discard_run(run: CullingRun, *, actor: User) -> CullingRun:
+    with transaction.atomic():
+        current = CullingRun.objects.select_for_update().get(pk=run.pk)
+        if current.state != CullingRun.State.PREVIEW:
+            raise ActionRefused(gettext("Förhandsgranskningen är inte längre öppen."))
+        _discard(current, actor=actor)
+    return current
+
+
+def _discard(run: CullingRun, *, actor: User | None) -> None:
+    run.state, run.finished_at, run.discarded_by, run.due = (
+        CullingRun.State.DISCARDED,
+        timezone.now(),
+        actor,
+        [],
+    )
+    run.save(update_fields=["state", "finished_at", "discarded_by", "due"])
+    record(
+        actor=actor,
+        actor_name="" if actor else "Samla",
+        action=AuditEvent.Action.UPDATE,
+        obj=run,
+        role=Role.ORG_ADMIN if actor else "",
+        summary="Förhandsgranskning av gallring avbruten",
+    )
+
+
+def preview_every_organisation() -> None:
+    """The daily run's part: a preview for each organisation with a rule for people's records
+    and nobody's preview waiting, if anyone is due; approved at once where the organisation
+    has chosen to cull automatically (the task then culls)."""
+    today = timezone.localdate()
+    organisations = Organisation.objects.filter(
+        retention_rules__record_type=RecordType.PARTICIPANT, retention_rules__years__isnull=False
+    ).exclude(culling_runs__state__in=[CullingRun.State.PREVIEW, CullingRun.State.APPROVED])
+    automatic = set(
+        CullingSettings.objects.filter(automatic=True).values_list("organisation_id", flat=True)
+    )
+    for organisation in organisations.order_by("pk"):
+        run = start_preview(organisation, actor=None, today=today)
+        if run is not None and organisation.pk in automatic:
+            approve_run(run, actor=None)
+
+
+def save_culling_settings(
+    organisation: Organisation, *, actor: User, automatic: bool
+) -> CullingSettings:
+    with transaction.atomic():
+        settings_, _created = CullingSettings.objects.select_for_update().get_or_create(
+            organisation=organisation, defaults={"updated_by": actor, "automatic": automatic}
+        )
+        settings_.automatic, settings_.updated_by = automatic, actor
+        settings_.save()
+        record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=settings_,
+            role=Role.ORG_ADMIN,
+            summary="Gallring automatiskt" if automatic else "Gallring efter godkännande",
+        )
+    return settings_

@@ -95,3 +95,15 @@ class LiftForm(forms.Form):
 
 class PresetForm(forms.Form):
     preset = forms.CharField(widget=forms.HiddenInput)
+
+
+class CullingSettingsForm(forms.Form):
+    automatic = forms.BooleanField(
+        label=_("Gallra automatiskt, utan förhandsgranskning"),
+        required=False,
+        help_text=_(
+            "Då gallras det som är gallringsbart vid nattens körning, och protokollet visar "
+            "vad som gallrades. Annars gör nattens körning bara en förhandsgranskning, som du "
+            "godkänner."
+        ),
+    )

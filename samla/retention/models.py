@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samla.organisations.models import Organisation
@@ -176,3 +177,143 @@ class LegalHold(models.Model):
     @property
     def in_force(self) -> bool:
         return self.lifted_at is None
+
+
+class CullingSettings(models.Model):
+    """How an organisation's culling runs are approved: by its administrator, run by run, after
+    a preview (the default), or automatically."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="culling_settings"
+    )
+    automatic = models.BooleanField(
+        _("gallra automatiskt"),
+        default=False,
+        help_text=_(
+            "Utan förhandsgranskning: det som är gallringsbart gallras vid nattens körning."
+        ),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("inställning för gallring")
+        verbose_name_plural = _("inställningar för gallring")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class CullingRunQuerySet(models.QuerySet["CullingRun"]):
+    def open(self) -> CullingRunQuerySet:
+        return self.filter(state__in=[CullingRun.State.PREVIEW, CullingRun.State.APPROVED])
+
+
+class CullingRun(models.Model):
+    """One culling of an organisation's records under its rule for people's records
+    (``RecordType.PARTICIPANT``): first a preview of who is due, which the administrator
+    approves, then the deletion, one person at a time. Once done it is the gallringsprotokoll:
+    the rule as it stood, the counts, who approved and when. It names nobody: the preview's
+    sample is the organisation's own references, and the people's ids are forgotten when the
+    run is done or discarded."""
+
+    class State(models.TextChoices):
+        PREVIEW = "preview", _("Väntar på godkännande")
+        APPROVED = "approved", _("Godkänd, gallring pågår")
+        DONE = "done", _("Genomförd")
+        DISCARDED = "discarded", _("Avbruten")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="culling_runs", editable=False
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PREVIEW)
+    # The rule as it stood at the preview.
+    years = models.PositiveSmallIntegerField()
+    starts_from = models.CharField(max_length=32, choices=StartsFrom.choices)
+    keeps_research_days = models.BooleanField()
+    decision = models.TextField(max_length=2000)
+    decided_on = models.DateField()
+    # A person whose last entry (or what the rule counts from) is on or before this day is due.
+    due_on_or_before = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )  # empty: the nightly run
+    # Who is due at the preview, by participant id; emptied when the run ends.
+    due = models.JSONField(default=list, editable=False)
+    # {record type: how many records} at the preview, and the sample (the organisation's
+    # references to at most ten of the people).
+    counts = models.JSONField(default=dict, editable=False)
+    sample = models.JSONField(default=list, editable=False)
+    people_due = models.PositiveIntegerField(default=0)
+    kept_on_hold = models.PositiveIntegerField(default=0)
+    kept_for_research = models.PositiveIntegerField(default=0)
+    automatic = models.BooleanField(default=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # While it runs and when done: people culled, people no longer due when their turn came (a
+    # new entry or a hold since the preview), and {record type: records culled}.
+    people_culled = models.PositiveIntegerField(default=0)
+    people_skipped = models.PositiveIntegerField(default=0)
+    culled_counts = models.JSONField(default=dict, editable=False)
+    # {association id: people culled}: what each association's protocol shows.
+    by_association = models.JSONField(default=dict, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True, editable=False)
+    discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+
+    objects = CullingRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("gallringskörning")
+        verbose_name_plural = _("gallringskörningar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(state__in=["preview", "approved"]),
+                name="retention_one_open_run_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["preview", "approved", "done", "discarded"]),
+                name="retention_run_known_state",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="preview")
+                | Q(state="discarded")
+                | Q(approved_at__isnull=False) & (Q(approved_by__isnull=False) | Q(automatic=True)),
+                name="retention_run_approved_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["preview", "approved"], finished_at__isnull=True)
+                | Q(state__in=["done", "discarded"], finished_at__isnull=False),
+                name="retention_run_finished_when_ended",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Gallring %(date)s") % {"date": self.created_at.date().isoformat()})
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (self.State.PREVIEW, self.State.APPROVED)

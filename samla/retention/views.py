@@ -9,20 +9,28 @@ from django.contrib import messages
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samla.accounts.access import org_admin_required
 from samla.accounts.actions import ActionRefused
-from samla.accounts.http import AuthedRequest
+from samla.accounts.http import AuthedRequest, is_htmx
 from samla.concurrency import Stale, changes, refuse
 from samla.form_errors import status
 from samla.oversight.references import reference_for
 from samla.retention import actions
-from samla.retention.access import SeveralRecords, holds_of, person_to_hold, rules_of
-from samla.retention.forms import HoldForm, LiftForm, PresetForm, RuleForm
-from samla.retention.models import LegalHold, RecordType, RetentionRule
+from samla.retention.access import (
+    SeveralRecords,
+    automatic_culling,
+    holds_of,
+    person_to_hold,
+    rules_of,
+    runs_of,
+)
+from samla.retention.forms import CullingSettingsForm, HoldForm, LiftForm, PresetForm, RuleForm
+from samla.retention.models import CullingRun, LegalHold, RecordType, RetentionRule
 from samla.retention.presets import preset, presets_for
 
 
@@ -204,3 +212,117 @@ def lift_hold(request: AuthedRequest) -> HttpResponse:
     else:
         messages.success(request, _("Gallringsstoppet är hävt."))
     return redirect("retention:holds")
+
+
+@dataclass(frozen=True)
+class CountRow:
+    record_type: RecordType
+    count: int
+
+
+def _count_rows(counts: dict[str, int]) -> list[CountRow]:
+    return [
+        CountRow(kind, counts.get(kind.value, 0)) for kind in RecordType if kind.value in counts
+    ]
+
+
+@org_admin_required
+@require_http_methods(["GET", "POST"])
+def runs(request: AuthedRequest) -> HttpResponse:
+    """The organisation's culling runs, the newest first: the one waiting or under way, and the
+    protocols. POST: a new preview, now."""
+    organisation = request.user.organisation
+    assert organisation is not None
+    if request.method == "POST":
+        try:
+            run = actions.start_preview(
+                organisation, actor=request.user, today=timezone.localdate()
+            )
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("retention:runs")
+        if run is None:
+            messages.error(
+                request,
+                _(
+                    "Det finns ingen gallringsregel med en tid för personuppgifter och "
+                    "deltagande. Ange den först."
+                ),
+            )
+            return redirect("retention:runs")
+        return redirect("retention:run", pk=run.pk)
+    context = {
+        "runs": list(runs_of(request.user)[:50]),
+        "settings_form": CullingSettingsForm(
+            initial={"automatic": automatic_culling(request.user)}
+        ),
+        "rule": rules_of(request.user).filter(record_type=RecordType.PARTICIPANT).first(),
+    }
+    return render(request, "retention/runs.html", context)
+
+
+@org_admin_required
+@require_POST
+def culling_settings(request: AuthedRequest) -> HttpResponse:
+    organisation = request.user.organisation
+    assert organisation is not None
+    form = CullingSettingsForm(request.POST)
+    form.is_valid()  # a checkbox: always valid
+    automatic = bool(form.cleaned_data.get("automatic"))
+    actions.save_culling_settings(organisation, actor=request.user, automatic=automatic)
+    messages.success(
+        request,
+        _("Gallringen sker nu automatiskt.")
+        if automatic
+        else _("Gallringen sker nu först när du godkänt förhandsgranskningen."),
+    )
+    return redirect("retention:runs")
+
+
+@org_admin_required
+@require_http_methods(["GET"])
+def run(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A preview to approve, a run under way (the page follows it), or a protocol."""
+    found = runs_of(request.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    context = {
+        "run": found,
+        "preview_rows": _count_rows(found.counts),
+        "culled_rows": _count_rows(found.culled_counts),
+    }
+    template = "retention/run.html#status" if is_htmx(request) else "retention/run.html"
+    return render(request, template, context)
+
+
+def _open_run(request: AuthedRequest, pk: int) -> CullingRun:
+    found = runs_of(request.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@org_admin_required
+@require_POST
+def approve_run(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _open_run(request, pk)
+    try:
+        actions.approve_run(found, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Gallringen är godkänd och pågår."))
+    return redirect("retention:run", pk=found.pk)
+
+
+@org_admin_required
+@require_POST
+def discard_run(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _open_run(request, pk)
+    try:
+        actions.discard_run(found, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Förhandsgranskningen är avbruten. Inget gallrades."))
+    return redirect("retention:run", pk=found.pk)

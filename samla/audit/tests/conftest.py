@@ -15,6 +15,8 @@ class StubActor:
     organisation_id: int | None
     name: str
 
+    is_person = False
+
     def get_full_name(self) -> str:
         return self.name
 

@@ -1,0 +1,288 @@
+"""The culling run (issue 18 item 3): who is due under the organisation's rule, the preview the
+administrator approves, the deletion, one transaction per person, and the protocol."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import IntegrityError, transaction
+from django.test import Client
+
+from samla import idnumbers
+from samla.accounts.actions import ActionRefused
+from samla.accounts.models import User
+from samla.audit.models import AuditEvent
+from samla.audit.record import record
+from samla.oversight.references import reference_for
+from samla.oversight.tests.test_references import reviewer
+from samla.people.actions import update_participant
+from samla.people.models import Consent, Participant, TeamMember
+from samla.people.tests.cast import Cast, sign_in
+from samla.retention import actions, culling
+from samla.retention.models import (
+    CullingRun,
+    CullingSettings,
+    HoldReason,
+    RetentionRule,
+    StartsFrom,
+)
+from samla.retention.tasks import carry_out_run
+
+pytestmark = pytest.mark.django_db
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+SIX_YEARS_ON = datetime(2033, 1, 10, 9, 0, tzinfo=STOCKHOLM)
+FIVE_YEARS = culling.Terms(5, StartsFrom.LAST_ENTRY, keeps_research_days=True)
+
+
+@pytest.fixture
+def greta(cast: Cast) -> User:
+    return reviewer(cast.tyreso, "greta")
+
+
+def rule_for(cast: Cast, greta: User, **changes: object) -> RetentionRule:
+    values: dict[str, object] = {
+        "years": 5,
+        "starts_from": StartsFrom.LAST_ENTRY,
+        "keeps_research_days": True,
+        "decision": "SoL 12 kap. 1 §, SoF 7 kap. 2 §",
+        "decided_on": date(2026, 1, 15),
+    } | changes
+    return RetentionRule.objects.create(
+        organisation=cast.tyreso, record_type="participant", updated_by=greta, **values
+    )
+
+
+def another_person(cast: Cast, born: date, first_name: str = "Rut") -> Participant:
+    number = idnumbers.test_personnummer(born, "F")
+    return Participant.objects.create(
+        association=cast.association,
+        controlling_organisation=cast.tyreso,
+        kind=Participant.Kind.IDENTIFIED,
+        id_number=number.value,
+        id_number_kind=number.kind.value,
+        first_name=first_name,
+        last_name="Forskningsdag",
+        sex="F",
+        birth_date=born,
+        start_year=2026,
+        created_by=cast.kim,
+    )
+
+
+def today_on(moment: datetime) -> date:
+    return moment.date()
+
+
+def test_nobody_is_due_until_the_period_has_run_from_the_last_entry(cast: Cast) -> None:
+    last = max(
+        cast.pia.created_at, *Consent.objects.values_list("recorded_at", flat=True)
+    ).astimezone(STOCKHOLM)
+    before = culling.due(cast.tyreso.pk, FIVE_YEARS, (last + timedelta(days=5 * 365)).date())
+    assert cast.pia.pk not in before.people
+    on_the_day = last.date().replace(year=last.year + 5)
+    assert culling.due(cast.tyreso.pk, FIVE_YEARS, on_the_day).people == [cast.pia.pk]
+
+
+def test_a_new_entry_starts_the_period_again(cast: Cast) -> None:
+    with time_machine.travel(datetime(2031, 6, 1, 12, 0, tzinfo=STOCKHOLM)):
+        TeamMember.objects.filter(participant=cast.pia).update(
+            removed_at=datetime(2031, 6, 1, 12, 0, tzinfo=STOCKHOLM)
+        )
+    assert culling.due(cast.tyreso.pk, FIVE_YEARS, date(2033, 1, 10)).people == []
+    assert culling.due(cast.tyreso.pk, FIVE_YEARS, date(2036, 6, 1)).people == [cast.pia.pk]
+
+
+def test_a_hold_and_the_research_days_keep_a_person_and_say_so(cast: Cast, greta: User) -> None:
+    born_on_the_15th = another_person(cast, date(1985, 3, 15))
+    actions.place_hold(
+        actor=greta,
+        participant=cast.pia,
+        record_type="plan",
+        object_id=41,
+        reason=HoldReason.COMPLAINT,
+        note="Klagomål från personen",
+    )
+    found = culling.due(cast.tyreso.pk, FIVE_YEARS, date(2033, 1, 10))
+    assert (found.people, found.on_hold, found.for_research) == ([], 1, 1)
+    without_research = culling.Terms(5, StartsFrom.LAST_ENTRY, keeps_research_days=False)
+    assert culling.due(cast.tyreso.pk, without_research, date(2033, 1, 10)).people == [
+        born_on_the_15th.pk
+    ]
+
+
+def test_another_organisations_record_of_the_same_person_is_not_theirs_to_cull(
+    cast: Cast,
+) -> None:
+    Participant.objects.create(
+        association=cast.association,
+        controlling_organisation=cast.fk,
+        kind=Participant.Kind.IDENTIFIED,
+        id_number=cast.pia.id_number,
+        id_number_kind=cast.pia.id_number_kind,
+        first_name="Pia",
+        last_name="Persson",
+        sex="F",
+        start_year=2026,
+        created_by=cast.fia,
+    )
+    assert culling.due(cast.fk.pk, FIVE_YEARS, date(2040, 1, 1)).people != [cast.pia.pk]
+    assert culling.due(cast.tyreso.pk, FIVE_YEARS, date(2040, 1, 1)).people == [cast.pia.pk]
+
+
+def test_the_end_of_consent_waits_for_a_consent_without_an_end(cast: Cast) -> None:
+    terms = culling.Terms(2, StartsFrom.CONSENT_END, keeps_research_days=False)
+    consents = Consent.objects.filter(participant=cast.pia)
+    consents.update(valid_to=None, withdrawn_at=None)
+    assert culling.due(cast.tyreso.pk, terms, date(2040, 1, 1)).people == []
+    consents.update(valid_to=date(2027, 6, 30))
+    assert culling.due(cast.tyreso.pk, terms, date(2029, 6, 29)).people == []
+    assert culling.due(cast.tyreso.pk, terms, date(2029, 6, 30)).people == [cast.pia.pk]
+
+
+def test_the_preview_the_approval_and_the_protocol(cast: Cast, greta: User, client: Client) -> None:
+    rule_for(cast, greta)
+    pia_pk, number = cast.pia.pk, cast.pia.id_number
+    person = User.objects.create(username="person-pia", person_number=number, first_name="Pia")
+    with time_machine.travel(SIX_YEARS_ON, tick=False):
+        sign_in(client, greta)
+        response = client.post("/gallring/korningar/", follow=True)
+        body = response.content.decode()
+        assert "Förhandsgranskning av gallring" in body
+        assert "1 person är gallringsbar." in body
+        assert reference_for(cast.tyreso.pk, pia_pk) in body
+        assert "Pia" not in body and "Persson" not in body
+        run = CullingRun.objects.get()
+        assert run.counts["participant"] == 1 and run.counts["consent"] == 2
+        assert Participant.objects.filter(pk=pia_pk).exists()  # nothing before approval
+
+        response = client.post(f"/gallring/korningar/{run.pk}/godkann/")
+        assert response.status_code == 302
+        carry_out_run.call(run.pk)
+        body = client.get(f"/gallring/korningar/{run.pk}/").content.decode()
+
+    assert "Gallringsprotokoll" in body
+    assert "1 person gallrades." in body
+    assert "SoL 12 kap. 1 §, SoF 7 kap. 2 §" in body
+    assert "Greta" in body
+    assert not Participant.objects.filter(pk=pia_pk).exists()
+    assert not Consent.objects.filter(participant_id=pia_pk).exists()
+    assert not TeamMember.objects.filter(participant_id=pia_pk).exists()
+    assert not User.objects.filter(pk=person.pk).exists()
+    run.refresh_from_db()
+    assert (run.state, run.due, run.people_culled, run.approved_by) == ("done", [], 1, greta)
+    assert run.culled_counts["consent"] == 2
+    assert run.by_association == {str(cast.association.pk): 1}
+    culled = AuditEvent.objects.get(summary="Gallrad enligt gallringsregel")
+    assert (culled.participant_id, culled.actor_id, culled.role) == (pia_pk, greta.pk, "org_admin")
+
+
+def test_a_person_with_a_new_entry_since_the_preview_stays(cast: Cast, greta: User) -> None:
+    rule_for(cast, greta)
+    with time_machine.travel(SIX_YEARS_ON, tick=False):
+        run = actions.start_preview(cast.tyreso, actor=greta, today=today_on(SIX_YEARS_ON))
+        assert run is not None and run.due == [cast.pia.pk]
+        actions.approve_run(run, actor=greta)
+        update_participant(
+            cast.pia, actor=cast.kim, version=cast.pia.version, changes={"phone": "070-1112233"}
+        )
+        carry_out_run.call(run.pk)
+    run.refresh_from_db()
+    assert (run.state, run.people_culled, run.people_skipped) == ("done", 0, 1)
+    assert Participant.objects.filter(pk=cast.pia.pk).exists()
+
+
+def test_a_preview_is_approved_once_and_discarded_only_while_open(cast: Cast, greta: User) -> None:
+    rule_for(cast, greta)
+    run = actions.start_preview(cast.tyreso, actor=greta, today=today_on(SIX_YEARS_ON))
+    assert run is not None
+    actions.approve_run(run, actor=greta)
+    with pytest.raises(ActionRefused, match="inte längre öppen"):
+        actions.approve_run(run, actor=greta)
+    with pytest.raises(ActionRefused, match="inte längre öppen"):
+        actions.discard_run(run, actor=greta)
+    with pytest.raises(ActionRefused, match="godkänd gallring pågår"):
+        actions.start_preview(cast.tyreso, actor=greta, today=today_on(SIX_YEARS_ON))
+
+
+def test_a_new_preview_replaces_the_one_waiting(cast: Cast, greta: User) -> None:
+    rule_for(cast, greta)
+    first = actions.start_preview(cast.tyreso, actor=greta, today=today_on(SIX_YEARS_ON))
+    second = actions.start_preview(cast.tyreso, actor=greta, today=today_on(SIX_YEARS_ON))
+    assert first is not None and second is not None
+    first.refresh_from_db()
+    assert (first.state, first.due, first.discarded_by) == ("discarded", [], greta)
+    assert second.state == "preview"
+
+
+def test_the_database_allows_one_open_run_per_organisation(cast: Cast, greta: User) -> None:
+    rule_for(cast, greta)
+    run = actions.start_preview(cast.tyreso, actor=greta, today=today_on(SIX_YEARS_ON))
+    assert run is not None
+    run.pk = None
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        run.save()
+
+
+def test_the_nightly_run_previews_and_culls_only_where_automatic(cast: Cast, greta: User) -> None:
+    rule_for(cast, greta)
+    with time_machine.travel(SIX_YEARS_ON, tick=False):
+        actions.preview_every_organisation()
+        run = CullingRun.objects.get()
+        assert (run.state, run.created_by) == ("preview", None)
+        actions.preview_every_organisation()  # one waits already: nothing new
+        assert CullingRun.objects.count() == 1
+        actions.discard_run(run, actor=greta)
+        CullingSettings.objects.create(organisation=cast.tyreso, automatic=True, updated_by=greta)
+        actions.preview_every_organisation()
+        automatic = CullingRun.objects.get(state="approved")
+        assert (automatic.automatic, automatic.approved_by) == (True, None)
+        carry_out_run.call(automatic.pk)
+    assert not Participant.objects.filter(pk=cast.pia.pk).exists()
+
+
+def test_a_person_reading_their_own_records_is_not_named_in_the_log(cast: Cast) -> None:
+    person = User.objects.create(
+        username="person-pia", person_number=cast.pia.id_number, first_name="Pia"
+    )
+    event = record(
+        actor=person,
+        action=AuditEvent.Action.VIEW,
+        participant_id=cast.pia.pk,
+        role="person",
+        summary="Min Samla",
+    )
+    assert event.actor_name == ""
+
+
+@pytest.mark.parametrize("who", ["kim", "fia", "olle", "bodil"])
+def test_runs_are_not_found_by_anyone_but_the_organisations_administrator(
+    cast: Cast, greta: User, client: Client, who: str
+) -> None:
+    rule_for(cast, greta)
+    run = actions.start_preview(cast.tyreso, actor=greta, today=today_on(SIX_YEARS_ON))
+    assert run is not None
+    sign_in(client, cast.everyone()[who])
+    assert client.get("/gallring/korningar/").status_code == 404
+    assert client.get(f"/gallring/korningar/{run.pk}/").status_code == 404
+    assert client.post(f"/gallring/korningar/{run.pk}/godkann/").status_code == 404
+    frans = reviewer(cast.fk, "frans")
+    sign_in(client, frans)
+    assert client.get(f"/gallring/korningar/{run.pk}/").status_code == 404
+    assert client.post(f"/gallring/korningar/{run.pk}/godkann/").status_code == 404
+    run.refresh_from_db()
+    assert run.state == "preview"
+
+
+def test_without_a_rule_the_page_says_nothing_is_culled(
+    cast: Cast, greta: User, client: Client
+) -> None:
+    sign_in(client, greta)
+    body = client.get("/gallring/korningar/").content.decode()
+    assert "Det finns ingen regel med en tid för personuppgifter och deltagande" in body
+    response = client.post("/gallring/korningar/", follow=True)
+    assert "Det finns ingen gallringsregel med en tid" in response.content.decode()
+    assert not CullingRun.objects.exists()
