@@ -242,12 +242,14 @@ def cull(participant: Participant) -> None:
     referrals = Referral.objects.filter(participant_id=pk)
     consents = Consent.objects.filter(participant_id=pk)
     # Whatever points at another record of the person first, so that nothing is left
-    # pointing at what goes (every relation is PROTECT, as it should be everywhere else).
-    meetings.update(prepares=None, follow_up_of=None)
+    # pointing at what goes (every relation is PROTECT, as it should be everywhere else). A
+    # follow-up's link to the meeting before it may go; a preparatory meeting must prepare one.
+    meetings.update(follow_up_of=None)
     consents.update(replaces=None)
     for rows in (
         Decision.objects.filter(meeting__participant_id=pk),
         Invitation.objects.filter(meeting__participant_id=pk),
+        meetings.filter(kind=Meeting.Kind.PREPARATORY),  # each prepares another: first
         meetings,
         PlanAction.objects.filter(plan__participant_id=pk),
         PlanConfirmation.objects.filter(plan__participant_id=pk),

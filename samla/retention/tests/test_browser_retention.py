@@ -2,18 +2,27 @@
 administrator, opens Gallring from the menu, fills in the municipality's proposal, changes the
 story's rule to ten years, tries a period the form refuses and keeps what she typed, puts Pia's
 records on hold by her identity number, and lifts the hold with a reason; then she documents her
-check of the access log (item 5). axe-core checks every page; the harness checks that no page is
+check of the access log (item 5). Six years on, she previews a culling, approves it and reads the
+protocol (item 3). axe-core checks every page; the harness checks that no page is
 wider than the phone."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+import time_machine
 from playwright.sync_api import Page, expect
 
 from samla.oversight.references import reference_for
 from samla.oversight.tests.test_references import reviewer
+from samla.people.models import Participant
 from samla.people.tests.cast import build_cast
-from samla.retention.models import LegalHold, RetentionRule
+from samla.retention import actions
+from samla.retention.models import CullingRun, HoldReason, LegalHold, RetentionRule
+from samla.retention.presets import presets_for
+from samla.retention.tasks import carry_out_run
+from samla.retention.tests.test_culling import SIX_YEARS_ON, another_person
 
 
 @pytest.mark.browser
@@ -91,3 +100,59 @@ def test_the_administrator_sets_the_rules_and_holds_a_person(
     expect(page.get_by_text("Kontrollen är dokumenterad.")).to_be_visible()
     expect(page.get_by_role("cell", name=finding)).to_be_visible()
     assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_the_administrator_previews_approves_and_reads_the_protocol(
+    page: Page, live_server, login, assert_accessible, settings
+) -> None:
+    """Six years on, Greta previews the culling under the municipality's rule: Pia is due, Rut
+    (born on the 15th) is kept for research and Hugo is on hold. She approves; the page follows
+    the run until it is the protocol. Pia is gone, Rut and Hugo remain."""
+    settings.SAMLA_REQUIRE_MFA = False
+    cast = build_cast()
+    greta = reviewer(cast.tyreso, "greta")
+    greta.set_password("Lösenord-för-test-1")
+    greta.save()
+    [municipality] = presets_for(cast.tyreso)
+    actions.apply_preset(actor=greta, organisation=cast.tyreso, preset=municipality)
+    rut = another_person(cast, date(1985, 3, 15))
+    hugo = another_person(cast, date(1979, 8, 2), first_name="Hugo")
+    actions.place_hold(
+        actor=greta,
+        participant=hugo,
+        record_type="",
+        object_id=None,
+        reason=HoldReason.COURT,
+        note="Mål T 1234-26",
+    )
+    pia = cast.pia.pk
+    with time_machine.travel(SIX_YEARS_ON, tick=True):
+        page.set_viewport_size({"width": 390, "height": 844})
+        login(page, "greta", "Lösenord-för-test-1")
+        page.get_by_role("link", name="Gallring", exact=True).first.click()
+        page.get_by_role("link", name="Gallringskörningar och protokoll").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Gallringskörningar")
+        expect(page.get_by_text("Inga gallringar ännu.")).to_be_visible()
+        assert_accessible(page)
+        page.get_by_role("button", name="Förhandsgranska en gallring nu").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Förhandsgranskning av gallring")
+        expect(page.get_by_text("1 person är gallringsbar.")).to_be_visible()
+        expect(page.get_by_text("1 person till har ett gallringsstopp")).to_be_visible()
+        expect(page.get_by_text("1 person till är född den 5, 15 eller 25")).to_be_visible()
+        expect(page.get_by_text(reference_for(cast.tyreso.pk, pia))).to_be_visible()
+        expect(page.get_by_text("Pia")).to_have_count(0)
+        assert_accessible(page)
+        page.get_by_role("button", name="Godkänn och gallra 1 person").click()
+        expect(page.get_by_text("Gallringen är godkänd och pågår.")).to_be_visible()
+        expect(page.get_by_text("Gallrar … 0 av 1 personer.")).to_be_visible()
+        assert_accessible(page)
+        carry_out_run.call(CullingRun.objects.get().pk)
+        # The page asks every two seconds, and becomes the protocol.
+        expect(page.get_by_text("1 person gallrades.")).to_be_visible(timeout=10_000)
+        page.reload()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Gallringsprotokoll")
+        expect(page.get_by_role("row", name="Samtycken 2")).to_be_visible()
+        assert_accessible(page)
+    assert not Participant.objects.filter(pk=pia).exists()
+    assert set(Participant.objects.values_list("pk", flat=True)) == {rut.pk, hugo.pk}
