@@ -3,6 +3,7 @@ start from, and the holds (docs/domain.md R8). Everyone else gets 404."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -295,34 +296,33 @@ def run(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
-def _open_run(request: AuthedRequest, pk: int) -> CullingRun:
+def _decide(
+    request: AuthedRequest,
+    pk: int,
+    decide: Callable[..., CullingRun],
+    done: str,
+) -> HttpResponse:
+    """Approve or discard one of the organisation's previews (404 for another's)."""
     found = runs_of(request.user).filter(pk=pk).first()
     if found is None:
         raise Http404
-    return found
+    try:
+        decide(found, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, done)
+    return redirect("retention:run", pk=found.pk)
 
 
 @org_admin_required
 @require_POST
 def approve_run(request: AuthedRequest, pk: int) -> HttpResponse:
-    found = _open_run(request, pk)
-    try:
-        actions.approve_run(found, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("Gallringen är godkänd och pågår."))
-    return redirect("retention:run", pk=found.pk)
+    return _decide(request, pk, actions.approve_run, _("Gallringen är godkänd och pågår."))
 
 
 @org_admin_required
 @require_POST
 def discard_run(request: AuthedRequest, pk: int) -> HttpResponse:
-    found = _open_run(request, pk)
-    try:
-        actions.discard_run(found, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("Förhandsgranskningen är avbruten. Inget gallrades."))
-    return redirect("retention:run", pk=found.pk)
+    done = _("Förhandsgranskningen är avbruten. Inget gallrades.")
+    return _decide(request, pk, actions.discard_run, done)

@@ -46,9 +46,11 @@ def matrix_modules() -> list[ModuleType]:
     return modules
 
 
-# Namespaces whose parametrised routes are about users, not participants: their pk is a user's,
-# and only the organisation administrator of that user's organisation may open them.
-USER_SCOPED_NAMESPACES = {"accounts"}
+# Namespaces whose parametrised routes are about an organisation's administration, not
+# participants: their pk is a user's or a culling run's, and only the organisation administrator
+# of that organisation may open them (samla/retention/tests/test_culling.py: another
+# organisation's administrator gets 404 too).
+USER_SCOPED_NAMESPACES = {"accounts", "retention"}
 # Namespaces whose parametrised routes are about an association's own records (not person data):
 # everyone with a role in that association may read them, nobody from another association may.
 ASSOCIATION_SCOPED_NAMESPACES = {
