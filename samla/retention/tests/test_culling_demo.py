@@ -84,6 +84,10 @@ def whole_database() -> str:
 def test_culling_the_demo_ten_years_on_leaves_no_trace_and_every_figure_as_it_was() -> None:
     with time_machine.travel(LOADED, tick=True):
         call_command("load_demo_data", stdout=StringIO())
+    if connection.vendor == "postgresql":
+        # As a server would have, once autovacuum has seen the load (samla/demo/tests/loaded/).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     with time_machine.travel(TEN_YEARS_ON, tick=False):
         municipalities = list(Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY))
         admins = {}
