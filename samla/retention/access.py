@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from samla import idnumbers
 from samla.accounts.models import User
+from samla.organisations.models import Association
 from samla.oversight.references import participant_id_of
 from samla.people.models import Participant
 from samla.retention.models import (
@@ -40,6 +41,18 @@ def automatic_culling(admin: User) -> bool:
     return CullingSettings.objects.filter(
         organisation_id=_organisation_of(admin), automatic=True
     ).exists()
+
+
+def protocols_of(association: Association) -> list[CullingRun]:
+    """The done runs that culled someone of the association, the newest first: its copy of
+    the protocols, which it keeps without persons."""
+    key = str(association.pk)
+    done = CullingRun.objects.filter(state=CullingRun.State.DONE, people_culled__gt=0)
+    return [
+        run
+        for run in done.select_related("organisation", "approved_by").order_by("-finished_at")
+        if key in run.by_association
+    ]
 
 
 def _organisation_of(admin: User) -> int:

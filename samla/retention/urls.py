@@ -14,4 +14,9 @@ urlpatterns = [
     path("korningar/<int:pk>/", views.run, name="run"),
     path("korningar/<int:pk>/godkann/", views.approve_run, name="approve_run"),
     path("korningar/<int:pk>/avbryt/", views.discard_run, name="discard_run"),
+    path(
+        "forbund/<int:association_pk>/",
+        views.association_protocols,
+        name="association_protocols",
+    ),
 ]

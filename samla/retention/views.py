@@ -21,12 +21,14 @@ from samla.accounts.http import AuthedRequest, is_htmx
 from samla.concurrency import Stale, changes, refuse
 from samla.form_errors import status
 from samla.oversight.references import reference_for
+from samla.reports.access import get_association_for_reports
 from samla.retention import actions
 from samla.retention.access import (
     SeveralRecords,
     automatic_culling,
     holds_of,
     person_to_hold,
+    protocols_of,
     rules_of,
     runs_of,
 )
@@ -326,3 +328,24 @@ def approve_run(request: AuthedRequest, pk: int) -> HttpResponse:
 def discard_run(request: AuthedRequest, pk: int) -> HttpResponse:
     done = _("Förhandsgranskningen är avbruten. Inget gallrades.")
     return _decide(request, pk, actions.discard_run, done)
+
+
+@dataclass(frozen=True)
+class ProtocolRow:
+    run: CullingRun
+    people: int | None  # None: fewer than the association's k, not shown
+
+
+@require_http_methods(["GET"])
+def association_protocols(request: AuthedRequest, association_pk: int) -> HttpResponse:
+    """The association's copy of the culling protocols of the organisations around it (office
+    and board, as its reports): when, by which organisation under which rule, approved by
+    whom, and how many of its participants, hidden under k like any count (R7)."""
+    association = get_association_for_reports(request.user, association_pk)
+    k = association.suppression_k
+    rows = []
+    for found in protocols_of(association):
+        people = found.by_association[str(association.pk)]
+        rows.append(ProtocolRow(found, people if people >= k else None))
+    context = {"association": association, "rows": rows, "k": k}
+    return render(request, "retention/association_protocols.html", context)

@@ -286,3 +286,30 @@ def test_without_a_rule_the_page_says_nothing_is_culled(
     response = client.post("/gallring/korningar/", follow=True)
     assert "Det finns ingen gallringsregel med en tid" in response.content.decode()
     assert not CullingRun.objects.exists()
+
+
+def test_the_association_keeps_the_protocol_without_persons_and_small_counts_hidden(
+    cast: Cast, greta: User, client: Client
+) -> None:
+    rule_for(cast, greta)
+    with time_machine.travel(SIX_YEARS_ON, tick=False):
+        run = actions.start_preview(cast.tyreso, actor=greta, today=today_on(SIX_YEARS_ON))
+        assert run is not None
+        actions.approve_run(run, actor=greta)
+        carry_out_run.call(run.pk)
+    url = f"/gallring/forbund/{cast.association.pk}/"
+    sign_in(client, cast.olle)
+    assert (
+        "Visa gallringsprotokollen"
+        in client.get(f"/rapporter/forbund/{cast.association.pk}/").content.decode()
+    )
+    body = client.get(url).content.decode()
+    assert "Gallringsprotokoll för" in body
+    assert "Tyresö kommun" in body and "SoL 12 kap. 1 §, SoF 7 kap. 2 §" in body
+    assert "Greta Granskare" in body
+    assert 'aria-label="färre än 5">–<' in body  # one person: under k
+    CullingRun.objects.filter(pk=run.pk).update(by_association={str(cast.association.pk): 7})
+    assert '<td class="number">7</td>' in client.get(url).content.decode()
+    for who in (cast.kim, cast.fia, greta):
+        sign_in(client, who)
+        assert client.get(url).status_code == 404

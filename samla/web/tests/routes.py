@@ -61,6 +61,9 @@ ASSOCIATION_SCOPED_NAMESPACES = {
     "reports",
     "finance",
 }
+# Routes of other namespaces that are about an association's own records all the same: the
+# culling protocols an association keeps (samla/retention), without persons.
+ASSOCIATION_SCOPED_ROUTES = {"retention:association_protocols"}
 # Namespaces whose parametrised routes are about one of a provider's activities (its attendance
 # register): only the provider's activity staff may open them, nobody in the cast.
 PROVIDER_SCOPED_NAMESPACES = {"provider"}
@@ -110,9 +113,18 @@ def walk(
 ALL_ROUTES = [r for r in walk(get_resolver().url_patterns) if r.name not in SKIPPED_ROUTES]
 PERSON_ROUTES = [r for r in ALL_ROUTES if r.name.split(":")[0] in PERSON_NAMESPACES]
 ROUTES = [r for r in ALL_ROUTES if r not in PERSON_ROUTES]  # staff routes
-USER_ROUTES = [r for r in ROUTES if r.params and r.name.split(":")[0] in USER_SCOPED_NAMESPACES]
 ASSOCIATION_ROUTES = [
-    r for r in ROUTES if r.params and r.name.split(":")[0] in ASSOCIATION_SCOPED_NAMESPACES
+    r
+    for r in ROUTES
+    if r.params
+    and (
+        r.name.split(":")[0] in ASSOCIATION_SCOPED_NAMESPACES or r.name in ASSOCIATION_SCOPED_ROUTES
+    )
+]
+USER_ROUTES = [
+    r
+    for r in ROUTES
+    if r.params and r.name.split(":")[0] in USER_SCOPED_NAMESPACES and r not in ASSOCIATION_ROUTES
 ]
 PROVIDER_ROUTES = [
     r for r in ROUTES if r.params and r.name.split(":")[0] in PROVIDER_SCOPED_NAMESPACES
