@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from samla.meetings.models import CulledMeeting, Meeting
@@ -51,10 +52,17 @@ def held(
 def keep_culled(participant_id: int) -> None:
     """Before a participant is culled, in the culling's transaction: each meeting about them
     that was held, kept as a ``CulledMeeting`` with what the figures count it by."""
+    _keep(Meeting.objects.filter(participant_id=participant_id))
+
+
+def keep_meetings(ids: list[int]) -> None:
+    """The same for these meetings, before they are culled alone (the rule for meetings)."""
+    _keep(Meeting.objects.filter(pk__in=ids))
+
+
+def _keep(meetings: QuerySet[Meeting]) -> None:
     rows = (
-        Meeting.objects.filter(
-            participant_id=participant_id, state=Meeting.State.HELD, starts_at__isnull=False
-        )
+        meetings.filter(state=Meeting.State.HELD, starts_at__isnull=False)
         .select_related("participant")
         .order_by("pk")
     )

@@ -205,38 +205,53 @@ SAMPLE_SIZE = 10
 def start_preview(
     organisation: Organisation, *, actor: User | None, today: date
 ) -> CullingRun | None:
-    """A new preview of who is due under the organisation's rule for people's records, in
-    place of a preview still waiting. None if the organisation has no such rule with a period,
-    or, for the nightly run (no ``actor``), if nobody is due. Refused while an approved run is
-    under way."""
+    """A new preview of what is due under the organisation's rules, in place of a preview
+    still waiting: the people due under the rule for people's records, and the records due
+    under the rules of the types culled within a person who stays. None if the organisation
+    has no such rule with a period, or, for the nightly run (no ``actor``), if nothing is due.
+    Refused while an approved run is under way."""
     with transaction.atomic():
         _lock_rules_of(organisation)
-        rule = RetentionRule.objects.filter(
-            organisation=organisation, record_type=RecordType.PARTICIPANT, years__isnull=False
-        ).first()
+        kinds = [RecordType.PARTICIPANT, *culling.WITHIN_A_PERSON]
+        rules = {
+            rule.record_type: rule
+            for rule in RetentionRule.objects.filter(
+                organisation=organisation, record_type__in=kinds, years__isnull=False
+            )
+        }
         if CullingRun.objects.open().filter(
             organisation=organisation, state=CullingRun.State.APPROVED
         ):
             raise ActionRefused(gettext("En godkänd gallring pågår redan."))
         for waiting in CullingRun.objects.open().filter(organisation=organisation):
             _discard(waiting, actor=actor)
-        if rule is None or rule.years is None:
+        if not rules:
             return None
-        terms = culling.Terms(rule.years, rule.starts_from, rule.keeps_research_days)
-        found = culling.due(organisation.pk, terms, today)
-        if actor is None and not found.people:
+        found = culling.Due([], 0, 0)
+        if RecordType.PARTICIPANT in rules:
+            found = culling.due(organisation.pk, _terms(rules[RecordType.PARTICIPANT]), today)
+        records_due = {
+            str(kind): ids
+            for kind in culling.WITHIN_A_PERSON
+            if kind in rules
+            and (
+                ids := culling.due_records(
+                    organisation.pk, kind, _terms(rules[kind]), today, besides=found.people
+                )
+            )
+        }
+        if actor is None and not found.people and not records_due:
             return None
+        counts = culling.counts(found.people) if found.people else {}
+        for kind, ids in records_due.items():
+            counts[kind] = counts.get(kind, 0) + len(ids)
         run = CullingRun.objects.create(
             organisation=organisation,
-            years=rule.years,
-            starts_from=rule.starts_from,
-            keeps_research_days=rule.keeps_research_days,
-            decision=rule.decision,
-            decided_on=rule.decided_on,
-            due_on_or_before=terms.due_on_or_before(today),
+            rules=[_snapshot(rules[kind], today) for kind in kinds if kind in rules],
             created_by=actor,
             due=found.people,
-            counts=culling.counts(found.people),
+            records_due=records_due,
+            counts=counts,
             sample=[reference_for(organisation.pk, pk) for pk in found.people[:SAMPLE_SIZE]],
             people_due=len(found.people),
             kept_on_hold=found.on_hold,
@@ -248,9 +263,27 @@ def start_preview(
             action=AuditEvent.Action.CREATE,
             obj=run,
             role=Role.ORG_ADMIN if actor else "",
-            summary=f"Förhandsgranskning av gallring: {run.people_due} personer",
+            summary=f"Förhandsgranskning av gallring: {run.people_due} personer, "
+            f"{run.records_due_count} uppgifter hos andra",
         )
     return run
+
+
+def _terms(rule: RetentionRule) -> culling.Terms:
+    assert rule.years is not None
+    return culling.Terms(rule.years, rule.starts_from, rule.keeps_research_days)
+
+
+def _snapshot(rule: RetentionRule, today: date) -> dict[str, object]:
+    return {
+        "record_type": rule.record_type,
+        "years": rule.years,
+        "starts_from": rule.starts_from,
+        "keeps_research_days": rule.keeps_research_days,
+        "decision": rule.decision,
+        "decided_on": rule.decided_on.isoformat(),
+        "due_on_or_before": _terms(rule).due_on_or_before(today).isoformat(),
+    }
 
 
 def approve_run(run: CullingRun, *, actor: User | None) -> CullingRun:
@@ -286,13 +319,9 @@ def discard_run(run: CullingRun, *, actor: User) -> CullingRun:
 
 
 def _discard(run: CullingRun, *, actor: User | None) -> None:
-    run.state, run.finished_at, run.discarded_by, run.due = (
-        CullingRun.State.DISCARDED,
-        timezone.now(),
-        actor,
-        [],
-    )
-    run.save(update_fields=["state", "finished_at", "discarded_by", "due"])
+    run.state, run.finished_at, run.discarded_by = CullingRun.State.DISCARDED, timezone.now(), actor
+    run.due, run.records_due = [], {}
+    run.save(update_fields=["state", "finished_at", "discarded_by", "due", "records_due"])
     record(
         actor=actor,
         actor_name="" if actor else "Samla",
@@ -304,13 +333,18 @@ def _discard(run: CullingRun, *, actor: User | None) -> None:
 
 
 def preview_every_organisation() -> None:
-    """The daily run's part: a preview for each organisation with a rule for people's records
-    and nobody's preview waiting, if anyone is due; approved at once where the organisation
+    """The daily run's part: a preview for each organisation with a rule that culls and no
+    preview waiting, if anything is due; approved at once where the organisation
     has chosen to cull automatically (the task then culls)."""
     today = timezone.localdate()
-    organisations = Organisation.objects.filter(
-        retention_rules__record_type=RecordType.PARTICIPANT, retention_rules__years__isnull=False
-    ).exclude(culling_runs__state__in=[CullingRun.State.PREVIEW, CullingRun.State.APPROVED])
+    kinds = [RecordType.PARTICIPANT, *culling.WITHIN_A_PERSON]
+    organisations = (
+        Organisation.objects.filter(
+            retention_rules__record_type__in=kinds, retention_rules__years__isnull=False
+        )
+        .exclude(culling_runs__state__in=[CullingRun.State.PREVIEW, CullingRun.State.APPROVED])
+        .distinct()
+    )
     automatic = set(
         CullingSettings.objects.filter(automatic=True).values_list("organisation_id", flat=True)
     )

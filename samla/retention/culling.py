@@ -24,7 +24,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from samla.accounts.models import Role, User
@@ -95,6 +96,135 @@ def due(
             if born is not None and born.day in RESEARCH_DAYS
         }
     return Due(sorted(by_dates - held - research), len(held), len(research))
+
+
+# --- the other types' rules, within people who stay ---
+
+# The types whose own rule culls records within a person who stays, and how. Referrals and
+# measurements are what the association's figures count: they go with the person, under the
+# rule for people's records, so that the rollup keeps them whole. The person's access extract
+# is made when asked for and never stored; the access log is culled by its own rule.
+WITHIN_A_PERSON = (RecordType.CONSENT, RecordType.STORY, RecordType.PLAN, RecordType.MEETING)
+
+
+def due_records(
+    organisation_id: int,
+    record_type: str,
+    terms: Terms,
+    today: date,
+    *,
+    besides: Collection[int] = (),
+    among: Collection[int] | None = None,
+) -> list[int]:
+    """The ids of the records of ``record_type`` (one of ``WITHIN_A_PERSON``) of the
+    organisation's participants that are due today, except those of the people ``besides``
+    (culled whole) and of people on hold or kept for research; among ``among`` of them if
+    given. What is current always stays: a story's and a plan's newest version, a consent
+    that has not ended, a meeting not yet held or cancelled.
+
+    The rule counts from the record's own date when it counts from when the record was
+    written (a consent's: its end), and otherwise from the person's date, for all of their
+    records of the type at once."""
+    people = Participant.objects.controlled_by(organisation_id).exclude(pk__in=list(besides))
+    held = LegalHold.objects.in_force().values("participant_id")
+    people = people.exclude(pk__in=held)
+    if terms.keeps_research_days:
+        people = people.exclude(birth_date__day__in=RESEARCH_DAYS)
+    last_day = terms.due_on_or_before(today)
+    own_date = terms.starts_from == StartsFrom.WRITTEN or (
+        record_type == RecordType.CONSENT and terms.starts_from == StartsFrom.CONSENT_END
+    )
+    person_due: set[int] = set()
+    if not own_date:
+        starts = _starts(people, terms.starts_from)
+        person_due = {pk for pk, day in starts.items() if day is not None and day <= last_day}
+    found = []
+    for pk, participant_id, day in _dated_records(record_type, people, today, among):
+        if (own_date and day is not None and day <= last_day) or participant_id in person_due:
+            found.append(pk)
+    return sorted(found)
+
+
+def _dated_records(
+    record_type: str, people: QuerySet[Participant], today: date, among: Collection[int] | None
+) -> Iterable[tuple[int, int, date | None]]:
+    """(id, participant id, the record's own date) of each record of the type that may go."""
+    rows: QuerySet[Any, tuple[Any, ...]]
+    if record_type == RecordType.STORY:
+        newest_story = StoryVersion.objects.filter(story=OuterRef("story")).order_by("-number")
+        rows = (
+            StoryVersion.objects.filter(story__participant__in=people)
+            .exclude(pk=Subquery(newest_story.values("pk")[:1]))
+            .values_list("pk", "story__participant_id", "created_at")
+        )
+    elif record_type == RecordType.PLAN:
+        newest_plan = PlanVersion.objects.filter(plan=OuterRef("plan")).order_by(
+            "-agreed_at", "-pk"
+        )
+        rows = (
+            PlanVersion.objects.filter(plan__participant__in=people)
+            .exclude(pk=Subquery(newest_plan.values("pk")[:1]))
+            .values_list("pk", "plan__participant_id", "agreed_at")
+        )
+    elif record_type == RecordType.CONSENT:
+        ended = Q(withdrawn_at__isnull=False) | Q(valid_to__lt=today)
+        rows = (
+            Consent.objects.filter(ended, participant__in=people)
+            .annotate(end=Coalesce(TruncDate("withdrawn_at"), "valid_to"))
+            .values_list("pk", "participant_id", "end")
+        )
+    elif record_type == RecordType.MEETING:
+        over = [Meeting.State.HELD, Meeting.State.CANCELLED]
+        rows = (
+            Meeting.objects.filter(participant__in=people, state__in=over)
+            .annotate(day=Coalesce("starts_at", "cancelled_at", "created_at"))
+            .values_list("pk", "participant_id", "day")
+        )
+    else:
+        raise ValueError(f"{record_type} is not culled within a person who stays")
+    if among is not None:
+        rows = rows.filter(pk__in=list(among))
+    for pk, participant_id, day in rows.order_by():
+        yield pk, participant_id, timezone.localdate(day) if isinstance(day, datetime) else day
+
+
+def cull_records(record_type: str, ids: Collection[int]) -> int:
+    """Delete these records of one type, of one person, in the caller's transaction, with
+    what hangs off them; how many. A held meeting is kept first as the figures count it."""
+    assert transaction.get_connection().in_atomic_block, "one transaction per person"
+    ids = list(ids)
+    if record_type == RecordType.STORY:
+        # A suggestion the person made, taken in a version that goes, is part of its history.
+        parts: list[QuerySet[Any]] = [
+            StorySuggestion.objects.filter(taken_in_version_id__in=ids),
+            StorySection.objects.filter(version_id__in=ids),
+            StoryVersion.objects.filter(pk__in=ids),
+        ]
+    elif record_type == RecordType.PLAN:
+        parts = [PlanVersion.objects.filter(pk__in=ids)]
+    elif record_type == RecordType.CONSENT:
+        Consent.objects.filter(replaces_id__in=ids).update(replaces=None)
+        parts = [Consent.objects.filter(pk__in=ids)]
+    elif record_type == RecordType.MEETING:
+        # The preparatory meetings of a meeting that goes go with it; a follow-up stays
+        # without its link to the meeting before.
+        preparing = _ids(Meeting.objects.filter(prepares_id__in=ids))
+        ids = sorted({*ids, *preparing})
+        meeting_figures.keep_meetings(ids)
+        Meeting.objects.filter(follow_up_of_id__in=ids).update(follow_up_of=None)
+        meetings = Meeting.objects.filter(pk__in=ids)
+        parts = [
+            Decision.objects.filter(meeting_id__in=ids),
+            Invitation.objects.filter(meeting_id__in=ids),
+            meetings.filter(kind=Meeting.Kind.PREPARATORY),
+            meetings,
+        ]
+    else:
+        raise ValueError(f"{record_type} is not culled within a person who stays")
+    for rows in parts:
+        _forget_notices(rows)
+        rows.delete()
+    return len(ids)
 
 
 # Every dated record about a person, as (model, the path from it to the participant, its dates).
@@ -298,8 +428,9 @@ def _forget_notices(rows: QuerySet[Any]) -> None:
 
 def cull_one(run: CullingRun, participant_id: int, today: date) -> bool:
     """Cull one person of an approved run, in one transaction, if they are still due today
-    under the run's rule (no new entry, no hold since the preview). Whether they were."""
-    terms = Terms(run.years, run.starts_from, run.keeps_research_days)
+    under the run's rule for people's records (no new entry, no hold since the preview).
+    Whether they were."""
+    terms = terms_in(run, RecordType.PARTICIPANT)
     with transaction.atomic():
         current = CullingRun.objects.select_for_update().get(pk=run.pk)
         participant = (
@@ -339,18 +470,82 @@ def cull_one(run: CullingRun, participant_id: int, today: date) -> bool:
     return True
 
 
+def cull_records_of(
+    run: CullingRun, record_type: str, participant_id: int, ids: Collection[int], today: date
+) -> int:
+    """Cull one person's records of one type that an approved run found due, in one
+    transaction, those that still are (a hold since the preview keeps them all). How many."""
+    terms = terms_in(run, record_type)
+    with transaction.atomic():
+        current = CullingRun.objects.select_for_update().get(pk=run.pk)
+        participant = (
+            Participant.objects.controlled_by(run.organisation_id)
+            .select_for_update()
+            .filter(pk=participant_id)
+            .first()
+        )
+        if current.state != CullingRun.State.APPROVED or participant is None:
+            return 0
+        still = due_records(run.organisation_id, record_type, terms, today, among=ids)
+        if not still:
+            return 0
+        culled = cull_records(record_type, still)
+        current.culled_counts[record_type] = current.culled_counts.get(record_type, 0) + culled
+        record(
+            actor=current.approved_by,
+            actor_name="" if current.approved_by else "Samla",
+            action=AuditEvent.Action.DELETE,
+            obj=current,
+            participant_id=participant_id,
+            role=Role.ORG_ADMIN,
+            flagged=participant.is_protected,
+            summary=f"Gallrat enligt gallringsregel: {RecordType(record_type).label} ({culled})",
+        )
+        current.save(update_fields=["culled_counts"])
+    return culled
+
+
+def records_by_person(record_type: str, ids: Collection[int]) -> dict[int, list[int]]:
+    """The records, per person they are about."""
+    path = {
+        RecordType.STORY: "story__participant_id",
+        RecordType.PLAN: "plan__participant_id",
+        RecordType.CONSENT: "participant_id",
+        RecordType.MEETING: "participant_id",
+    }[RecordType(record_type)]
+    model = {
+        RecordType.STORY: StoryVersion,
+        RecordType.PLAN: PlanVersion,
+        RecordType.CONSENT: Consent,
+        RecordType.MEETING: Meeting,
+    }[RecordType(record_type)]
+    found: dict[int, list[int]] = {}
+    for pk, participant_id in model._default_manager.filter(pk__in=list(ids)).values_list(
+        "pk", path
+    ):
+        found.setdefault(participant_id, []).append(pk)
+    return found
+
+
+def terms_in(run: CullingRun, record_type: str) -> Terms:
+    """The terms of the run's rule for one record type."""
+    rule = next(rule for rule in run.rules if rule["record_type"] == record_type)
+    return Terms(rule["years"], rule["starts_from"], rule["keeps_research_days"])
+
+
 def finish_run(run: CullingRun) -> CullingRun:
     """The run done: it forgets the people and becomes the protocol."""
     with transaction.atomic():
         current = CullingRun.objects.select_for_update().get(pk=run.pk)
         if current.state != CullingRun.State.APPROVED:
             return current
-        current.state, current.finished_at, current.due = (
+        current.state, current.finished_at, current.due, current.records_due = (
             CullingRun.State.DONE,
             timezone.now(),
             [],
+            {},
         )
-        current.save(update_fields=["state", "finished_at", "due"])
+        current.save(update_fields=["state", "finished_at", "due", "records_due"])
         record(
             actor=current.approved_by,
             actor_name="" if current.approved_by else "Samla",

@@ -10,6 +10,9 @@ is never deleted: lifting it is recorded beside it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -229,14 +232,9 @@ class CullingRun(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="culling_runs", editable=False
     )
     state = models.CharField(max_length=12, choices=State.choices, default=State.PREVIEW)
-    # The rule as it stood at the preview.
-    years = models.PositiveSmallIntegerField()
-    starts_from = models.CharField(max_length=32, choices=StartsFrom.choices)
-    keeps_research_days = models.BooleanField()
-    decision = models.TextField(max_length=2000)
-    decided_on = models.DateField()
-    # A person whose last entry (or what the rule counts from) is on or before this day is due.
-    due_on_or_before = models.DateField()
+    # The rules as they stood at the preview: [{"record_type", "years", "starts_from",
+    # "keeps_research_days", "decision", "decided_on", "due_on_or_before"}], people's first.
+    rules = models.JSONField(default=list, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -246,8 +244,10 @@ class CullingRun(models.Model):
         blank=True,
         editable=False,
     )  # empty: the nightly run
-    # Who is due at the preview, by participant id; emptied when the run ends.
+    # Who is due at the preview, by participant id, and {record type: [ids]} of the records
+    # due under the other types' rules in people who stay; both emptied when the run ends.
     due = models.JSONField(default=list, editable=False)
+    records_due = models.JSONField(default=dict, editable=False)
     # {record type: how many records} at the preview, and the sample (the organisation's
     # references to at most ten of the people).
     counts = models.JSONField(default=dict, editable=False)
@@ -317,3 +317,35 @@ class CullingRun(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in (self.State.PREVIEW, self.State.APPROVED)
+
+    @property
+    def records_due_count(self) -> int:
+        return sum(len(ids) for ids in self.records_due.values())
+
+    def rule_rows(self) -> list[RuleAsRun]:
+        return [RuleAsRun.of(rule) for rule in self.rules]
+
+
+@dataclass(frozen=True)
+class RuleAsRun:
+    """One rule as a run applied it (``CullingRun.rules``)."""
+
+    record_type: RecordType
+    years: int
+    starts_from: StartsFrom
+    keeps_research_days: bool
+    decision: str
+    decided_on: str
+    due_on_or_before: str
+
+    @classmethod
+    def of(cls, rule: dict[str, Any]) -> RuleAsRun:
+        return cls(
+            RecordType(rule["record_type"]),
+            rule["years"],
+            StartsFrom(rule["starts_from"]),
+            rule["keeps_research_days"],
+            rule["decision"],
+            rule["decided_on"],
+            rule["due_on_or_before"],
+        )

@@ -32,6 +32,7 @@ from samla.retention.access import (
     rules_of,
     runs_of,
 )
+from samla.retention.culling import WITHIN_A_PERSON
 from samla.retention.forms import CullingSettingsForm, HoldForm, LiftForm, PresetForm, RuleForm
 from samla.retention.models import CullingRun, LegalHold, RecordType, RetentionRule
 from samla.retention.presets import preset, presets_for
@@ -247,10 +248,7 @@ def runs(request: AuthedRequest) -> HttpResponse:
         if run is None:
             messages.error(
                 request,
-                _(
-                    "Det finns ingen gallringsregel med en tid för personuppgifter och "
-                    "deltagande. Ange den först."
-                ),
+                _("Det finns ingen gallringsregel med en tid som gallrar. Ange den först."),
             )
             return redirect("retention:runs")
         return redirect("retention:run", pk=run.pk)
@@ -259,7 +257,9 @@ def runs(request: AuthedRequest) -> HttpResponse:
         "settings_form": CullingSettingsForm(
             initial={"automatic": automatic_culling(request.user)}
         ),
-        "rule": rules_of(request.user).filter(record_type=RecordType.PARTICIPANT).first(),
+        "cullable": rules_of(request.user).filter(
+            record_type__in=[RecordType.PARTICIPANT, *WITHIN_A_PERSON], years__isnull=False
+        ),
     }
     return render(request, "retention/runs.html", context)
 

@@ -30,6 +30,9 @@ from samla.retention.models import (
     StartsFrom,
 )
 from samla.retention.tasks import carry_out_run
+from samla.stories.actions import save_story
+from samla.stories.models import StorySuggestion, StoryVersion
+from samla.stories.tests.pias_story import FIRST, SECOND, pia_suggests, write_pias_story
 
 pytestmark = pytest.mark.django_db
 
@@ -282,7 +285,7 @@ def test_without_a_rule_the_page_says_nothing_is_culled(
 ) -> None:
     sign_in(client, greta)
     body = client.get("/gallring/korningar/").content.decode()
-    assert "Det finns ingen regel med en tid för personuppgifter och deltagande" in body
+    assert "Det finns ingen regel med en tid som gallrar, så inget gallras." in body
     response = client.post("/gallring/korningar/", follow=True)
     assert "Det finns ingen gallringsregel med en tid" in response.content.decode()
     assert not CullingRun.objects.exists()
@@ -313,3 +316,97 @@ def test_the_association_keeps_the_protocol_without_persons_and_small_counts_hid
     for who in (cast.kim, cast.fia, greta):
         sign_in(client, who)
         assert client.get(url).status_code == 404
+
+
+def type_rule(cast: Cast, greta: User, record_type: str, years: int, starts_from: str) -> None:
+    RetentionRule.objects.create(
+        organisation=cast.tyreso,
+        record_type=record_type,
+        years=years,
+        starts_from=starts_from,
+        keeps_research_days=False,
+        decision="Informationshanteringsplanen 2026",
+        decided_on=date(2026, 1, 15),
+        updated_by=greta,
+    )
+
+
+def test_old_story_versions_go_and_the_newest_stays_with_the_person(
+    cast: Cast, greta: User
+) -> None:
+    with time_machine.travel(datetime(2027, 3, 1, 10, 0, tzinfo=STOCKHOLM)):
+        write_pias_story(cast)
+        suggestion = pia_suggests(cast)
+        save_story(
+            cast.pia,
+            actor=cast.kim,
+            base_version=2,
+            sections=FIRST,
+            written="in_their_words",
+            suggestion=suggestion,
+        )
+    with time_machine.travel(datetime(2029, 3, 1, 10, 0, tzinfo=STOCKHOLM)):
+        fourth = save_story(
+            cast.pia, actor=cast.kim, base_version=3, sections=SECOND, written="with_person"
+        )
+    type_rule(cast, greta, "story", 2, StartsFrom.WRITTEN)
+    with time_machine.travel(datetime(2030, 1, 10, 9, 0, tzinfo=STOCKHOLM), tick=False):
+        run = actions.start_preview(cast.tyreso, actor=greta, today=date(2030, 1, 10))
+        assert run is not None
+        assert (run.people_due, run.counts, run.records_due_count) == (0, {"story": 3}, 3)
+        actions.approve_run(run, actor=greta)
+        carry_out_run.call(run.pk)
+    assert list(StoryVersion.objects.values_list("pk", flat=True)) == [fourth.pk]
+    assert Participant.objects.filter(pk=cast.pia.pk).exists()
+    # The suggestion taken in a version that went is part of the story's history: it goes too.
+    assert not StorySuggestion.objects.filter(pk=suggestion.pk).exists()
+    run.refresh_from_db()
+    assert (run.state, run.culled_counts, run.records_due) == ("done", {"story": 3}, {})
+    event = AuditEvent.objects.get(summary__startswith="Gallrat enligt gallringsregel")
+    assert (event.participant_id, event.summary) == (
+        cast.pia.pk,
+        "Gallrat enligt gallringsregel: Berättelsen (3)",
+    )
+
+
+def test_an_ended_consent_goes_a_year_after_its_end_and_one_in_force_stays(
+    cast: Cast, greta: User
+) -> None:
+    withdrawn = cast.consent_af
+    assert withdrawn.withdrawn_at is not None
+    Consent.objects.filter(pk=cast.consent_fk.pk).update(valid_to=None, replaces=withdrawn)
+    type_rule(cast, greta, "consent", 1, StartsFrom.CONSENT_END)
+    end = withdrawn.withdrawn_at.astimezone(STOCKHOLM).date()
+    day_before = end.replace(year=end.year + 1) - timedelta(days=1)
+    early = actions.start_preview(cast.tyreso, actor=greta, today=day_before)
+    assert early is not None and early.records_due == {}
+    run = actions.start_preview(cast.tyreso, actor=greta, today=end.replace(year=end.year + 1))
+    assert run is not None and run.records_due == {"consent": [withdrawn.pk]}
+    actions.approve_run(run, actor=greta)
+    with time_machine.travel(datetime(end.year + 1, 12, 31, 12, 0, tzinfo=STOCKHOLM)):
+        carry_out_run.call(run.pk)
+    assert list(Consent.objects.values_list("pk", flat=True)) == [cast.consent_fk.pk]
+    cast.consent_fk.refresh_from_db()
+    assert cast.consent_fk.replaces is None
+
+
+def test_a_hold_placed_after_the_preview_keeps_the_records(cast: Cast, greta: User) -> None:
+    with time_machine.travel(datetime(2027, 3, 1, 10, 0, tzinfo=STOCKHOLM)):
+        write_pias_story(cast)
+    type_rule(cast, greta, "story", 1, StartsFrom.WRITTEN)
+    run = actions.start_preview(cast.tyreso, actor=greta, today=date(2030, 1, 10))
+    assert run is not None and run.records_due_count == 1
+    actions.approve_run(run, actor=greta)
+    actions.place_hold(
+        actor=greta,
+        participant=cast.pia,
+        record_type="story",
+        object_id=None,
+        reason=HoldReason.PUBLIC_ACCESS,
+        note="Begäran om allmän handling",
+    )
+    with time_machine.travel(datetime(2030, 1, 10, 9, 0, tzinfo=STOCKHOLM), tick=False):
+        carry_out_run.call(run.pk)
+    assert StoryVersion.objects.count() == 2
+    run.refresh_from_db()
+    assert (run.state, run.culled_counts) == ("done", {})

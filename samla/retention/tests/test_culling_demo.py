@@ -1,13 +1,14 @@
 """The culling run over the loaded demo, ten years on (issue 18 item 3, how it is proven): the
-municipalities cull five years after the last entry and keep the research days, one person is
-on hold, the state agencies have no rule. Afterwards every culled person's name and number is
-gone from every table of the database, the held person and those born on the 5th, 15th and
-25th remain, and every dashboard table, FK follow-up and figure of the annual report of every
-past year is what it was before the run."""
+municipalities cull people five years after the last entry and keep the research days, one
+person is on hold, the state agencies have no rule; within the people who stay, old story and
+plan versions, meetings and ended consents go under their own rules. Afterwards every culled
+person's name and number is gone from every table of the database, the held person and those
+born on the 5th, 15th and 25th remain with what is current, and every dashboard table, FK
+follow-up and figure of the annual report of every past year is what it was before the run."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from io import StringIO
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,15 +22,17 @@ from samla.accounts.models import Role, RoleAssignment, User
 from samla.indicators.dashboards import Dashboard
 from samla.indicators.figures import Filters
 from samla.indicators.models import Rollup
-from samla.meetings.models import CulledMeeting
+from samla.meetings.models import CulledMeeting, Meeting
 from samla.organisations.models import Association, Municipality, Organisation
 from samla.people.models import Participant
+from samla.plans.models import PlanVersion
 from samla.reports.followup import Followup
 from samla.reports.yearly import ReportingYear
 from samla.retention import actions
-from samla.retention.models import RESEARCH_DAYS, CullingRun, HoldReason
+from samla.retention.models import RESEARCH_DAYS, CullingRun, HoldReason, RetentionRule
 from samla.retention.presets import presets_for
 from samla.retention.tasks import carry_out_run
+from samla.stories.models import StoryVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +67,28 @@ def figures() -> list[Any]:
                 for section in dashboard.sections()
             ]
     return found
+
+
+WITHIN_RULES = [
+    ("story", 2, "written"),
+    ("plan", 2, "written"),
+    ("meeting", 2, "written"),
+    ("consent", 1, "consent_end"),
+]
+
+
+def newest_versions() -> set[tuple[str, int, int]]:
+    """(kind, id, participant) of each story's and each plan's newest version."""
+    newest: dict[tuple[str, int], tuple[str, int, int]] = {}
+    for story, pk, participant in StoryVersion.objects.order_by("story", "number").values_list(
+        "story", "pk", "story__participant"
+    ):
+        newest[("story", story)] = ("story", pk, participant)
+    for plan, pk, participant in PlanVersion.objects.order_by(
+        "plan", "agreed_at", "pk"
+    ).values_list("plan", "pk", "plan__participant"):
+        newest[("plan", plan)] = ("plan", pk, participant)
+    return set(newest.values())
 
 
 def whole_database() -> str:
@@ -102,6 +127,16 @@ def test_culling_the_demo_ten_years_on_leaves_no_trace_and_every_figure_as_it_wa
             admins[organisation.pk] = admin
             [preset] = presets_for(organisation)
             actions.apply_preset(actor=admin, organisation=organisation, preset=preset)
+        # Records culled within people who stay: the demo's other controllers have no story,
+        # plan or meeting, so the municipalities' own rules for those types cull them two years
+        # after they were written, and consents a year after their end, without the research
+        # exception. The people born on the 5th, 15th and 25th stay, with what is current.
+        for organisation in municipalities:
+            for kind, years, start in WITHIN_RULES:
+                RetentionRule.objects.filter(organisation=organisation, record_type=kind).update(
+                    years=years, starts_from=start, keeps_research_days=False
+                )
+        newest_before = newest_versions()
         controlled = Participant.objects.filter(
             controlling_organisation__in=municipalities
         ).order_by("pk")
@@ -148,6 +183,21 @@ def test_culling_the_demo_ten_years_on_leaves_no_trace_and_every_figure_as_it_wa
     assert len(due) >= 10, "the demo's municipalities have people to cull"
     assert held.pk not in due and not research & due and not others & due
     assert CullingRun.objects.filter(state="done").count() == len(municipalities)
+    culled_counts = [run.culled_counts for run in CullingRun.objects.all()]
+    for kind in ("story", "plan", "meeting"):
+        assert sum(counts.get(kind, 0) for counts in culled_counts) > 0, kind
+    # What is current stays: each story's and plan's newest version of everyone left.
+    newest_after = newest_versions()
+    assert {v for v in newest_before if v[2] in research | others | {held.pk}} == newest_after
+    two_years_before = date(2034, 12, 10)
+    theirs = Participant.objects.filter(pk__in=research)
+    old_versions = StoryVersion.objects.filter(
+        story__participant__in=theirs, created_at__date__lt=two_years_before
+    )
+    assert not old_versions.exclude(pk__in=[pk for kind, pk, _p in newest_after if kind == "story"])
+    assert not Meeting.objects.filter(
+        participant__in=theirs, state="held", starts_at__date__lt=two_years_before
+    )
     remaining = set(Participant.objects.values_list("pk", flat=True))
     assert not remaining & due
     assert {held.pk} | research | others <= remaining
