@@ -115,17 +115,22 @@ def due_records(
     *,
     besides: Collection[int] = (),
     among: Collection[int] | None = None,
+    person: int | None = None,
 ) -> list[int]:
     """The ids of the records of ``record_type`` (one of ``WITHIN_A_PERSON``) of the
     organisation's participants that are due today, except those of the people ``besides``
     (culled whole) and of people on hold or kept for research; among ``among`` of them if
-    given. What is current always stays: a story's and a plan's newest version, a consent
-    that has not ended, a meeting not yet held or cancelled.
+    given, and of one ``person`` if given (a run's check at their turn, which must not
+    compute every person's dates again). What is current always stays: a story's and a
+    plan's newest version, a consent that has not ended, a meeting not yet held or
+    cancelled.
 
     The rule counts from the record's own date when it counts from when the record was
     written (a consent's: its end), and otherwise from the person's date, for all of their
     records of the type at once."""
     people = Participant.objects.controlled_by(organisation_id).exclude(pk__in=list(besides))
+    if person is not None:
+        people = people.filter(pk=person)
     held = LegalHold.objects.in_force().values("participant_id")
     people = people.exclude(pk__in=held)
     if terms.keeps_research_days:
@@ -486,7 +491,9 @@ def cull_records_of(
         )
         if current.state != CullingRun.State.APPROVED or participant is None:
             return 0
-        still = due_records(run.organisation_id, record_type, terms, today, among=ids)
+        still = due_records(
+            run.organisation_id, record_type, terms, today, among=ids, person=participant_id
+        )
         if not still:
             return 0
         culled = cull_records(record_type, still)
