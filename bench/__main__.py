@@ -9,7 +9,8 @@ be set with ``BENCH_SIZES`` (default ``1000,20000``: participants added to the d
 ``BENCH_ONLY=pages`` only the list, search, start and participant pages against a bare-view floor
 at 8 clients (``bench/pages.py``); ``BENCH_ONLY=audit`` only the access log: record() against
 plain INSERTs at 1 and 8 threads, a 24 000-person file beside another user's reads, the sealer
-(``bench/audit.py``).
+(``bench/audit.py``); ``BENCH_ONLY=culling`` only the culling run against the deletions alone
+(``bench/culling.py``).
 
 Never a pass/fail test: timings on a shared two-core machine vary. The ratios say whether a path
 grows with the data (ratio near 1 = it does not).
@@ -98,6 +99,14 @@ def main() -> int:
         print(f"Samla benchmarks on {engine}: the access log only")
         call_command("migrate", verbosity=0)
         audit.run()
+        return 0
+    if os.environ.get("BENCH_ONLY") == "culling":
+        from bench import culling
+
+        sizes = [int(n) for n in os.environ.get("BENCH_SIZES", "1000,5000").split(",")]
+        print(f"Samla benchmarks on {engine}: the culling run only")
+        call_command("migrate", verbosity=0)
+        culling.run(sizes)
         return 0
     if os.environ.get("BENCH_ONLY") == "indicators":
         from bench import indicators

@@ -30,6 +30,7 @@ READS = 150
 class _Actor:
     pk = 1
     organisation_id = 1
+    is_person = False
 
     def get_full_name(self) -> str:
         return "Bänk Mätsson"

@@ -53,6 +53,7 @@ def test_the_coordinators_pages(page: Page, login, assert_accessible, cast_in_br
         ("/gallring/", "Gallring"),
         ("/gallring/regel/?typ=audit_log", "Gallringsregel: Åtkomstloggen"),
         ("/gallring/gallringsstopp/", "Gallringsstopp"),
+        ("/gallring/korningar/", "Gallringskörningar"),
         ("/konto/anvandare/", "Användare"),
         ("/konto/mitt-konto/", "Mitt konto"),
         ("/deltagare/999999/", "Sidan hittades inte"),
@@ -117,6 +118,20 @@ def test_each_roles_start_page(
     if username in ("olle", "bodil"):
         expect(page.get_by_text("Pia")).to_have_count(0)
     assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_the_association_offices_pages(
+    page: Page, login, assert_accessible, cast_in_browser
+) -> None:
+    association = cast_in_browser.association.pk
+    login(page, "olle", PASSWORD)
+    for path, heading in [
+        (f"/rapporter/forbund/{association}/", "Rapporter för"),
+        (f"/gallring/forbund/{association}/", "Gallringsprotokoll för"),
+    ]:
+        visit(page, path, heading, assert_accessible)
+    expect(page.get_by_text("Ingen organisation har gallrat")).to_be_visible()
 
 
 @pytest.mark.browser
