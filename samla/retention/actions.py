@@ -242,9 +242,14 @@ def start_preview(
         }
         if actor is None and not found.people and not records_due:
             return None
-        counts = culling.counts(found.people) if found.people else {}
+        # By rule and record type ("rule:type"): what goes with the people under the rule for
+        # people's records, and what goes under each type's own rule.
+        counts = {
+            culling.counted_as(RecordType.PARTICIPANT, kind): n
+            for kind, n in (culling.counts(found.people) if found.people else {}).items()
+        }
         for kind, ids in records_due.items():
-            counts[kind] = counts.get(kind, 0) + len(ids)
+            counts[culling.counted_as(kind, kind)] = len(ids)
         run = CullingRun.objects.create(
             organisation=organisation,
             rules=[_snapshot(rules[kind], today) for kind in kinds if kind in rules],

@@ -354,6 +354,11 @@ COUNTED: list[tuple[RecordType, type[models.Model], str]] = [
 ]
 
 
+def counted_as(rule: str, record_type: str) -> str:
+    """The key of a run's counts: the rule that culls, and the type of the records."""
+    return f"{rule}:{record_type}"
+
+
 def counts(people: Iterable[int]) -> dict[str, int]:
     """How many records of each type the people have: one count per type."""
     ids = list(people)
@@ -454,7 +459,8 @@ def cull_one(run: CullingRun, participant_id: int, today: date) -> bool:
             current.save(update_fields=["people_skipped"])
             return False
         for kind, count in counts([participant_id]).items():
-            current.culled_counts[kind] = current.culled_counts.get(kind, 0) + count
+            key = counted_as(RecordType.PARTICIPANT, kind)
+            current.culled_counts[key] = current.culled_counts.get(key, 0) + count
         key = str(participant.association_id)
         current.by_association[key] = current.by_association.get(key, 0) + 1
         current.people_culled += 1
@@ -497,7 +503,8 @@ def cull_records_of(
         if not still:
             return 0
         culled = cull_records(record_type, still)
-        current.culled_counts[record_type] = current.culled_counts.get(record_type, 0) + culled
+        key = counted_as(record_type, record_type)
+        current.culled_counts[key] = current.culled_counts.get(key, 0) + culled
         record(
             actor=current.approved_by,
             actor_name="" if current.approved_by else "Samla",

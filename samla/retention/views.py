@@ -220,14 +220,19 @@ def lift_hold(request: AuthedRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class CountRow:
+    rule: RecordType  # the rule that culls
     record_type: RecordType
     count: int
 
 
 def _count_rows(counts: dict[str, int]) -> list[CountRow]:
-    return [
-        CountRow(kind, counts.get(kind.value, 0)) for kind in RecordType if kind.value in counts
-    ]
+    """A run's counts ("rule:type"), by rule and type in the order of the record types."""
+    order = {kind.value: n for n, kind in enumerate(RecordType)}
+    rows = []
+    for key, count in counts.items():
+        rule, _colon, kind = key.partition(":")
+        rows.append(CountRow(RecordType(rule), RecordType(kind), count))
+    return sorted(rows, key=lambda row: (order[row.rule], order[row.record_type]))
 
 
 @org_admin_required

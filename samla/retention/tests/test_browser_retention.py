@@ -152,7 +152,9 @@ def test_the_administrator_previews_approves_and_reads_the_protocol(
         expect(page.get_by_text("1 person gallrades.")).to_be_visible(timeout=10_000)
         page.reload()
         expect(page.get_by_role("heading", level=1)).to_have_text("Gallringsprotokoll")
-        expect(page.get_by_role("row", name="Samtycken 2")).to_be_visible()
+        expect(
+            page.get_by_role("row", name="Personuppgifter och deltagande Samtycken 2")
+        ).to_be_visible()
         assert_accessible(page)
     assert not Participant.objects.filter(pk=pia).exists()
     assert set(Participant.objects.values_list("pk", flat=True)) == {rut.pk, hugo.pk}

@@ -10,17 +10,25 @@ import pytest
 import time_machine
 from django.db import IntegrityError, transaction
 from django.test import Client
+from django.utils import timezone
 
 from samla import idnumbers
 from samla.accounts.actions import ActionRefused
 from samla.accounts.models import User
 from samla.audit.models import AuditEvent
 from samla.audit.record import record
+from samla.meetings.actions import record_minutes
+from samla.meetings.figures import held as held_between
+from samla.meetings.models import Invitation, Meeting
+from samla.meetings.tests.matrix import build_council
 from samla.oversight.references import reference_for
 from samla.oversight.tests.test_references import reviewer
 from samla.people.actions import update_participant
-from samla.people.models import Consent, Participant, TeamMember
+from samla.people.models import Consent, InformationCategory, Participant, TeamMember
 from samla.people.tests.cast import Cast, sign_in
+from samla.plans.actions import update_plan
+from samla.plans.models import Plan, PlanVersion
+from samla.plans.tests.matrix import agree, build_agreed_plan
 from samla.retention import actions, culling
 from samla.retention.models import (
     CullingRun,
@@ -159,7 +167,8 @@ def test_the_preview_the_approval_and_the_protocol(cast: Cast, greta: User, clie
         assert reference_for(cast.tyreso.pk, pia_pk) in body
         assert "Pia" not in body and "Persson" not in body
         run = CullingRun.objects.get()
-        assert run.counts["participant"] == 1 and run.counts["consent"] == 2
+        assert run.counts["participant:participant"] == 1
+        assert run.counts["participant:consent"] == 2
         assert Participant.objects.filter(pk=pia_pk).exists()  # nothing before approval
 
         response = client.post(f"/gallring/korningar/{run.pk}/godkann/")
@@ -177,7 +186,7 @@ def test_the_preview_the_approval_and_the_protocol(cast: Cast, greta: User, clie
     assert not User.objects.filter(pk=person.pk).exists()
     run.refresh_from_db()
     assert (run.state, run.due, run.people_culled, run.approved_by) == ("done", [], 1, greta)
-    assert run.culled_counts["consent"] == 2
+    assert run.culled_counts["participant:consent"] == 2
     assert run.by_association == {str(cast.association.pk): 1}
     culled = AuditEvent.objects.get(summary="Gallrad enligt gallringsregel")
     assert (culled.participant_id, culled.actor_id, culled.role) == (pia_pk, greta.pk, "org_admin")
@@ -353,7 +362,7 @@ def test_old_story_versions_go_and_the_newest_stays_with_the_person(
     with time_machine.travel(datetime(2030, 1, 10, 9, 0, tzinfo=STOCKHOLM), tick=False):
         run = actions.start_preview(cast.tyreso, actor=greta, today=date(2030, 1, 10))
         assert run is not None
-        assert (run.people_due, run.counts, run.records_due_count) == (0, {"story": 3}, 3)
+        assert (run.people_due, run.counts, run.records_due_count) == (0, {"story:story": 3}, 3)
         actions.approve_run(run, actor=greta)
         carry_out_run.call(run.pk)
     assert list(StoryVersion.objects.values_list("pk", flat=True)) == [fourth.pk]
@@ -361,7 +370,7 @@ def test_old_story_versions_go_and_the_newest_stays_with_the_person(
     # The suggestion taken in a version that went is part of the story's history: it goes too.
     assert not StorySuggestion.objects.filter(pk=suggestion.pk).exists()
     run.refresh_from_db()
-    assert (run.state, run.culled_counts, run.records_due) == ("done", {"story": 3}, {})
+    assert (run.state, run.culled_counts, run.records_due) == ("done", {"story:story": 3}, {})
     event = AuditEvent.objects.get(summary__startswith="Gallrat enligt gallringsregel")
     assert (event.participant_id, event.summary) == (
         cast.pia.pk,
@@ -410,3 +419,62 @@ def test_a_hold_placed_after_the_preview_keeps_the_records(cast: Cast, greta: Us
     assert StoryVersion.objects.count() == 2
     run.refresh_from_db()
     assert (run.state, run.culled_counts) == ("done", {})
+
+
+def test_old_plan_versions_go_and_the_agreed_plan_stays(cast: Cast, greta: User) -> None:
+    Consent.objects.filter(pk=cast.consent_fk.pk).update(valid_to=None)  # FK still plans in 2029
+    with time_machine.travel(datetime(2027, 3, 1, 10, 0, tzinfo=STOCKHOLM)):
+        plan = build_agreed_plan(cast).plan
+    with time_machine.travel(datetime(2029, 3, 1, 10, 0, tzinfo=STOCKHOLM)):
+        plan = update_plan(
+            plan,
+            actor=cast.kim,
+            version=plan.version,
+            goals="Jag vill arbeta heltid.",
+            lead_organisation=cast.tyreso,
+            follow_up_date=date(2029, 6, 1),
+        )
+        newest = agree(plan, cast).versions.order_by("-agreed_at").first()
+    assert PlanVersion.objects.count() == 2
+    type_rule(cast, greta, "plan", 1, StartsFrom.WRITTEN)
+    run = actions.start_preview(cast.tyreso, actor=greta, today=date(2030, 1, 10))
+    assert run is not None and run.counts == {"plan:plan": 1}
+    actions.approve_run(run, actor=greta)
+    with time_machine.travel(datetime(2030, 1, 10, 9, 0, tzinfo=STOCKHOLM), tick=False):
+        carry_out_run.call(run.pk)
+    assert list(PlanVersion.objects.all()) == [newest]
+    assert Plan.objects.filter(pk=plan.pk).exists()
+
+
+def test_a_held_meeting_goes_with_its_preparatory_meeting_and_still_counts(
+    cast: Cast, greta: User, time_machine
+) -> None:
+    pias = build_council(cast)
+    council = pias.council
+    assert council.starts_at is not None
+    time_machine.move_to(council.starts_at + timedelta(minutes=10))
+    record_minutes(
+        council,
+        actor=cast.kim,
+        version=council.version,
+        minutes="Pia berättade om sina mål.",
+        minutes_category=InformationCategory.PLANS_MEETINGS,
+        person_present=True,
+        attended={i.pk: True for i in Invitation.objects.filter(meeting=council)},
+        decisions=[],
+    )
+    day = timezone.localdate(council.starts_at)
+    assert held_between(cast.association, day, day) == [(Meeting.Kind.RESOURCE_COUNCIL, council.pk)]
+    type_rule(cast, greta, "meeting", 1, StartsFrom.WRITTEN)
+    later = day.replace(year=day.year + 2)
+    run = actions.start_preview(cast.tyreso, actor=greta, today=later)
+    assert run is not None and run.records_due == {"meeting": [council.pk]}
+    actions.approve_run(run, actor=greta)
+    time_machine.move_to(datetime(later.year, later.month, later.day, 9, tzinfo=STOCKHOLM))
+    carry_out_run.call(run.pk)
+    assert not Meeting.objects.filter(pk__in=[council.pk, pias.preparatory.pk]).exists()
+    assert not Invitation.objects.filter(meeting_id=council.pk).exists()
+    # The association still counts the meeting held that day, under its own id.
+    assert held_between(cast.association, day, day) == [(Meeting.Kind.RESOURCE_COUNCIL, council.pk)]
+    run.refresh_from_db()
+    assert run.culled_counts == {"meeting:meeting": 2}

@@ -184,8 +184,10 @@ def test_culling_the_demo_ten_years_on_leaves_no_trace_and_every_figure_as_it_wa
     assert held.pk not in due and not research & due and not others & due
     assert CullingRun.objects.filter(state="done").count() == len(municipalities)
     culled_counts = [run.culled_counts for run in CullingRun.objects.all()]
-    for kind in ("story", "plan", "meeting"):
-        assert sum(counts.get(kind, 0) for counts in culled_counts) > 0, kind
+    # Within the people who stay, the demo has old story versions to cull (its research-day
+    # people's plans have one version each and their meetings are still to come; test_culling.py
+    # covers those).
+    assert sum(counts.get("story:story", 0) for counts in culled_counts) > 0
     # What is current stays: each story's and plan's newest version of everyone left.
     newest_after = newest_versions()
     assert {v for v in newest_before if v[2] in research | others | {held.pk}} == newest_after
