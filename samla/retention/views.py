@@ -257,13 +257,15 @@ def runs(request: AuthedRequest) -> HttpResponse:
             )
             return redirect("retention:runs")
         return redirect("retention:run", pk=run.pk)
+    cullable = [RecordType.PARTICIPANT, *WITHIN_A_PERSON]  # in the order of the record types
     context = {
         "runs": list(runs_of(request.user)[:50]),
         "settings_form": CullingSettingsForm(
             initial={"automatic": automatic_culling(request.user)}
         ),
-        "cullable": rules_of(request.user).filter(
-            record_type__in=[RecordType.PARTICIPANT, *WITHIN_A_PERSON], years__isnull=False
+        "cullable": sorted(
+            rules_of(request.user).filter(record_type__in=cullable, years__isnull=False),
+            key=lambda rule: cullable.index(RecordType(rule.record_type)),
         ),
     }
     return render(request, "retention/runs.html", context)
