@@ -209,7 +209,7 @@ WAYS: dict[str, Callable[[DataSet, Referral, int], object]] = {
         referral=r, occasion=Occasion.EXIT
     ).delete(),
     "income": lambda data, r, n: IncomeSource.objects.filter(measurement__referral=r).update(
-        extent=n % 101
+        extent=1 + n % 100  # a percentage: 1–100, as the database requires
     ),
     "ended_in_error": lambda data, r, n: _referral(r).update(
         state=Referral.State.ENDED,
