@@ -442,15 +442,9 @@ def cull_one(run: CullingRun, participant_id: int, today: date) -> bool:
     Whether they were."""
     terms = terms_in(run, RecordType.PARTICIPANT)
     with transaction.atomic():
-        current = CullingRun.objects.select_for_update().get(pk=run.pk)
-        participant = (
-            Participant.objects.controlled_by(run.organisation_id)
-            .select_for_update()
-            .filter(pk=participant_id)
-            .first()
-        )
-        if current.state != CullingRun.State.APPROVED or participant is None:
-            return False  # the run was ended, or they are gone already (a run taken again)
+        current, participant = _locked(run, participant_id)
+        if participant is None:
+            return False
         if (
             participant_id
             not in due(run.organisation_id, terms, today, among=[participant_id]).people
@@ -464,16 +458,7 @@ def cull_one(run: CullingRun, participant_id: int, today: date) -> bool:
         key = str(participant.association_id)
         current.by_association[key] = current.by_association.get(key, 0) + 1
         current.people_culled += 1
-        record(
-            actor=current.approved_by,
-            actor_name="" if current.approved_by else "Samla",
-            action=AuditEvent.Action.DELETE,
-            obj=current,
-            participant_id=participant_id,
-            role=Role.ORG_ADMIN,
-            flagged=participant.is_protected,
-            summary="Gallrad enligt gallringsregel",
-        )
+        _record_culling(current, participant, "Gallrad enligt gallringsregel")
         cull(participant)
         current.save(
             update_fields=["people_culled", "people_skipped", "culled_counts", "by_association"]
@@ -488,14 +473,8 @@ def cull_records_of(
     transaction, those that still are (a hold since the preview keeps them all). How many."""
     terms = terms_in(run, record_type)
     with transaction.atomic():
-        current = CullingRun.objects.select_for_update().get(pk=run.pk)
-        participant = (
-            Participant.objects.controlled_by(run.organisation_id)
-            .select_for_update()
-            .filter(pk=participant_id)
-            .first()
-        )
-        if current.state != CullingRun.State.APPROVED or participant is None:
+        current, participant = _locked(run, participant_id)
+        if participant is None:
             return 0
         still = due_records(
             run.organisation_id, record_type, terms, today, among=ids, person=participant_id
@@ -505,18 +484,39 @@ def cull_records_of(
         culled = cull_records(record_type, still)
         key = counted_as(record_type, record_type)
         current.culled_counts[key] = current.culled_counts.get(key, 0) + culled
-        record(
-            actor=current.approved_by,
-            actor_name="" if current.approved_by else "Samla",
-            action=AuditEvent.Action.DELETE,
-            obj=current,
-            participant_id=participant_id,
-            role=Role.ORG_ADMIN,
-            flagged=participant.is_protected,
-            summary=f"Gallrat enligt gallringsregel: {RecordType(record_type).label} ({culled})",
-        )
+        label = RecordType(record_type).label
+        _record_culling(current, participant, f"Gallrat enligt gallringsregel: {label} ({culled})")
         current.save(update_fields=["culled_counts"])
     return culled
+
+
+def _locked(run: CullingRun, participant_id: int) -> tuple[CullingRun, Participant | None]:
+    """The run and the person, locked for one person's transaction; no person if the run is
+    no longer approved (ended) or the person is gone already (a run taken again)."""
+    current = CullingRun.objects.select_for_update().get(pk=run.pk)
+    participant = (
+        Participant.objects.controlled_by(run.organisation_id)
+        .select_for_update()
+        .filter(pk=participant_id)
+        .first()
+    )
+    if current.state != CullingRun.State.APPROVED:
+        return current, None
+    return current, participant
+
+
+def _record_culling(run: CullingRun, participant: Participant, summary: str) -> None:
+    """The audit row about the person, by whoever approved the run (or Samla, automatically)."""
+    record(
+        actor=run.approved_by,
+        actor_name="" if run.approved_by else "Samla",
+        action=AuditEvent.Action.DELETE,
+        obj=run,
+        participant_id=participant.pk,
+        role=Role.ORG_ADMIN,
+        flagged=participant.is_protected,
+        summary=summary,
+    )
 
 
 def records_by_person(record_type: str, ids: Collection[int]) -> dict[int, list[int]]:
