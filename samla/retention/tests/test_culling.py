@@ -45,7 +45,13 @@ from samla.stories.tests.pias_story import FIRST, SECOND, pia_suggests, write_pi
 pytestmark = pytest.mark.django_db
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-SIX_YEARS_ON = datetime(2033, 1, 10, 9, 0, tzinfo=STOCKHOLM)
+# Counted from the day the tests run, as the cast's records are written then.
+NOW = datetime.now(STOCKHOLM).replace(microsecond=0)
+YEAR = timedelta(days=366)
+SIX_YEARS_ON = NOW + 6 * YEAR
+SOON = NOW + timedelta(days=90)  # a few months on: the first versions
+TWO_YEARS_ON = NOW + 2 * YEAR
+THREE_YEARS_ON = NOW + 3 * YEAR
 FIVE_YEARS = culling.Terms(5, StartsFrom.LAST_ENTRY, keeps_research_days=True)
 
 
@@ -99,12 +105,11 @@ def test_nobody_is_due_until_the_period_has_run_from_the_last_entry(cast: Cast) 
 
 
 def test_a_new_entry_starts_the_period_again(cast: Cast) -> None:
-    with time_machine.travel(datetime(2031, 6, 1, 12, 0, tzinfo=STOCKHOLM)):
-        TeamMember.objects.filter(participant=cast.pia).update(
-            removed_at=datetime(2031, 6, 1, 12, 0, tzinfo=STOCKHOLM)
-        )
-    assert culling.due(cast.tyreso.pk, FIVE_YEARS, date(2033, 1, 10)).people == []
-    assert culling.due(cast.tyreso.pk, FIVE_YEARS, date(2036, 6, 1)).people == [cast.pia.pk]
+    entry = SIX_YEARS_ON - timedelta(days=2 * 366)  # four years on: a member leaves the team
+    TeamMember.objects.filter(participant=cast.pia).update(removed_at=entry)
+    assert culling.due(cast.tyreso.pk, FIVE_YEARS, SIX_YEARS_ON.date()).people == []
+    five_years_after = entry.date() + timedelta(days=5 * 366)
+    assert culling.due(cast.tyreso.pk, FIVE_YEARS, five_years_after).people == [cast.pia.pk]
 
 
 def test_a_hold_and_the_research_days_keep_a_person_and_say_so(cast: Cast, greta: User) -> None:
@@ -117,10 +122,10 @@ def test_a_hold_and_the_research_days_keep_a_person_and_say_so(cast: Cast, greta
         reason=HoldReason.COMPLAINT,
         note="Klagomål från personen",
     )
-    found = culling.due(cast.tyreso.pk, FIVE_YEARS, date(2033, 1, 10))
+    found = culling.due(cast.tyreso.pk, FIVE_YEARS, SIX_YEARS_ON.date())
     assert (found.people, found.on_hold, found.for_research) == ([], 1, 1)
     without_research = culling.Terms(5, StartsFrom.LAST_ENTRY, keeps_research_days=False)
-    assert culling.due(cast.tyreso.pk, without_research, date(2033, 1, 10)).people == [
+    assert culling.due(cast.tyreso.pk, without_research, SIX_YEARS_ON.date()).people == [
         born_on_the_15th.pk
     ]
 
@@ -140,18 +145,20 @@ def test_another_organisations_record_of_the_same_person_is_not_theirs_to_cull(
         start_year=2026,
         created_by=cast.fia,
     )
-    assert culling.due(cast.fk.pk, FIVE_YEARS, date(2040, 1, 1)).people != [cast.pia.pk]
-    assert culling.due(cast.tyreso.pk, FIVE_YEARS, date(2040, 1, 1)).people == [cast.pia.pk]
+    assert culling.due(cast.fk.pk, FIVE_YEARS, (NOW + 14 * YEAR).date()).people != [cast.pia.pk]
+    assert culling.due(cast.tyreso.pk, FIVE_YEARS, (NOW + 14 * YEAR).date()).people == [cast.pia.pk]
 
 
 def test_the_end_of_consent_waits_for_a_consent_without_an_end(cast: Cast) -> None:
     terms = culling.Terms(2, StartsFrom.CONSENT_END, keeps_research_days=False)
     consents = Consent.objects.filter(participant=cast.pia)
     consents.update(valid_to=None, withdrawn_at=None)
-    assert culling.due(cast.tyreso.pk, terms, date(2040, 1, 1)).people == []
-    consents.update(valid_to=date(2027, 6, 30))
-    assert culling.due(cast.tyreso.pk, terms, date(2029, 6, 29)).people == []
-    assert culling.due(cast.tyreso.pk, terms, date(2029, 6, 30)).people == [cast.pia.pk]
+    assert culling.due(cast.tyreso.pk, terms, (NOW + 14 * YEAR).date()).people == []
+    end = (NOW + YEAR).date().replace(day=1)  # never a 29 February
+    consents.update(valid_to=end)
+    two_years_after = end.replace(year=end.year + 2)
+    assert culling.due(cast.tyreso.pk, terms, two_years_after - timedelta(days=1)).people == []
+    assert culling.due(cast.tyreso.pk, terms, two_years_after).people == [cast.pia.pk]
 
 
 def test_the_preview_the_approval_and_the_protocol(cast: Cast, greta: User, client: Client) -> None:
@@ -343,7 +350,7 @@ def type_rule(cast: Cast, greta: User, record_type: str, years: int, starts_from
 def test_old_story_versions_go_and_the_newest_stays_with_the_person(
     cast: Cast, greta: User
 ) -> None:
-    with time_machine.travel(datetime(2027, 3, 1, 10, 0, tzinfo=STOCKHOLM)):
+    with time_machine.travel(SOON):
         write_pias_story(cast)
         suggestion = pia_suggests(cast)
         save_story(
@@ -354,13 +361,13 @@ def test_old_story_versions_go_and_the_newest_stays_with_the_person(
             written="in_their_words",
             suggestion=suggestion,
         )
-    with time_machine.travel(datetime(2029, 3, 1, 10, 0, tzinfo=STOCKHOLM)):
+    with time_machine.travel(TWO_YEARS_ON):
         fourth = save_story(
             cast.pia, actor=cast.kim, base_version=3, sections=SECOND, written="with_person"
         )
     type_rule(cast, greta, "story", 2, StartsFrom.WRITTEN)
-    with time_machine.travel(datetime(2030, 1, 10, 9, 0, tzinfo=STOCKHOLM), tick=False):
-        run = actions.start_preview(cast.tyreso, actor=greta, today=date(2030, 1, 10))
+    with time_machine.travel(THREE_YEARS_ON, tick=False):
+        run = actions.start_preview(cast.tyreso, actor=greta, today=THREE_YEARS_ON.date())
         assert run is not None
         assert (run.people_due, run.counts, run.records_due_count) == (0, {"story:story": 3}, 3)
         actions.approve_run(run, actor=greta)
@@ -400,10 +407,10 @@ def test_an_ended_consent_goes_a_year_after_its_end_and_one_in_force_stays(
 
 
 def test_a_hold_placed_after_the_preview_keeps_the_records(cast: Cast, greta: User) -> None:
-    with time_machine.travel(datetime(2027, 3, 1, 10, 0, tzinfo=STOCKHOLM)):
+    with time_machine.travel(SOON):
         write_pias_story(cast)
     type_rule(cast, greta, "story", 1, StartsFrom.WRITTEN)
-    run = actions.start_preview(cast.tyreso, actor=greta, today=date(2030, 1, 10))
+    run = actions.start_preview(cast.tyreso, actor=greta, today=THREE_YEARS_ON.date())
     assert run is not None and run.records_due_count == 1
     actions.approve_run(run, actor=greta)
     actions.place_hold(
@@ -414,7 +421,7 @@ def test_a_hold_placed_after_the_preview_keeps_the_records(cast: Cast, greta: Us
         reason=HoldReason.PUBLIC_ACCESS,
         note="Begäran om allmän handling",
     )
-    with time_machine.travel(datetime(2030, 1, 10, 9, 0, tzinfo=STOCKHOLM), tick=False):
+    with time_machine.travel(THREE_YEARS_ON, tick=False):
         carry_out_run.call(run.pk)
     assert StoryVersion.objects.count() == 2
     run.refresh_from_db()
@@ -422,25 +429,27 @@ def test_a_hold_placed_after_the_preview_keeps_the_records(cast: Cast, greta: Us
 
 
 def test_old_plan_versions_go_and_the_agreed_plan_stays(cast: Cast, greta: User) -> None:
-    Consent.objects.filter(pk=cast.consent_fk.pk).update(valid_to=None)  # FK still plans in 2029
-    with time_machine.travel(datetime(2027, 3, 1, 10, 0, tzinfo=STOCKHOLM)):
+    Consent.objects.filter(pk=cast.consent_fk.pk).update(
+        valid_to=None
+    )  # FK still plans two years on
+    with time_machine.travel(SOON):
         plan = build_agreed_plan(cast).plan
-    with time_machine.travel(datetime(2029, 3, 1, 10, 0, tzinfo=STOCKHOLM)):
+    with time_machine.travel(TWO_YEARS_ON):
         plan = update_plan(
             plan,
             actor=cast.kim,
             version=plan.version,
             goals="Jag vill arbeta heltid.",
             lead_organisation=cast.tyreso,
-            follow_up_date=date(2029, 6, 1),
+            follow_up_date=(TWO_YEARS_ON + timedelta(days=90)).date(),
         )
         newest = agree(plan, cast).versions.order_by("-agreed_at").first()
     assert PlanVersion.objects.count() == 2
     type_rule(cast, greta, "plan", 1, StartsFrom.WRITTEN)
-    run = actions.start_preview(cast.tyreso, actor=greta, today=date(2030, 1, 10))
+    run = actions.start_preview(cast.tyreso, actor=greta, today=THREE_YEARS_ON.date())
     assert run is not None and run.counts == {"plan:plan": 1}
     actions.approve_run(run, actor=greta)
-    with time_machine.travel(datetime(2030, 1, 10, 9, 0, tzinfo=STOCKHOLM), tick=False):
+    with time_machine.travel(THREE_YEARS_ON, tick=False):
         carry_out_run.call(run.pk)
     assert list(PlanVersion.objects.all()) == [newest]
     assert Plan.objects.filter(pk=plan.pk).exists()
