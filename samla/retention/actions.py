@@ -338,9 +338,9 @@ def _discard(run: CullingRun, *, actor: User | None) -> None:
 
 
 def preview_every_organisation() -> None:
-    """The daily run's part: a preview for each organisation with a rule that culls and no
-    preview waiting, if anything is due; approved at once where the organisation
-    has chosen to cull automatically (the task then culls)."""
+    """The daily run's part: every approved run taken up again, and a preview for each
+    organisation with a rule that culls and no preview waiting, if anything is due; approved
+    at once where the organisation has chosen to cull automatically (the task then culls)."""
     today = timezone.localdate()
     kinds = [RecordType.PARTICIPANT, *culling.WITHIN_A_PERSON]
     organisations = (
@@ -353,6 +353,13 @@ def preview_every_organisation() -> None:
     automatic = set(
         CullingSettings.objects.filter(automatic=True).values_list("organisation_id", flat=True)
     )
+    # An approved run whose task stopped (a worker restarted, a failure) is taken up again
+    # where it stopped, rather than left "under way" for ever: what is culled is gone, and
+    # each person is checked again.
+    for approved in CullingRun.objects.filter(state=CullingRun.State.APPROVED).values_list(
+        "pk", flat=True
+    ):
+        carry_out_run.enqueue(approved)
     for organisation in organisations.order_by("pk"):
         run = start_preview(organisation, actor=None, today=today)
         if run is not None and organisation.pk in automatic:

@@ -11,6 +11,7 @@ import time_machine
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from samla import idnumbers
 from samla.accounts.actions import ActionRefused
@@ -487,3 +488,16 @@ def test_a_held_meeting_goes_with_its_preparatory_meeting_and_still_counts(
     assert held_between(cast.association, day, day) == [(Meeting.Kind.RESOURCE_COUNCIL, council.pk)]
     run.refresh_from_db()
     assert run.culled_counts == {"meeting:meeting": 2}
+
+
+def test_the_nightly_run_takes_up_an_approved_run_whose_task_stopped(
+    cast: Cast, greta: User
+) -> None:
+    rule_for(cast, greta)
+    run = actions.start_preview(cast.tyreso, actor=greta, today=SIX_YEARS_ON.date())
+    assert run is not None
+    actions.approve_run(run, actor=greta)  # its task never ran (a worker restarted)
+    with time_machine.travel(SIX_YEARS_ON, tick=False):
+        actions.preview_every_organisation()
+    queued = DBTaskResult.objects.filter(task_path="samla.retention.tasks.carry_out_run")
+    assert [task.args_kwargs["args"] for task in queued] == [[run.pk]]
